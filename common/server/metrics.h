@@ -1,0 +1,46 @@
+// Prometheus metrics of a process: a registry, an HTTP exposer on the
+// metrics address, and the RPC metric families every server records.
+
+#ifndef COMMON_SERVER_METRICS_H_
+#define COMMON_SERVER_METRICS_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "prometheus/counter.h"
+#include "prometheus/exposer.h"
+#include "prometheus/family.h"
+#include "prometheus/gauge.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+
+namespace jalin {
+
+// Thread-safe (prometheus-cpp metrics are).
+class Metrics {
+ public:
+  Metrics();
+
+  // Serves /metrics on `address` ("127.0.0.1:9101"); empty disables.
+  absl::Status Serve(absl::string_view address);
+
+  prometheus::Registry& registry() { return *registry_; }
+
+  // Records one finished RPC.
+  void RecordRpc(absl::string_view method, absl::string_view code,
+                 double seconds);
+  // 1 when a dependency ("store", "redis") answers, 0 otherwise.
+  void SetDependencyUp(absl::string_view dependency, bool up);
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+  prometheus::Family<prometheus::Histogram>* rpc_latency_;
+  prometheus::Family<prometheus::Gauge>* dependency_up_;
+};
+
+}  // namespace jalin
+
+#endif  // COMMON_SERVER_METRICS_H_

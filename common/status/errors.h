@@ -1,0 +1,78 @@
+// Rich errors inside jalin: an absl::Status whose payloads carry the
+// google.rpc details that AIP-193 asks for (BadRequest with every field
+// violation, ErrorInfo with a machine-readable reason). grpc_status.h turns
+// such a status into a grpc::Status at the edge, in one place.
+
+#ifndef COMMON_STATUS_ERRORS_H_
+#define COMMON_STATUS_ERRORS_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "google/rpc/error_details.pb.h"
+
+namespace jalin {
+
+// Collects every field violation of a request before failing it, so that the
+// caller learns all of them at once.
+//
+//   FieldViolations v;
+//   if (nib.size() != 13) v.Add("enterprise.nib", "must be 13 digits");
+//   RETURN_IF_ERROR(v.ToStatus("invalid enterprise"));
+//
+// Not thread-safe.
+class FieldViolations {
+ public:
+  FieldViolations() = default;
+
+  // `field` is the path in the request, dotted with indexes in brackets:
+  // "enterprise.certifications[1].expire_date".
+  void Add(std::string field, std::string description);
+  // Adds every violation of `other`, with `prefix` + "." before each field.
+  void Merge(const FieldViolations& other, absl::string_view prefix = "");
+
+  bool empty() const { return violations_.empty(); }
+  size_t size() const { return violations_.size(); }
+  const std::vector<google::rpc::BadRequest::FieldViolation>& violations()
+      const {
+    return violations_;
+  }
+
+  // OK when empty; otherwise INVALID_ARGUMENT with `message` (followed by
+  // the first violation) and a BadRequest payload listing all of them.
+  absl::Status ToStatus(absl::string_view message = "invalid request") const;
+
+ private:
+  std::vector<google::rpc::BadRequest::FieldViolation> violations_;
+};
+
+// INVALID_ARGUMENT for a single bad field.
+absl::Status InvalidFieldError(std::string field, std::string description);
+
+// Attaches an ErrorInfo (reason in UPPER_SNAKE_CASE, e.g.
+// "CROSS_TENANT_WRITE") to `status`. The domain is filled in at the edge.
+absl::Status WithErrorInfo(
+    absl::Status status, absl::string_view reason,
+    const std::map<std::string, std::string>& metadata = {});
+
+// The details carried by a status, if any.
+std::optional<google::rpc::BadRequest> GetBadRequest(const absl::Status& s);
+std::optional<google::rpc::ErrorInfo> GetErrorInfo(const absl::Status& s);
+
+// Type URLs under which the payloads are stored.
+inline constexpr absl::string_view kBadRequestTypeUrl =
+    "type.googleapis.com/google.rpc.BadRequest";
+inline constexpr absl::string_view kErrorInfoTypeUrl =
+    "type.googleapis.com/google.rpc.ErrorInfo";
+
+// Prefixes the message of a non-OK status with `context` ("opening store:
+// ..."), keeping code and payloads.
+absl::Status Annotate(const absl::Status& status, absl::string_view context);
+
+}  // namespace jalin
+
+#endif  // COMMON_STATUS_ERRORS_H_

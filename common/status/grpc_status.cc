@@ -1,0 +1,81 @@
+#include "common/status/grpc_status.h"
+
+#include <string>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "common/status/errors.h"
+#include "google/rpc/error_details.pb.h"
+
+namespace jalin {
+
+std::string StatusCodeName(absl::StatusCode code) {
+  return absl::StatusCodeToString(code);
+}
+
+google::rpc::Status ToRpcStatus(const absl::Status& status,
+                                absl::string_view domain) {
+  google::rpc::Status rpc;
+  rpc.set_code(static_cast<int>(status.code()));
+  rpc.set_message(std::string(status.message()));
+  if (status.ok()) return rpc;
+  bool has_error_info = false;
+  status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    google::protobuf::Any* any = rpc.add_details();
+    if (url == kErrorInfoTypeUrl) {
+      has_error_info = true;
+      google::rpc::ErrorInfo info;
+      if (info.ParseFromString(std::string(payload)) && info.domain().empty()) {
+        info.set_domain(std::string(domain));
+        any->PackFrom(info);
+        return;
+      }
+    }
+    any->set_type_url(std::string(url));
+    any->set_value(std::string(payload));
+  });
+  if (!has_error_info) {
+    google::rpc::ErrorInfo info;
+    info.set_reason(StatusCodeName(status.code()));
+    info.set_domain(std::string(domain));
+    rpc.add_details()->PackFrom(info);
+  }
+  return rpc;
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status,
+                          absl::string_view domain) {
+  if (status.ok()) return grpc::Status::OK;
+  google::rpc::Status rpc = ToRpcStatus(status, domain);
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      std::string(status.message()), rpc.SerializeAsString());
+}
+
+google::rpc::Status ToRpcStatus(const grpc::Status& status) {
+  google::rpc::Status rpc;
+  if (!status.error_details().empty() &&
+      rpc.ParseFromString(status.error_details())) {
+    return rpc;
+  }
+  rpc.Clear();
+  rpc.set_code(static_cast<int>(status.error_code()));
+  rpc.set_message(status.error_message());
+  return rpc;
+}
+
+absl::Status FromRpcStatus(const google::rpc::Status& rpc) {
+  if (rpc.code() == 0) return absl::OkStatus();
+  absl::Status out(static_cast<absl::StatusCode>(rpc.code()), rpc.message());
+  for (const auto& any : rpc.details()) {
+    out.SetPayload(any.type_url(), absl::Cord(any.value()));
+  }
+  return out;
+}
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  return FromRpcStatus(ToRpcStatus(status));
+}
+
+}  // namespace jalin

@@ -1,0 +1,72 @@
+// The embedded store: one SQLite file per service in WAL mode, one writer
+// connection and a small pool of reader connections, prepared statements
+// cached per connection.
+
+#ifndef COMMON_STORAGE_SQLITE_DATABASE_H_
+#define COMMON_STORAGE_SQLITE_DATABASE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/storage/database.h"
+
+namespace jalin::storage {
+
+struct SqliteOptions {
+  // Path of the database file; created if missing.
+  std::string path;
+  // Reader connections opened at most.
+  int max_readers = 4;
+  // FULL: a commit is on disk when Write returns (survives power loss).
+  // NORMAL: survives a killed process but may lose the last commits on power
+  // loss; faster.
+  bool synchronous_full = true;
+  absl::Duration busy_timeout = absl::Seconds(5);
+  // Page cache per connection, in KiB.
+  int cache_kib = 32 * 1024;
+};
+
+// Thread-safe (see Database).
+class SqliteDatabase final : public Database {
+ public:
+  static absl::StatusOr<std::unique_ptr<SqliteDatabase>> Open(
+      const SqliteOptions& options);
+  ~SqliteDatabase() override;
+
+  absl::Status Write(absl::FunctionRef<absl::Status(Transaction&)> fn) override;
+  absl::Status Read(absl::FunctionRef<absl::Status(Transaction&)> fn) override;
+  absl::Status Migrate(absl::string_view component,
+                       absl::Span<const Migration> migrations) override;
+  absl::Status Ping() override;
+
+  const std::string& path() const { return options_.path; }
+
+  class Connection;
+
+ private:
+  explicit SqliteDatabase(SqliteOptions options);
+
+  absl::StatusOr<std::unique_ptr<Connection>> OpenConnection(bool writer);
+  absl::StatusOr<std::unique_ptr<Connection>> AcquireReader();
+  void ReleaseReader(std::unique_ptr<Connection> conn);
+
+  const SqliteOptions options_;
+
+  absl::Mutex write_mu_;
+  std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(write_mu_);
+
+  absl::Mutex read_mu_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_
+      ABSL_GUARDED_BY(read_mu_);
+  int open_readers_ ABSL_GUARDED_BY(read_mu_) = 0;
+};
+
+}  // namespace jalin::storage
+
+#endif  // COMMON_STORAGE_SQLITE_DATABASE_H_

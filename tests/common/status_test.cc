@@ -1,0 +1,181 @@
+// Errors inside (absl::Status with payloads) and at the edge (grpc::Status
+// with google.rpc details), checked over a real gRPC connection.
+
+#include <memory>
+
+#include "absl/strings/match.h"
+#include "common/rpc/client.h"
+#include "common/rpc/unary.h"
+#include "common/status/errors.h"
+#include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
+#include "common/testing/in_process_server.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "jalin/registry/v1/registry_service.grpc.pb.h"
+
+namespace jalin {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Pair;
+
+std::vector<std::pair<std::string, std::string>> Violations(
+    const absl::Status& s) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (auto bad = GetBadRequest(s)) {
+    for (const auto& v : bad->field_violations()) {
+      out.emplace_back(v.field(), v.description());
+    }
+  }
+  return out;
+}
+
+// Validates like a real handler: every bad field is named.
+absl::Status ValidateEnterprise(const registry::v1::Enterprise& e) {
+  FieldViolations v;
+  if (e.display_name().empty()) v.Add("enterprise.display_name", "is required");
+  if (!e.nib().empty() && e.nib().size() != 13) {
+    v.Add("enterprise.nib", "must be 13 digits");
+  }
+  if (e.location().region().empty()) {
+    v.Add("enterprise.location.region", "is required");
+  }
+  return v.ToStatus("invalid enterprise");
+}
+
+class FakeRegistry final
+    : public registry::v1::RegistryService::CallbackService {
+  grpc::ServerUnaryReactor* CreateEnterprise(
+      grpc::CallbackServerContext* ctx,
+      const registry::v1::CreateEnterpriseRequest* req,
+      registry::v1::Enterprise* resp) override {
+    return rpc::Unary(ctx, [&]() -> absl::Status {
+      RETURN_IF_ERROR(ValidateEnterprise(req->enterprise()));
+      *resp = req->enterprise();
+      return absl::OkStatus();
+    });
+  }
+  grpc::ServerUnaryReactor* GetEnterprise(
+      grpc::CallbackServerContext* ctx,
+      const registry::v1::GetEnterpriseRequest* req,
+      registry::v1::Enterprise*) override {
+    return rpc::Unary(ctx, [&] {
+      return WithErrorInfo(
+          absl::NotFoundError(absl::StrCat(req->name(), " not found")),
+          "ENTERPRISE_NOT_FOUND", {{"name", req->name()}});
+    });
+  }
+};
+
+TEST(FieldViolationsTest, EmptyIsOk) {
+  FieldViolations v;
+  EXPECT_TRUE(v.ToStatus().ok());
+}
+
+TEST(FieldViolationsTest, ListsEveryViolationInOrder) {
+  FieldViolations v;
+  v.Add("a.b", "is required");
+  v.Add("a.c[2].d", "must be positive");
+  absl::Status s = v.ToStatus("invalid thing");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(), "invalid thing: a.b is required (and 1 more)");
+  EXPECT_THAT(Violations(s), ElementsAre(Pair("a.b", "is required"),
+                                         Pair("a.c[2].d", "must be positive")));
+}
+
+TEST(FieldViolationsTest, MergePrefixesFields) {
+  FieldViolations inner;
+  inner.Add("nib", "must be 13 digits");
+  FieldViolations outer;
+  outer.Merge(inner, "records[3].enterprise");
+  EXPECT_THAT(
+      Violations(outer.ToStatus()),
+      ElementsAre(Pair("records[3].enterprise.nib", "must be 13 digits")));
+}
+
+TEST(GrpcStatusTest, RoundTripKeepsDetailsAndAddsErrorInfo) {
+  FieldViolations v;
+  v.Add("x", "bad");
+  grpc::Status wire = ToGrpcStatus(v.ToStatus(), "registry.jalin");
+  EXPECT_EQ(wire.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  absl::Status back = FromGrpcStatus(wire);
+  EXPECT_EQ(back.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Violations(back), ElementsAre(Pair("x", "bad")));
+  auto info = GetErrorInfo(back);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "INVALID_ARGUMENT");
+  EXPECT_EQ(info->domain(), "registry.jalin");
+}
+
+TEST(GrpcStatusTest, OkStaysOk) {
+  EXPECT_TRUE(ToGrpcStatus(absl::OkStatus(), "d").ok());
+  EXPECT_TRUE(FromGrpcStatus(grpc::Status::OK).ok());
+}
+
+TEST(GrpcStatusTest, AnnotateKeepsCodeAndPayloads) {
+  absl::Status s = Annotate(InvalidFieldError("f", "bad"), "while importing");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StartsWith(s.message(), "while importing: "));
+  EXPECT_THAT(Violations(s), ElementsAre(Pair("f", "bad")));
+}
+
+class OverTheWireTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<testing::InProcessServer>(&service_);
+    ASSERT_TRUE(server_->ok());
+    stub_ = registry::v1::RegistryService::NewStub(
+        rpc::MakeChannel(server_->address()));
+  }
+
+  FakeRegistry service_;
+  std::unique_ptr<testing::InProcessServer> server_;
+  std::unique_ptr<registry::v1::RegistryService::Stub> stub_;
+};
+
+TEST_F(OverTheWireTest, SeveralBadFieldsComeBackAsOneBadRequest) {
+  registry::v1::CreateEnterpriseRequest req;
+  req.mutable_enterprise()->set_nib("123");
+  registry::v1::Enterprise resp;
+  grpc::ClientContext ctx;
+  rpc::PrepareContext(&ctx, absl::Seconds(5), "");
+  grpc::Status s = stub_->CreateEnterprise(&ctx, req, &resp);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  absl::Status back = FromGrpcStatus(s);
+  EXPECT_THAT(Violations(back),
+              ElementsAre(Pair("enterprise.display_name", "is required"),
+                          Pair("enterprise.nib", "must be 13 digits"),
+                          Pair("enterprise.location.region", "is required")));
+  auto info = GetErrorInfo(back);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "INVALID_ARGUMENT");
+}
+
+TEST_F(OverTheWireTest, GoodRequestSucceeds) {
+  registry::v1::CreateEnterpriseRequest req;
+  req.mutable_enterprise()->set_display_name("Jamu Sehat");
+  req.mutable_enterprise()->mutable_location()->set_region("regions/33.13");
+  registry::v1::Enterprise resp;
+  grpc::ClientContext ctx;
+  rpc::PrepareContext(&ctx, absl::Seconds(5), "");
+  ASSERT_TRUE(stub_->CreateEnterprise(&ctx, req, &resp).ok());
+  EXPECT_EQ(resp.display_name(), "Jamu Sehat");
+}
+
+TEST_F(OverTheWireTest, ErrorInfoReasonAndMetadataArrive) {
+  registry::v1::GetEnterpriseRequest req;
+  req.set_name("enterprises/nope");
+  registry::v1::Enterprise resp;
+  grpc::ClientContext ctx;
+  rpc::PrepareContext(&ctx, absl::Seconds(5), "");
+  grpc::Status s = stub_->GetEnterprise(&ctx, req, &resp);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  auto info = GetErrorInfo(FromGrpcStatus(s));
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "ENTERPRISE_NOT_FOUND");
+  EXPECT_EQ(info->metadata().at("name"), "enterprises/nope");
+}
+
+}  // namespace
+}  // namespace jalin
