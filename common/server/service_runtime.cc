@@ -12,6 +12,7 @@
 #include "common/server/signals.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
+#include "common/storage/request_log.h"
 
 namespace jalin {
 
@@ -60,6 +61,8 @@ void CommonSettings::Register(Config& config, const std::string& service,
   config.AddString("consumer_name", &consumer_name,
                    "Name of this process in consumer groups; stable across "
                    "restarts");
+  config.AddString("data_dir", &data_dir,
+                   "Directory of jalin's data files (regions.csv, taxonomy)");
   config.AddCheck([this] {
     return (jwt_hs256_secret_file.empty() && jwt_rs256_public_key_file.empty())
                ? std::string(
@@ -121,6 +124,7 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(
     rt->db_ = *std::move(db);
     RETURN_IF_ERROR(events::Outbox::Migrate(*rt->db_));
     RETURN_IF_ERROR(events::EventConsumer::Migrate(*rt->db_));
+    RETURN_IF_ERROR(storage::RequestLog::Migrate(*rt->db_));
     events::RelayOptions relay_options;
     relay_options.stream = events::StreamName(rt->service_);
     relay_options.max_stream_length = settings.stream_max_length;

@@ -42,6 +42,8 @@ struct CommonSettings {
   absl::Duration drain_timeout = absl::Seconds(3);
   int64_t stream_max_length = 1'000'000;
   std::string consumer_name;
+  // Directory of the data files that ship with jalin (regions.csv, ...).
+  std::string data_dir = "data";
 
   // Registers the settings with defaults for `service` on `grpc_port`
   // (metrics on grpc_port + 1000, store var/<service>.db when has_store).
