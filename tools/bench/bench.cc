@@ -8,6 +8,24 @@
 #include "absl/strings/string_view.h"
 
 namespace jalin::bench {
+namespace {
+
+std::vector<Scenario>& MutableScenarios() {
+  static auto* scenarios = new std::vector<Scenario>;
+  return *scenarios;
+}
+
+}  // namespace
+
+const std::vector<Scenario>& Scenarios() { return MutableScenarios(); }
+
+ScenarioRegistrar::ScenarioRegistrar(Scenario scenario) {
+  auto& all = MutableScenarios();
+  auto it = std::lower_bound(
+      all.begin(), all.end(), scenario.name,
+      [](const Scenario& s, const std::string& name) { return s.name < name; });
+  all.insert(it, std::move(scenario));
+}
 
 void Print(absl::string_view name, double value, absl::string_view unit) {
   std::printf("%.*s: %.6g %.*s\n", static_cast<int>(name.size()), name.data(),

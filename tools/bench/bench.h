@@ -30,8 +30,17 @@ struct Scenario {
   std::function<int(const Args&)> run;
 };
 
-// Every scenario; defined in main.cc.
+// Every registered scenario, by name.
 const std::vector<Scenario>& Scenarios();
+
+// Registers a scenario at start-up; use through JALIN_BENCH_SCENARIO in the
+// scenario's own file, so that adding one touches no other file.
+struct ScenarioRegistrar {
+  explicit ScenarioRegistrar(Scenario scenario);
+};
+
+#define JALIN_BENCH_SCENARIO(var, name, description, fn) \
+  static ::jalin::bench::ScenarioRegistrar var({name, description, fn})
 
 // "name: value unit".
 void Print(absl::string_view name, double value, absl::string_view unit);

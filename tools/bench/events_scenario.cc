@@ -242,6 +242,13 @@ absl::StatusOr<Result> RunOutbox(redis::Client& redis,
 
 }  // namespace
 
+int EventsScenario(const Args& args);
+
+JALIN_BENCH_SCENARIO(events_scenario, "events",
+                     "outbox -> relay -> Redis stream -> consumer (exactly "
+                     "once, in order) vs raw pipelined XADD/XREADGROUP",
+                     EventsScenario);
+
 int EventsScenario(const Args& args) {
   const int n = std::max(1000, static_cast<int>(20000 * args.scale));
   testing::TempDir dir;

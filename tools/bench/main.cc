@@ -6,22 +6,6 @@
 
 #include "tools/bench/bench.h"
 
-namespace jalin::bench {
-
-int EventsScenario(const Args& args);
-
-const std::vector<Scenario>& Scenarios() {
-  static const std::vector<Scenario>* scenarios = new std::vector<Scenario>{
-      {"events",
-       "outbox -> relay -> Redis stream -> consumer (exactly once, in order) "
-       "vs raw pipelined XADD/XREADGROUP",
-       EventsScenario},
-  };
-  return *scenarios;
-}
-
-}  // namespace jalin::bench
-
 namespace {
 
 void Usage() {
