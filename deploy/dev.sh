@@ -7,7 +7,7 @@
 #   deploy/dev.sh status   health of each service
 #   deploy/dev.sh test     install what is missing, build, run every test
 #   deploy/dev.sh deps     only install what is missing
-#   deploy/dev.sh build [release|asan]
+#   deploy/dev.sh build [release|asan] [targets...]
 #   deploy/dev.sh bench <scenario> [--scale N]
 #
 # Works on a fresh Debian bookworm machine: packages come from
@@ -37,12 +37,24 @@ as_root() {
 
 # --- dependencies -----------------------------------------------------------
 
+installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
+
+# A line of packages.txt names one package, or alternatives "a | b": any one
+# of them installed will do, and the first is installed when none is (e.g.
+# Debian's kubernetes-client, unless another package already provides kubectl).
 deps() {
-  local wanted missing=()
+  local wanted missing=() line alts alt found
   mapfile -t wanted < <(grep -vE '^\s*(#|$)' "$ROOT/deploy/packages.txt")
-  for p in "${wanted[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
-      || missing+=("$p")
+  for line in "${wanted[@]}"; do
+    IFS='|' read -ra alts <<< "$line"
+    found=0
+    for alt in "${alts[@]}"; do
+      alt=${alt//[[:space:]]/}
+      if installed "$alt"; then found=1; break; fi
+    done
+    [ $found = 1 ] || missing+=("${alts[0]//[[:space:]]/}")
   done
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${#missing[@]} package(s): ${missing[*]}"
@@ -229,7 +241,7 @@ test_all() {
 cmd=${1:-help}; shift || true
 case "$cmd" in
   deps)   deps ;;
-  build)  deps; build "${1:-release}" ;;
+  build)  deps; build "${1:-release}" "${@:2}" ;;
   up)     up ;;
   down)   down ;;
   status) status ;;
