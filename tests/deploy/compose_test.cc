@@ -57,7 +57,7 @@ std::vector<std::string> Strings(const YAML::Node& list) {
   return out;
 }
 
-class ComposeTest : public ::testing::Test {
+class DeployCompose : public ::testing::Test {
  protected:
   void SetUp() override {
     absl::StatusOr<const std::vector<ServiceInfo>*> s = Services();
@@ -112,7 +112,7 @@ class ComposeTest : public ::testing::Test {
   std::string version_;
 };
 
-TEST_F(ComposeTest, RunsEveryServiceFromTheOneImageWithoutPrivileges) {
+TEST_F(DeployCompose, RunsEveryServiceFromTheOneImageWithoutPrivileges) {
   std::vector<std::string> problems;
   for (const ServiceInfo& s : *services_) {
     if (!compose_["services"][s.name]) {
@@ -147,7 +147,7 @@ TEST_F(ComposeTest, RunsEveryServiceFromTheOneImageWithoutPrivileges) {
   Check(problems);
 }
 
-TEST_F(ComposeTest, ServicesListenWhereTheirHealthCheckAsks) {
+TEST_F(DeployCompose, ServicesListenWhereTheirHealthCheckAsks) {
   std::vector<std::string> problems;
   for (const auto& [s, service] : Pairs()) {
     const YAML::Node& env = service["environment"];
@@ -183,7 +183,7 @@ TEST_F(ComposeTest, ServicesListenWhereTheirHealthCheckAsks) {
   Check(problems);
 }
 
-TEST_F(ComposeTest, SettingsAreAcceptedAndPointAtTheOtherContainers) {
+TEST_F(DeployCompose, SettingsAreAcceptedAndPointAtTheOtherContainers) {
   std::vector<std::string> problems;
   for (const auto& [s, service] : Pairs()) {
     const YAML::Node& env = service["environment"];
@@ -243,7 +243,7 @@ TEST_F(ComposeTest, SettingsAreAcceptedAndPointAtTheOtherContainers) {
   Check(problems);
 }
 
-TEST_F(ComposeTest, StoresAndRedisLiveOnVolumes) {
+TEST_F(DeployCompose, StoresAndRedisLiveOnVolumes) {
   std::vector<std::string> problems;
   for (const auto& [s, service] : Pairs()) {
     if (!s->has_store()) continue;
@@ -266,7 +266,7 @@ TEST_F(ComposeTest, StoresAndRedisLiveOnVolumes) {
   Check(problems);
 }
 
-TEST(ComposeMerge, MergeKeysFillMissingKeysOnly) {
+TEST(DeployComposeMerge, MergeKeysFillMissingKeysOnly) {
   YAML::Node merged = Merged(YAML::Load(R"(
 base: &base {a: 1, b: 2, nested: &n {x: 1}}
 derived: {<<: *base, b: 3, nested: {<<: *n, y: 2}}

@@ -43,7 +43,7 @@ std::string Canonical(const std::string& path) {
   return ec ? "" : p.string();
 }
 
-class ImageTest : public ::testing::Test {
+class DeployImage : public ::testing::Test {
  protected:
   void SetUp() override {
     absl::StatusOr<const std::vector<ServiceInfo>*> s = Services();
@@ -66,7 +66,7 @@ class ImageTest : public ::testing::Test {
   const std::vector<ServiceInfo>* services_ = nullptr;
 };
 
-TEST_F(ImageTest, RuntimePackagesHoldEveryLibraryTheProgramsLoad) {
+TEST_F(DeployImage, RuntimePackagesHoldEveryLibraryTheProgramsLoad) {
   absl::StatusOr<CommandResult> run = RuntimePackages(programs_);
   ASSERT_TRUE(run.ok()) << run.status();
   ASSERT_EQ(run->exit_code, 0) << run->err;
@@ -121,7 +121,7 @@ TEST_F(ImageTest, RuntimePackagesHoldEveryLibraryTheProgramsLoad) {
   EXPECT_TRUE(problems.empty()) << absl::StrJoin(problems, "\n");
 }
 
-TEST_F(ImageTest, RuntimePackagesRefuseALibraryNoPackageOwns) {
+TEST_F(DeployImage, RuntimePackagesRefuseALibraryNoPackageOwns) {
   absl::StatusOr<CommandResult> run = RuntimePackages({JALIN_ORPHAN_PROGRAM});
   ASSERT_TRUE(run.ok()) << run.status();
   EXPECT_NE(run->exit_code, 0);
@@ -132,7 +132,7 @@ TEST_F(ImageTest, RuntimePackagesRefuseALibraryNoPackageOwns) {
       << run->err;
 }
 
-TEST_F(ImageTest, RuntimePackagesRefuseALibraryTheLoaderCannotFind) {
+TEST_F(DeployImage, RuntimePackagesRefuseALibraryTheLoaderCannotFind) {
   // Alone in a directory, the program cannot find the library its RPATH
   // ($ORIGIN) names.
   testing::TempDir dir;
@@ -147,7 +147,7 @@ TEST_F(ImageTest, RuntimePackagesRefuseALibraryTheLoaderCannotFind) {
   EXPECT_TRUE(absl::StrContains(run->err, "cannot find")) << run->err;
 }
 
-TEST_F(ImageTest, StageImageLaysOutProgramsThatRun) {
+TEST_F(DeployImage, StageImageLaysOutProgramsThatRun) {
   testing::TempDir dir;
   const std::string out = dir.File("root");
   absl::StatusOr<CommandResult> stage =
@@ -230,7 +230,7 @@ std::vector<Instruction> ParseDockerfile(const std::string& text) {
   return out;
 }
 
-TEST_F(ImageTest, DockerfileBuildsWithDevShAndRunsTheStagedTreeAsNonRoot) {
+TEST_F(DeployImage, DockerfileBuildsWithDevShAndRunsTheStagedTreeAsNonRoot) {
   absl::StatusOr<std::string> text = ReadSourceFile("deploy/Dockerfile");
   ASSERT_TRUE(text.ok()) << text.status();
   std::vector<Instruction> instructions = ParseDockerfile(*text);

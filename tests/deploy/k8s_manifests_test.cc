@@ -28,7 +28,7 @@ constexpr absl::Duration kShutdownAfterDrain = absl::Seconds(2);
 // rather than Kubernetes' 30 s default.
 constexpr absl::Duration kGraceMargin = absl::Seconds(10);
 
-class OverlayTest : public ::testing::TestWithParam<std::string> {
+class DeployManifests : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     absl::StatusOr<const Manifests*> m = RenderedOverlay(GetParam());
@@ -97,7 +97,7 @@ std::optional<Mounted> MountHolding(const YAML::Node& pod_spec,
   return best;
 }
 
-TEST_P(OverlayTest, RendersEveryService) {
+TEST_P(DeployManifests, RendersEveryService) {
   std::vector<std::string> problems;
   EXPECT_GT(manifests_->objects().size(), 0u);
   for (const ServiceInfo& s : *services_) {
@@ -117,7 +117,7 @@ TEST_P(OverlayTest, RendersEveryService) {
   Check(problems);
 }
 
-TEST_P(OverlayTest, EveryImageHasAPinnedTag) {
+TEST_P(DeployManifests, EveryImageHasAPinnedTag) {
   absl::StatusOr<std::string> version = ProjectVersion();
   ASSERT_TRUE(version.ok()) << version.status();
   std::vector<std::string> problems;
@@ -165,7 +165,7 @@ TEST_P(OverlayTest, EveryImageHasAPinnedTag) {
   Check(problems);
 }
 
-TEST_P(OverlayTest, ServicesListenWhereTheirServiceAndProbesLook) {
+TEST_P(DeployManifests, ServicesListenWhereTheirServiceAndProbesLook) {
   std::vector<std::string> problems;
   for (const auto& [service, w] : ServiceWorkloads()) {
     YAML::Node c = ContainerNamed(w.pod_spec(), service->name);
@@ -244,7 +244,7 @@ TEST_P(OverlayTest, ServicesListenWhereTheirServiceAndProbesLook) {
   Check(problems);
 }
 
-TEST_P(OverlayTest, ProbesUseTheGrpcHealthService) {
+TEST_P(DeployManifests, ProbesUseTheGrpcHealthService) {
   std::vector<std::string> problems;
   std::set<std::string> jalin;
   for (const auto& [service, w] : ServiceWorkloads()) {
@@ -280,7 +280,7 @@ TEST_P(OverlayTest, ProbesUseTheGrpcHealthService) {
   Check(problems);
 }
 
-TEST_P(OverlayTest, EveryContainerHasRequestsAndLimits) {
+TEST_P(DeployManifests, EveryContainerHasRequestsAndLimits) {
   std::vector<std::string> problems;
   for (const Workload& w : manifests_->Workloads()) {
     for (const YAML::Node& c : w.pod_spec()["containers"]) {
@@ -305,7 +305,7 @@ TEST_P(OverlayTest, EveryContainerHasRequestsAndLimits) {
   Check(problems);
 }
 
-TEST_P(OverlayTest, PodsRunAsNonRootOnAReadOnlyRootWithoutCapabilities) {
+TEST_P(DeployManifests, PodsRunAsNonRootOnAReadOnlyRootWithoutCapabilities) {
   std::vector<std::string> problems;
   for (const Workload& w : manifests_->Workloads()) {
     const YAML::Node& spec = w.pod_spec();
@@ -355,7 +355,7 @@ TEST_P(OverlayTest, PodsRunAsNonRootOnAReadOnlyRootWithoutCapabilities) {
   Check(problems);
 }
 
-TEST_P(OverlayTest, TerminationGraceMatchesTheDrainTime) {
+TEST_P(DeployManifests, TerminationGraceMatchesTheDrainTime) {
   std::vector<std::string> problems;
   for (const auto& [service, w] : ServiceWorkloads()) {
     YAML::Node c = ContainerNamed(w.pod_spec(), service->name);
@@ -404,7 +404,7 @@ std::map<std::string, const Object*> AutoscaledDeployments(const Manifests& m) {
   return out;
 }
 
-TEST_P(OverlayTest, StoresLiveOnPersistentVolumesWithOneWriter) {
+TEST_P(DeployManifests, StoresLiveOnPersistentVolumesWithOneWriter) {
   std::vector<std::string> problems;
   std::map<std::string, const Object*> autoscaled =
       AutoscaledDeployments(*manifests_);
@@ -467,7 +467,7 @@ TEST_P(OverlayTest, StoresLiveOnPersistentVolumesWithOneWriter) {
   Check(problems);
 }
 
-TEST_P(OverlayTest, AutoscalersAndDisruptionBudgetsFitTheirTargets) {
+TEST_P(DeployManifests, AutoscalersAndDisruptionBudgetsFitTheirTargets) {
   std::vector<std::string> problems;
   std::map<std::string, int> min_replicas;  // workload id → fewest pods
   for (const Workload& w : manifests_->Workloads()) {
@@ -535,7 +535,7 @@ TEST_P(OverlayTest, AutoscalersAndDisruptionBudgetsFitTheirTargets) {
   Check(problems);
 }
 
-TEST_P(OverlayTest, JwtKeysComeFromAMountedSecret) {
+TEST_P(DeployManifests, JwtKeysComeFromAMountedSecret) {
   std::vector<std::string> problems;
   for (const Object* secret : manifests_->OfKind("Secret")) {
     if (secret->node["data"] || secret->node["stringData"]) {
@@ -571,7 +571,7 @@ TEST_P(OverlayTest, JwtKeysComeFromAMountedSecret) {
   Check(problems);
 }
 
-TEST_P(OverlayTest, ServiceAccountsMountNoApiToken) {
+TEST_P(DeployManifests, ServiceAccountsMountNoApiToken) {
   std::vector<std::string> problems;
   for (const Workload& w : manifests_->Workloads()) {
     const std::string account = Str(w.pod_spec()["serviceAccountName"]);
@@ -594,7 +594,7 @@ TEST_P(OverlayTest, ServiceAccountsMountNoApiToken) {
   Check(problems);
 }
 
-TEST_P(OverlayTest, AddressesNameRenderedServicesAndPorts) {
+TEST_P(DeployManifests, AddressesNameRenderedServicesAndPorts) {
   std::vector<std::string> problems;
   for (const auto& [service, w] : ServiceWorkloads()) {
     YAML::Node c = ContainerNamed(w.pod_spec(), service->name);
@@ -635,7 +635,7 @@ TEST_P(OverlayTest, AddressesNameRenderedServicesAndPorts) {
   Check(problems);
 }
 
-TEST_P(OverlayTest, RedisInTheClusterKeepsAnAppendOnlyFileOnAVolume) {
+TEST_P(DeployManifests, RedisInTheClusterKeepsAnAppendOnlyFileOnAVolume) {
   std::vector<std::string> problems;
   std::optional<Workload> redis = manifests_->FindWorkload("redis");
   if (!redis.has_value()) {
@@ -678,7 +678,7 @@ TEST_P(OverlayTest, RedisInTheClusterKeepsAnAppendOnlyFileOnAVolume) {
   Check(problems);
 }
 
-TEST_P(OverlayTest, IngressReachesTheGatewayHttpPort) {
+TEST_P(DeployManifests, IngressReachesTheGatewayHttpPort) {
   std::vector<std::string> problems;
   std::vector<const Object*> ingresses = manifests_->OfKind("Ingress");
   if (ingresses.empty()) problems.push_back("no Ingress for the gateway");
@@ -714,7 +714,7 @@ TEST_P(OverlayTest, IngressReachesTheGatewayHttpPort) {
   Check(problems);
 }
 
-TEST_P(OverlayTest, EveryObjectIsInTheOverlayNamespace) {
+TEST_P(DeployManifests, EveryObjectIsInTheOverlayNamespace) {
   std::vector<std::string> problems;
   std::vector<const Object*> namespaces = manifests_->OfKind("Namespace");
   if (namespaces.size() != 1) {
@@ -734,11 +734,11 @@ TEST_P(OverlayTest, EveryObjectIsInTheOverlayNamespace) {
   Check(problems);
 }
 
-INSTANTIATE_TEST_SUITE_P(Overlays, OverlayTest,
+INSTANTIATE_TEST_SUITE_P(Overlays, DeployManifests,
                          ::testing::ValuesIn(OverlayNames()),
                          [](const auto& info) { return info.param; });
 
-TEST(Overlays, BothAreThere) {
+TEST(DeployOverlays, BothAreThere) {
   EXPECT_EQ(OverlayNames(), (std::vector<std::string>{"dev", "prod"}));
 }
 

@@ -57,7 +57,7 @@ Endpoint External(std::string description, std::string ip) {
   return e;
 }
 
-class NetworkTest : public ::testing::TestWithParam<std::string> {
+class DeployNetwork : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     absl::StatusOr<const Manifests*> m = RenderedOverlay(GetParam());
@@ -91,7 +91,7 @@ class NetworkTest : public ::testing::TestWithParam<std::string> {
   std::map<std::string, Endpoint> pods_;  // by workload name
 };
 
-TEST_P(NetworkTest, EveryPodIsIsolatedBothWays) {
+TEST_P(DeployNetwork, EveryPodIsIsolatedBothWays) {
   NetworkModel model(*manifests_);
   std::vector<std::string> problems;
   for (const auto& [name, pod] : pods_) {
@@ -108,7 +108,7 @@ TEST_P(NetworkTest, EveryPodIsIsolatedBothWays) {
   Check(problems);
 }
 
-TEST_P(NetworkTest, IpBlocksCannotReachPodsOrNodes) {
+TEST_P(DeployNetwork, IpBlocksCannotReachPodsOrNodes) {
   NetworkModel model(*manifests_);
   std::vector<std::string> problems;
   for (const NetworkModel::Block& block : model.IpBlocks()) {
@@ -139,7 +139,7 @@ TEST_P(NetworkTest, IpBlocksCannotReachPodsOrNodes) {
   Check(problems);
 }
 
-TEST_P(NetworkTest, OnlyTheRealEdgesAreOpen) {
+TEST_P(DeployNetwork, OnlyTheRealEdgesAreOpen) {
   NetworkModel model(*manifests_);
   const std::string ns = pods_.empty() ? "" : pods_.begin()->second.ns;
   const Endpoint ingress_controller =
@@ -250,12 +250,12 @@ TEST_P(NetworkTest, OnlyTheRealEdgesAreOpen) {
   Check(problems);
 }
 
-INSTANTIATE_TEST_SUITE_P(Overlays, NetworkTest,
+INSTANTIATE_TEST_SUITE_P(Overlays, DeployNetwork,
                          ::testing::ValuesIn(OverlayNames()),
                          [](const auto& info) { return info.param; });
 
 // The model itself, on policies whose answers are known.
-TEST(NetworkModel, EvaluatesSelectorsPortsAndBlocks) {
+TEST(DeployNetworkModel, EvaluatesSelectorsPortsAndBlocks) {
   absl::StatusOr<Manifests> m = Manifests::Parse(R"(
 apiVersion: v1
 kind: Namespace

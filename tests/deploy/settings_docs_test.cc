@@ -26,7 +26,7 @@ const std::set<std::string>& Places() {
   return *places;
 }
 
-class SettingsDocs : public ::testing::Test {
+class DeploySettingsDocs : public ::testing::Test {
  protected:
   void SetUp() override {
     absl::StatusOr<const std::vector<ServiceInfo>*> s = Services();
@@ -48,7 +48,7 @@ class SettingsDocs : public ::testing::Test {
   std::map<std::string, DocumentedSetting> documented_;
 };
 
-TEST_F(SettingsDocs, EverySettingOfEveryBinaryIsDocumented) {
+TEST_F(DeploySettingsDocs, EverySettingOfEveryBinaryIsDocumented) {
   std::vector<std::string> problems;
   std::map<std::string, std::vector<std::string>> accepted_by;
   for (const ServiceInfo& s : *services_) {
@@ -68,7 +68,7 @@ TEST_F(SettingsDocs, EverySettingOfEveryBinaryIsDocumented) {
   Check(problems);
 }
 
-TEST_F(SettingsDocs, EveryDocumentedSettingIsAccepted) {
+TEST_F(DeploySettingsDocs, EveryDocumentedSettingIsAccepted) {
   std::vector<std::string> problems;
   for (const auto& [env, row] : documented_) {
     bool accepted = false;
@@ -83,7 +83,7 @@ TEST_F(SettingsDocs, EveryDocumentedSettingIsAccepted) {
   Check(problems);
 }
 
-TEST_F(SettingsDocs, DocumentedDefaultsAndPlacesAreValid) {
+TEST_F(DeploySettingsDocs, DocumentedDefaultsAndPlacesAreValid) {
   std::vector<std::string> problems;
   for (const auto& [env, row] : documented_) {
     if (!Places().count(row.where)) {
@@ -112,11 +112,12 @@ TEST_F(SettingsDocs, DocumentedDefaultsAndPlacesAreValid) {
   Check(problems);
 }
 
-class KubernetesSettings : public SettingsDocs,
-                           public ::testing::WithParamInterface<std::string> {
+class DeployKubernetesSettings
+    : public DeploySettingsDocs,
+      public ::testing::WithParamInterface<std::string> {
  protected:
   void SetUp() override {
-    SettingsDocs::SetUp();
+    DeploySettingsDocs::SetUp();
     if (HasFatalFailure()) return;
     absl::StatusOr<const Manifests*> m = RenderedOverlay(GetParam());
     ASSERT_TRUE(m.ok()) << m.status();
@@ -128,7 +129,7 @@ class KubernetesSettings : public SettingsDocs,
   const Manifests* manifests_ = nullptr;
 };
 
-TEST_P(KubernetesSettings, EverySettingIsSetWhereTheReadmeSays) {
+TEST_P(DeployKubernetesSettings, EverySettingIsSetWhereTheReadmeSays) {
   std::vector<std::string> problems;
   for (const ServiceInfo& s : *services_) {
     std::optional<Workload> w = manifests_->FindWorkload(s.name);
@@ -174,7 +175,7 @@ TEST_P(KubernetesSettings, EverySettingIsSetWhereTheReadmeSays) {
   Check(problems);
 }
 
-TEST_P(KubernetesSettings, ContainersGetOnlySettingsTheirBinaryAccepts) {
+TEST_P(DeployKubernetesSettings, ContainersGetOnlySettingsTheirBinaryAccepts) {
   std::vector<std::string> problems;
   // ConfigMap key → the services that load that ConfigMap.
   std::map<std::string, std::map<std::string, std::vector<const ServiceInfo*>>>
@@ -221,7 +222,7 @@ TEST_P(KubernetesSettings, ContainersGetOnlySettingsTheirBinaryAccepts) {
   Check(problems);
 }
 
-INSTANTIATE_TEST_SUITE_P(Overlays, KubernetesSettings,
+INSTANTIATE_TEST_SUITE_P(Overlays, DeployKubernetesSettings,
                          ::testing::ValuesIn(OverlayNames()),
                          [](const auto& info) { return info.param; });
 
