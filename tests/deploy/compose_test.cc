@@ -3,7 +3,6 @@
 // image, listening where its health check asks, stores on volumes, only
 // settings the binaries accept, Redis with an append-only file.
 
-#include <cctype>
 #include <string>
 #include <vector>
 
@@ -196,9 +195,7 @@ TEST_F(DeployCompose, SettingsAreAcceptedAndPointAtTheOtherContainers) {
       }
     }
     for (const ServiceInfo& callee : *services_) {
-      std::string upper = callee.name;
-      for (char& ch : upper) ch = static_cast<char>(std::toupper(ch));
-      const std::string setting = "JALIN_" + upper + "_ADDRESS";
+      const std::string setting = AddressSetting(callee.name);
       if (s->Find(setting) == nullptr) continue;
       const std::string want = absl::StrCat(callee.name, ":", callee.grpc_port);
       if (Str(env[setting]) != want) {

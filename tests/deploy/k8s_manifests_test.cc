@@ -2,7 +2,6 @@
 // each rule an operator relies on, for every workload. A failure names the
 // offending object and what is wrong with it.
 
-#include <cctype>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,6 +14,7 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "tests/deploy/manifests.h"
+#include "tests/deploy/overlay_test.h"
 #include "tests/deploy/overlays.h"
 #include "tests/deploy/service_settings.h"
 
@@ -28,18 +28,9 @@ constexpr absl::Duration kShutdownAfterDrain = absl::Seconds(2);
 // rather than Kubernetes' 30 s default.
 constexpr absl::Duration kGraceMargin = absl::Seconds(10);
 
-class DeployManifests : public ::testing::TestWithParam<std::string> {
+class DeployManifests : public OverlayTest {
  protected:
-  void SetUp() override {
-    absl::StatusOr<const Manifests*> m = RenderedOverlay(GetParam());
-    ASSERT_TRUE(m.ok()) << m.status();
-    manifests_ = *m;
-    absl::StatusOr<const std::vector<ServiceInfo>*> s = Services();
-    ASSERT_TRUE(s.ok()) << s.status();
-    services_ = *s;
-  }
-
-  // The workload of each service, reported missing once.
+  // Each service with its workload; RendersEveryService reports the missing.
   std::vector<std::pair<const ServiceInfo*, Workload>> ServiceWorkloads() {
     std::vector<std::pair<const ServiceInfo*, Workload>> out;
     for (const ServiceInfo& s : *services_) {
@@ -48,14 +39,6 @@ class DeployManifests : public ::testing::TestWithParam<std::string> {
     }
     return out;
   }
-
-  void Check(const std::vector<std::string>& problems) {
-    EXPECT_TRUE(problems.empty()) << "k8s/overlays/" << GetParam() << ":\n  "
-                                  << absl::StrJoin(problems, "\n  ");
-  }
-
-  const Manifests* manifests_ = nullptr;
-  const std::vector<ServiceInfo>* services_ = nullptr;
 };
 
 std::string ImageTag(const std::string& image) {
@@ -602,9 +585,7 @@ TEST_P(DeployManifests, AddressesNameRenderedServicesAndPorts) {
     Environment env = manifests_->EnvironmentOf(c, &problems);
     // JALIN_<SERVICE>_ADDRESS: "<service>:<its gRPC port>".
     for (const ServiceInfo& callee : *services_) {
-      std::string upper = callee.name;
-      for (char& ch : upper) ch = static_cast<char>(std::toupper(ch));
-      const std::string setting = "JALIN_" + upper + "_ADDRESS";
+      const std::string setting = AddressSetting(callee.name);
       if (service->Find(setting) == nullptr) continue;
       const std::string want = absl::StrCat(callee.name, ":", callee.grpc_port);
       if (env[setting].value != want) {

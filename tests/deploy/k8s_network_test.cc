@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "tests/deploy/manifests.h"
 #include "tests/deploy/network_model.h"
+#include "tests/deploy/overlay_test.h"
 #include "tests/deploy/overlays.h"
 #include "tests/deploy/service_settings.h"
 
@@ -57,15 +58,11 @@ Endpoint External(std::string description, std::string ip) {
   return e;
 }
 
-class DeployNetwork : public ::testing::TestWithParam<std::string> {
+class DeployNetwork : public OverlayTest {
  protected:
   void SetUp() override {
-    absl::StatusOr<const Manifests*> m = RenderedOverlay(GetParam());
-    ASSERT_TRUE(m.ok()) << m.status();
-    manifests_ = *m;
-    absl::StatusOr<const std::vector<ServiceInfo>*> s = Services();
-    ASSERT_TRUE(s.ok()) << s.status();
-    services_ = *s;
+    OverlayTest::SetUp();
+    if (HasFatalFailure()) return;
     for (const Workload& w : manifests_->Workloads()) {
       Endpoint e;
       e.description = w.id();
@@ -81,13 +78,6 @@ class DeployNetwork : public ::testing::TestWithParam<std::string> {
     return FindService(*services_, name) != nullptr;
   }
 
-  void Check(const std::vector<std::string>& problems) {
-    EXPECT_TRUE(problems.empty()) << "k8s/overlays/" << GetParam() << ":\n  "
-                                  << absl::StrJoin(problems, "\n  ");
-  }
-
-  const Manifests* manifests_ = nullptr;
-  const std::vector<ServiceInfo>* services_ = nullptr;
   std::map<std::string, Endpoint> pods_;  // by workload name
 };
 

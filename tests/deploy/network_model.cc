@@ -176,51 +176,39 @@ bool RuleAdmits(const YAML::Node& rule, const char* peers_key,
 
 }  // namespace
 
+bool NetworkModel::SideAdmits(const Endpoint& pod, const std::string& type,
+                              const Endpoint& peer, const Endpoint& target,
+                              int port, const std::string& protocol,
+                              std::vector<std::string>* applied,
+                              std::vector<std::string>* admitted_by) const {
+  if (!pod.is_pod) return true;  // outside the cluster: no policy applies
+  const bool egress = type == "Egress";
+  bool isolated = false, admitted = false;
+  for (const Object* p : policies_) {
+    if (!Applies(*p, pod, type)) continue;
+    isolated = true;
+    applied->push_back(p->id());
+    for (const YAML::Node& rule :
+         p->node["spec"][egress ? "egress" : "ingress"]) {
+      if (RuleAdmits(rule, egress ? "to" : "from", p->ns, peer, port, protocol,
+                     target.pod_spec)) {
+        admitted = true;
+        admitted_by->push_back(p->id() + (egress ? " (egress)" : " (ingress)"));
+        break;
+      }
+    }
+  }
+  return !isolated || admitted;
+}
+
 Verdict NetworkModel::Evaluate(const Endpoint& from, const Endpoint& to,
                                int port, const std::string& protocol) const {
+  std::vector<std::string> admitted_by, egress_policies, ingress_policies;
+  const bool egress_ok = SideAdmits(from, "Egress", to, to, port, protocol,
+                                    &egress_policies, &admitted_by);
+  const bool ingress_ok = SideAdmits(to, "Ingress", from, to, port, protocol,
+                                     &ingress_policies, &admitted_by);
   Verdict verdict;
-  std::vector<std::string> admitted_by;
-
-  // Egress of the source.
-  std::vector<std::string> egress_policies;
-  bool egress_ok = true;
-  if (from.is_pod) {
-    bool isolated = false, admitted = false;
-    for (const Object* p : policies_) {
-      if (!Applies(*p, from, "Egress")) continue;
-      isolated = true;
-      egress_policies.push_back(p->id());
-      for (const YAML::Node& rule : p->node["spec"]["egress"]) {
-        if (RuleAdmits(rule, "to", p->ns, to, port, protocol, to.pod_spec)) {
-          admitted = true;
-          admitted_by.push_back(p->id() + " (egress)");
-          break;
-        }
-      }
-    }
-    egress_ok = !isolated || admitted;
-  }
-  // Ingress of the destination.
-  std::vector<std::string> ingress_policies;
-  bool ingress_ok = true;
-  if (to.is_pod) {
-    bool isolated = false, admitted = false;
-    for (const Object* p : policies_) {
-      if (!Applies(*p, to, "Ingress")) continue;
-      isolated = true;
-      ingress_policies.push_back(p->id());
-      for (const YAML::Node& rule : p->node["spec"]["ingress"]) {
-        if (RuleAdmits(rule, "from", p->ns, from, port, protocol,
-                       to.pod_spec)) {
-          admitted = true;
-          admitted_by.push_back(p->id() + " (ingress)");
-          break;
-        }
-      }
-    }
-    ingress_ok = !isolated || admitted;
-  }
-
   verdict.allowed = egress_ok && ingress_ok;
   if (verdict.allowed) {
     verdict.explanation =

@@ -57,6 +57,14 @@ class NetworkModel {
  private:
   bool Applies(const Object& policy, const Endpoint& pod,
                const std::string& type) const;
+  // Whether the policies of `pod` of `type` ("Ingress" or "Egress") let it
+  // talk to `peer` on `port` of `target` (the destination, for named ports).
+  // Appends the policies that apply and those that admit.
+  bool SideAdmits(const Endpoint& pod, const std::string& type,
+                  const Endpoint& peer, const Endpoint& target, int port,
+                  const std::string& protocol,
+                  std::vector<std::string>* applied,
+                  std::vector<std::string>* admitted_by) const;
 
   const Manifests& manifests_;
   std::vector<const Object*> policies_;

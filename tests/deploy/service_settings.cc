@@ -24,6 +24,10 @@ const Setting* ServiceInfo::Find(absl::string_view env) const {
   return nullptr;
 }
 
+std::string AddressSetting(absl::string_view service) {
+  return absl::StrCat("JALIN_", absl::AsciiStrToUpper(service), "_ADDRESS");
+}
+
 int PortOf(absl::string_view address) {
   size_t colon = address.rfind(':');
   int port = 0;

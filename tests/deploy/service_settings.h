@@ -59,6 +59,10 @@ struct DocumentedSetting {
 absl::StatusOr<std::map<std::string, DocumentedSetting>>
 ParseDocumentedSettings(absl::string_view markdown);
 
+// The setting through which services reach `service`:
+// "JALIN_REGISTRY_ADDRESS" for the registry.
+std::string AddressSetting(absl::string_view service);
+
 // "host:port" → port; 0 when there is none.
 int PortOf(absl::string_view address);
 
