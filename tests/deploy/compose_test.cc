@@ -150,10 +150,7 @@ TEST_F(DeployCompose, ServicesListenWhereTheirHealthCheckAsks) {
   std::vector<std::string> problems;
   for (const auto& [s, service] : Pairs()) {
     const YAML::Node& env = service["environment"];
-    const std::pair<const char*, int> wanted[] = {
-        {"JALIN_GRPC_LISTEN", s->grpc_port},
-        {"JALIN_METRICS_LISTEN", s->metrics_port}};
-    for (const auto& [setting, port] : wanted) {
+    for (const auto& [setting, port] : s->ListenSettings()) {
       const std::string want = absl::StrCat("0.0.0.0:", port);
       if (Str(env[setting]) != want) {
         problems.push_back(absl::StrCat(s->name, ": ", setting, " is '",

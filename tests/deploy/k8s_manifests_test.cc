@@ -155,20 +155,25 @@ TEST_P(DeployManifests, ServicesListenWhereTheirServiceAndProbesLook) {
     if (!c) continue;  // reported by EveryImageHasAPinnedTag
     Environment env = manifests_->EnvironmentOf(c, &problems);
     std::map<std::string, int> ports;
+    std::set<int> numbers;
     for (const YAML::Node& p : c["ports"]) {
       int n = 0;
       absl::SimpleAtoi(Str(p["containerPort"]), &n);
       ports[Str(p["name"])] = n;
+      numbers.insert(n);
     }
-    const std::pair<const char*, int> wanted[] = {
-        {"JALIN_GRPC_LISTEN", service->grpc_port},
-        {"JALIN_METRICS_LISTEN", service->metrics_port}};
-    for (const auto& [setting, port] : wanted) {
+    // Every listener (gRPC, metrics, HTTP, ...) on all interfaces, on the
+    // port of its default, and declared as a container port.
+    for (const auto& [setting, port] : service->ListenSettings()) {
       const std::string want = absl::StrCat("0.0.0.0:", port);
       if (env[setting].value != want) {
         problems.push_back(absl::StrCat(w.id(), ": ", setting, " is '",
                                         env[setting].value, "', want '", want,
                                         "' (reachable from other pods)"));
+      }
+      if (!numbers.count(port)) {
+        problems.push_back(absl::StrCat(w.id(), ": no container port ", port,
+                                        " for ", setting));
       }
     }
     if (ports["grpc"] != service->grpc_port) {

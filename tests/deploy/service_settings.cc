@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -22,6 +23,16 @@ const Setting* ServiceInfo::Find(absl::string_view env) const {
     if (s.env == env) return &s;
   }
   return nullptr;
+}
+
+std::vector<std::pair<std::string, int>> ServiceInfo::ListenSettings() const {
+  std::vector<std::pair<std::string, int>> out;
+  for (const Setting& s : settings) {
+    int port = PortOf(s.default_value);
+    if (absl::EndsWith(s.env, "_LISTEN") && port != 0)
+      out.emplace_back(s.env, port);
+  }
+  return out;
 }
 
 std::string AddressSetting(absl::string_view service) {

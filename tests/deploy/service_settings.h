@@ -29,6 +29,9 @@ struct ServiceInfo {
 
   // Null when the binary does not accept `env`.
   const Setting* Find(absl::string_view env) const;
+  // Every JALIN_*_LISTEN setting whose default has a port (gRPC, metrics,
+  // HTTP, ...) with that port: in a container each must listen on 0.0.0.0.
+  std::vector<std::pair<std::string, int>> ListenSettings() const;
   // Whether the service keeps a store (accepts JALIN_STORE).
   bool has_store() const { return Find("JALIN_STORE") != nullptr; }
 };
