@@ -26,8 +26,8 @@ void NotificationSettings::Register(Config& config) {
   config.AddDuration("retention_interval", &retention_interval,
                      "How often the retention pass runs");
   config.AddInt("stream_queue_limit", &stream_queue_limit,
-                "Messages a live stream may have waiting before it is ended "
-                "as a slow consumer",
+                "Messages a live stream may have waiting; beyond that a slow "
+                "client is served from the store instead",
                 1, 1'000'000);
   config.AddInt("stream_page_size", &stream_page_size,
                 "Notifications read per page when a stream resumes from a "

@@ -1,8 +1,6 @@
 #include "services/notification/stream_session.h"
 
 #include "absl/strings/str_cat.h"
-#include "common/status/errors.h"
-#include "services/notification/notification_store.h"
 
 namespace jalin::notification {
 
@@ -14,7 +12,7 @@ StreamSession::StreamSession(std::string recipient,
       reader_(reader),
       catching_up_(after_seq.has_value()),
       last_seq_(after_seq.value_or(0)),
-      resume_seq_(after_seq) {}
+      sent_seq_(after_seq.value_or(0)) {}
 
 void StreamSession::Attach(StreamSink* sink) {
   Action action;
@@ -29,6 +27,11 @@ void StreamSession::Attach(StreamSink* sink) {
 bool StreamSession::detached() const {
   absl::MutexLock lock(&mu_);
   return detached_;
+}
+
+int64_t StreamSession::fallbacks() const {
+  absl::MutexLock lock(&mu_);
+  return fallbacks_;
 }
 
 void StreamSession::Enqueue(const LiveItemPtr& item) {
@@ -61,10 +64,13 @@ void StreamSession::Offer(const LiveItemPtr& item) {
     }
     if (item->seq <= last_seq_) return;
     if (outbox_.size() >= options_.queue_limit) {
-      // The status is made when it is sent, naming the last message the
-      // client then has.
-      slow_ = true;
-      FinishLocked(absl::ResourceExhaustedError("slow consumer"));
+      // The client is behind: forget the queue and read on from the store
+      // after the last message handed to gRPC.
+      outbox_.clear();
+      catching_up_ = true;
+      last_seq_ = sent_seq_;
+      ++overflow_epoch_;
+      ++fallbacks_;
     } else {
       Enqueue(item);
     }
@@ -115,7 +121,6 @@ void StreamSession::OnWriteDone(bool ok) {
   {
     absl::MutexLock lock(&mu_);
     writing_ = false;
-    if (ok && current_ != nullptr) last_written_seq_ = current_->seq;
     current_.reset();
     if (!ok) {
       // The client is gone; the call still has to be finished.
@@ -149,31 +154,20 @@ void StreamSession::Detach() {
   current_.reset();
 }
 
-absl::Status StreamSession::SlowConsumerStatus() const {
-  const int64_t resume =
-      last_written_seq_ >= 0 ? last_written_seq_ : resume_seq_.value_or(-1);
-  const std::string cursor = resume >= 0 ? EncodeCursor(resume) : "";
-  return WithErrorInfo(
-      absl::ResourceExhaustedError(absl::StrCat(
-          "subscriber too slow: more than ", options_.queue_limit,
-          " notifications waiting; reconnect with the last cursor received",
-          cursor.empty() ? "" : absl::StrCat(" (", cursor, ")"))),
-      "SLOW_CONSUMER", {{"cursor", cursor}});
-}
-
 StreamSession::Action StreamSession::Pump() {
   Action a;
   if (sink_ == nullptr || detached_ || finish_sent_ || writing_) return a;
   a.sink = sink_;
   if (finish_.has_value()) {
     finish_sent_ = true;
-    a.finish = slow_ ? SlowConsumerStatus() : *finish_;
+    a.finish = *finish_;
     return a;
   }
   if (!outbox_.empty()) {
     current_ = std::move(outbox_.front());
     outbox_.pop_front();
     writing_ = true;
+    sent_seq_ = current_->seq;
     a.write = &current_->message;
     return a;
   }

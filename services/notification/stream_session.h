@@ -12,11 +12,16 @@
 // twice. If the buffer overflows during catch-up it is dropped and catch-up
 // simply reads further from the store.
 //
-// Slow consumers. A live session queues at most `queue_limit` messages. A
-// client that lets the queue fill has its stream ended with
-// RESOURCE_EXHAUSTED (ErrorInfo reason SLOW_CONSUMER, metadata "cursor":
-// the cursor of the last message written); it resumes from its last cursor
-// and loses nothing. Memory per subscriber stays bounded.
+// Slow consumers. A live session queues at most `queue_limit` messages.
+// When a client reads more slowly than its notifications arrive and the
+// queue fills, the session drops the queue and falls back to catch-up from
+// the position of the last message it handed to gRPC: it reads the store
+// page by page at the client's pace and goes live again once it has caught
+// up. Memory per subscriber stays bounded, a burst never disconnects a
+// healthy client, and nothing is lost or repeated; a slow client only sees
+// its notifications later. (A client that stops reading altogether holds
+// one message in flight and nothing more; gRPC keepalive ends the call if
+// the peer is gone.)
 //
 // Threading. Methods are called from gRPC callbacks, the hub's tail thread
 // and its backfill thread; all state is under one mutex, and the sink is
@@ -113,6 +118,8 @@ class StreamSession : public std::enable_shared_from_this<StreamSession> {
   void Detach();
 
   bool detached() const;
+  // Times the session fell back from live delivery to the store.
+  int64_t fallbacks() const;
   int page_size() const { return options_.page_size; }
 
  private:
@@ -124,7 +131,6 @@ class StreamSession : public std::enable_shared_from_this<StreamSession> {
   };
 
   Action Pump() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status SlowConsumerStatus() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Run(Action action);
   void FinishLocked(absl::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Enqueue(const LiveItemPtr& item) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -138,9 +144,8 @@ class StreamSession : public std::enable_shared_from_this<StreamSession> {
   bool catching_up_ ABSL_GUARDED_BY(mu_);
   // Highest sequence queued for writing (or the resume cursor).
   int64_t last_seq_ ABSL_GUARDED_BY(mu_);
-  // Sequence of the last message whose write completed (-1: none).
-  int64_t last_written_seq_ ABSL_GUARDED_BY(mu_) = -1;
-  std::optional<int64_t> resume_seq_ ABSL_GUARDED_BY(mu_);
+  // Highest sequence handed to the sink (or the resume cursor).
+  int64_t sent_seq_ ABSL_GUARDED_BY(mu_);
   std::deque<LiveItemPtr> outbox_ ABSL_GUARDED_BY(mu_);
   // Live messages that arrived during catch-up.
   std::deque<LiveItemPtr> buffered_ ABSL_GUARDED_BY(mu_);
@@ -150,8 +155,8 @@ class StreamSession : public std::enable_shared_from_this<StreamSession> {
   // The message being written; kept alive until its write completes.
   LiveItemPtr current_ ABSL_GUARDED_BY(mu_);
   std::optional<absl::Status> finish_ ABSL_GUARDED_BY(mu_);
-  // The finish is the slow-consumer one.
-  bool slow_ ABSL_GUARDED_BY(mu_) = false;
+  // Times the live queue filled and the session fell back to the store.
+  int64_t fallbacks_ ABSL_GUARDED_BY(mu_) = 0;
   bool finish_sent_ ABSL_GUARDED_BY(mu_) = false;
   bool detached_ ABSL_GUARDED_BY(mu_) = false;
 };
