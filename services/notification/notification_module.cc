@@ -136,12 +136,15 @@ absl::Status NotificationModule::Init() {
         }));
   }
   // Consumers follow Redis: without it nothing new arrives, but inboxes,
-  // streams of what is stored, and webhook retries go on.
+  // streams of what is stored, and webhook retries go on. Before Start()
+  // the consumers have not read yet, which is no fault.
   std::vector<events::EventConsumer*> consumers;
   for (auto& c : consumers_) consumers.push_back(c.get());
+  const std::atomic<bool>* started = &started_;
   rt_.host().AddReadinessCheck(
       "events",
-      [consumers]() -> absl::Status {
+      [consumers, started]() -> absl::Status {
+        if (!started->load()) return absl::OkStatus();
         for (events::EventConsumer* c : consumers) {
           if (!c->healthy()) {
             return absl::UnavailableError("an event consumer cannot read");
@@ -157,6 +160,7 @@ absl::Status NotificationModule::Start() {
   dispatcher_->Start();
   janitor_->Start();
   for (auto& c : consumers_) c->Start();
+  started_ = true;
   log::Info(
       "notification service started",
       {{"sources", settings_.event_sources},

@@ -11,6 +11,7 @@
 #ifndef SERVICES_NOTIFICATION_NOTIFICATION_MODULE_H_
 #define SERVICES_NOTIFICATION_NOTIFICATION_MODULE_H_
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -77,6 +78,7 @@ class NotificationModule final : public ServiceModule {
   std::unique_ptr<WebhookApi> webhook_api_;
   std::unique_ptr<NotificationServiceImpl> service_;
   std::vector<std::unique_ptr<events::EventConsumer>> consumers_;
+  std::atomic<bool> started_{false};
 };
 
 }  // namespace jalin::notification

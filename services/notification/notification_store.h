@@ -11,6 +11,7 @@
 #define SERVICES_NOTIFICATION_NOTIFICATION_STORE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,11 @@ struct StoredNotification {
   v1::Notification message;
 };
 
+// A notification's id in its resource name: its sequence, in decimal.
+std::string NotificationId(int64_t seq);
+// The sequence of a notification id; empty for anything else.
+std::optional<int64_t> ParseNotificationId(absl::string_view id);
+
 // The cursor of sequence `seq`, and back. Cursors are opaque to clients.
 std::string EncodeCursor(int64_t seq);
 // INVALID_ARGUMENT naming `field` for a malformed cursor.
@@ -40,8 +46,8 @@ class NotificationStore {
   explicit NotificationStore(storage::Database* db) : db_(db) {}
 
   // In `tx`: adds `n` (recipient, event_id, text, create_time set; name,
-  // read and cursor are ignored) under a new id unless the recipient
-  // already has a notification of that event. Returns true when added.
+  // read and cursor are ignored) unless the recipient already has a
+  // notification of that event. Returns true when added.
   static absl::StatusOr<bool> Insert(storage::Transaction& tx,
                                      const v1::Notification& n);
 

@@ -9,18 +9,22 @@ constexpr storage::Migration kMigrations[] = {
      R"sql(
 CREATE TABLE notifications (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
   recipient TEXT NOT NULL,
   event_id TEXT NOT NULL,
   is_read INTEGER NOT NULL DEFAULT 0,
   create_time INTEGER NOT NULL,
-  message BLOB NOT NULL,
-  UNIQUE (recipient, event_id)
+  message BLOB NOT NULL
 );
+-- One entry per (recipient, event). Event ids are time-ordered ULIDs, so
+-- this index grows at its end instead of touching a page per recipient.
+CREATE UNIQUE INDEX notifications_once ON notifications (event_id, recipient);
 CREATE INDEX notifications_by_recipient ON notifications (recipient, seq);
-CREATE INDEX notifications_unread ON notifications (recipient, seq)
-  WHERE is_read = 0;
-CREATE INDEX notifications_by_time ON notifications (create_time);
+-- Unread counts, kept with every change of a recipient's entries (a small,
+-- hot table instead of a second per-recipient index).
+CREATE TABLE inbox_unread (
+  recipient TEXT PRIMARY KEY,
+  unread INTEGER NOT NULL
+);
 
 CREATE TABLE subscriptions (
   id TEXT PRIMARY KEY,

@@ -79,7 +79,7 @@ TEST_F(ApiTest, RecipientACannotReachBsInbox) {
   EXPECT_EQ(ListCode(a, b_parent), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(GetCode(a, b_name), grpc::StatusCode::PERMISSION_DENIED);
   // Whether or not the notification exists, A learns nothing.
-  EXPECT_EQ(GetCode(a, b_parent + "/notifications/01jzzzzzzzzzzzzzzzzzzzzzzz"),
+  EXPECT_EQ(GetCode(a, b_parent + "/notifications/987654321"),
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(MarkRead(a, b_name, "", nullptr).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
@@ -93,7 +93,7 @@ TEST_F(ApiTest, RecipientACannotReachBsInbox) {
   // B (and an admin) may; a missing notification of B's is NOT_FOUND to B.
   EXPECT_EQ(ListCode(b, b_parent), grpc::StatusCode::OK);
   EXPECT_EQ(GetCode(b, b_name), grpc::StatusCode::OK);
-  EXPECT_EQ(GetCode(b, b_parent + "/notifications/01jzzzzzzzzzzzzzzzzzzzzzzz"),
+  EXPECT_EQ(GetCode(b, b_parent + "/notifications/987654321"),
             grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(GetCode(Token(Admin()), b_name), grpc::StatusCode::OK);
   // No token at all.

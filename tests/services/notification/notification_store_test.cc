@@ -61,9 +61,9 @@ TEST_F(NotificationStoreTest, OneEntryPerRecipientAndEvent) {
   ASSERT_EQ(a->size(), 1u);
   EXPECT_EQ(a->front().message.event_id(), "e1");
   EXPECT_EQ(a->front().message.recipient(), "enterprises/a");
-  EXPECT_EQ(a->front().message.name().rfind(
-                "recipients/enterprises~a/notifications/", 0),
-            0u);
+  EXPECT_EQ(a->front().message.name(),
+            "recipients/enterprises~a/notifications/" +
+                NotificationId(a->front().seq));
   EXPECT_EQ(a->front().message.title_en(), "Title");
   EXPECT_FALSE(a->front().message.read());
   EXPECT_EQ(a->front().message.cursor(), EncodeCursor(a->front().seq));
@@ -160,12 +160,22 @@ TEST_F(NotificationStoreTest,
   auto left = store_->ListAfter("enterprises/a", 0, 10);
   ASSERT_EQ(left->size(), 1u);
   EXPECT_EQ(left->front().message.event_id(), "new");
+  // Unread counts follow the deletion.
+  EXPECT_EQ(*store_->UnreadCount("enterprises/a"), 1);
   // Deleting the newest row must not let a later row reuse its sequence (a
   // cursor would then skip it).
   auto newest = store_->DeleteOlderThan(now + absl::Hours(1), 1000);
   EXPECT_EQ(*newest, 1);
   Add("enterprises/a", "after");
   EXPECT_GT(*store_->MaxSeq(), max_before);
+}
+
+TEST(CursorTest, IdsAreSequencesInDecimal) {
+  EXPECT_EQ(NotificationId(42), "42");
+  EXPECT_EQ(*ParseNotificationId("42"), 42);
+  for (const char* bad : {"", "0", "042", "-1", "x1", "01j9abc"}) {
+    EXPECT_FALSE(ParseNotificationId(bad).has_value()) << bad;
+  }
 }
 
 TEST(CursorTest, RoundTripAndRejects) {
