@@ -38,6 +38,21 @@ absl::Status NotificationModule::Init() {
   RETURN_IF_ERROR(table_.ReloadSubscriptions());
   RETURN_IF_ERROR(table_.ReloadWebhooks());
 
+  // Checkpoints off the consumers' commit path (see sqlite_checkpointer.h).
+  if (settings_.store_checkpoint_interval > absl::ZeroDuration()) {
+    checkpointer_ = std::make_unique<storage::SqliteCheckpointer>(
+        &db, storage::CheckpointerOptions{
+                 .path = rt_.settings().store,
+                 .interval = settings_.store_checkpoint_interval});
+    if (absl::Status s = checkpointer_->Start(); !s.ok()) {
+      log::Warn(
+          "background checkpoints unavailable: SQLite checkpoints in "
+          "the committing thread",
+          {{"error", std::string(s.message())}});
+      checkpointer_.reset();
+    }
+  }
+
   // Region names only make the text friendlier: without the data file the
   // service runs and shows region codes.
   const std::string regions_path =
@@ -174,6 +189,7 @@ void NotificationModule::Stop() {
   if (hub_ != nullptr) hub_->Stop();
   if (dispatcher_ != nullptr) dispatcher_->Stop();
   if (janitor_ != nullptr) janitor_->Stop();
+  if (checkpointer_ != nullptr) checkpointer_->Stop();
 }
 
 }  // namespace jalin::notification

@@ -22,6 +22,7 @@
 #include "common/regions/region_table.h"
 #include "common/server/service_runtime.h"
 #include "common/storage/request_log.h"
+#include "common/storage/sqlite_checkpointer.h"
 #include "services/notification/cluster_directory.h"
 #include "services/notification/curl_http_client.h"
 #include "services/notification/delivery_dispatcher.h"
@@ -58,6 +59,7 @@ class NotificationModule final : public ServiceModule {
   ServiceRuntime& rt_;
   const NotificationSettings settings_;
 
+  std::unique_ptr<storage::SqliteCheckpointer> checkpointer_;
   std::optional<regions::RegionTable> regions_;
   auth::MethodPolicy policy_;
   storage::RequestLog requests_;

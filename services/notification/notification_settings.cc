@@ -48,6 +48,11 @@ void NotificationSettings::Register(Config& config) {
                 "Attempts before a delivery is dead-lettered", 1, 1000);
   config.AddBool("webhook_require_https", &webhook_require_https,
                  "Refuse webhook URIs that are not https");
+  config.AddDuration("store_checkpoint_interval", &store_checkpoint_interval,
+                     "How often the store's WAL is checkpointed in the "
+                     "background (off the commit path); 0 leaves it to "
+                     "SQLite's automatic checkpoints in the committing "
+                     "thread");
   config.AddCheck([this] {
     if (Sources().empty()) {
       return std::string("JALIN_EVENT_SOURCES: name at least one service");

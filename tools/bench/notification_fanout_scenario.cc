@@ -1,6 +1,9 @@
 // Scenario "notification-fanout": how fast a committed event reaches the
 // live streams of its recipients through the whole notification path.
 //
+// Options: --scale N (duration), --rate=N (events/s, default 10,000),
+// --store_sync=full, --binary_dir=<build dir>.
+//
 // Setup: the real jalin-notification binary (testing::Suite: private Redis
 // and store) with 1,000 Subscribe streams open from this process, one per
 // recipient, on the callback client API. A producer commits 10,000 events/s
@@ -44,6 +47,7 @@
 #include "common/events/outbox_relay.h"
 #include "common/redis/redis_client.h"
 #include "common/rpc/client.h"
+#include "common/storage/sqlite_checkpointer.h"
 #include "common/storage/sqlite_database.h"
 #include "common/testing/suite.h"
 #include "grpcpp/create_channel.h"
@@ -58,8 +62,7 @@ namespace jalin::bench {
 namespace {
 
 constexpr int kSubscribers = 1000;
-constexpr int kRatePerSecond = 10'000;
-constexpr int kPerCommit = 10;  // one commit per millisecond
+constexpr int kDefaultRate = 10'000;  // events per second
 constexpr int kChannels = 8;
 constexpr double kGoalMs = 10.0;
 constexpr absl::Duration kWarmUp = absl::Seconds(1);
@@ -108,9 +111,27 @@ struct Latencies {
   double per_second = 0;
 };
 
+// How events are paced: `per_commit` events every `interval`.
+struct Pace {
+  int rate = kDefaultRate;
+  int per_commit = 10;
+  absl::Duration interval = absl::Milliseconds(1);
+
+  static Pace For(int rate) {
+    Pace p;
+    p.rate = rate;
+    p.per_commit = std::max(1, rate / 1000);
+    p.interval = absl::Seconds(1) * p.per_commit / rate;
+    return p;
+  }
+  absl::Time Due(absl::Time start, int i) const {
+    return start + interval * (i / per_commit);
+  }
+};
+
 // Raw Redis at the same rate with the same bytes.
 absl::StatusOr<Latencies> RunRaw(const std::string& address,
-                                 absl::Duration duration) {
+                                 absl::Duration duration, const Pace& pace) {
   redis::Client writer({.address = address});
   redis::Client reader({.address = address});
   const std::string stream = "bench.raw";
@@ -118,7 +139,7 @@ absl::StatusOr<Latencies> RunRaw(const std::string& address,
       writer.Command({"XGROUP", "CREATE", stream, "g", "$", "MKSTREAM"});
   if (!created.ok()) return created.status();
   const int total =
-      static_cast<int>(absl::ToDoubleSeconds(duration) * kRatePerSecond);
+      static_cast<int>(absl::ToDoubleSeconds(duration) * pace.rate);
   std::vector<std::atomic<int64_t>> sent(total);
   std::vector<int64_t> received(total, 0);
   std::atomic<bool> done{false};
@@ -147,15 +168,17 @@ absl::StatusOr<Latencies> RunRaw(const std::string& address,
     }
   });
   const absl::Time start = absl::Now();
-  for (int i = 0; i < total; i += kPerCommit) {
-    PaceUntil(start + absl::Milliseconds(i / kPerCommit));
+  for (int i = 0; i < total; i += pace.per_commit) {
+    PaceUntil(pace.Due(start, i));
     std::vector<std::vector<std::string>> cmds;
-    for (int j = i; j < std::min(total, i + kPerCommit); ++j) {
+    for (int j = i; j < std::min(total, i + pace.per_commit); ++j) {
       cmds.push_back({"XADD", stream, "*", "n", absl::StrCat(j), "event",
                       SampleEvent(j).SerializeAsString()});
     }
     const int64_t now = NowNanos();
-    for (int j = i; j < std::min(total, i + kPerCommit); ++j) sent[j] = now;
+    for (int j = i; j < std::min(total, i + pace.per_commit); ++j) {
+      sent[j] = now;
+    }
     auto r = writer.Pipeline(cmds);
     if (!r.ok()) {
       done = true;
@@ -263,6 +286,18 @@ std::string BinaryDir(const Args& args) {
             : exe.parent_path().parent_path().parent_path().string();
 }
 
+// --rate=N events/s (default 10,000), to see how latency grows with load.
+int Rate(const Args& args) {
+  for (const std::string& a : args.rest) {
+    int rate = 0;
+    if (absl::StartsWith(a, "--rate=") &&
+        absl::SimpleAtoi(a.substr(7), &rate) && rate > 0) {
+      return rate;
+    }
+  }
+  return kDefaultRate;
+}
+
 std::string StoreSync(const Args& args) {
   for (const std::string& a : args.rest) {
     if (a == "--store_sync=full") return "full";
@@ -289,8 +324,9 @@ JALIN_BENCH_SCENARIO(notification_fanout_scenario, "notification-fanout",
 int NotificationFanoutScenario(const Args& args) {
   const absl::Duration duration =
       std::max(absl::Seconds(2), absl::Seconds(30) * args.scale);
+  const Pace pace = Pace::For(Rate(args));
   const int total =
-      static_cast<int>(absl::ToDoubleSeconds(duration) * kRatePerSecond);
+      static_cast<int>(absl::ToDoubleSeconds(duration) * pace.rate);
   const std::string sync = StoreSync(args);
   const std::string binary_dir = BinaryDir(args);
   if (!std::filesystem::exists(binary_dir +
@@ -314,13 +350,13 @@ int NotificationFanoutScenario(const Args& args) {
   if (!started.ok()) return Fail("starting jalin-notification", started);
 
   Print("events", total, "events");
-  Print("publish_rate", kRatePerSecond, "events/s");
+  Print("publish_rate", pace.rate, "events/s");
   Print("subscribe_streams", kSubscribers, "streams");
   Print("store_sync_full", sync == "full" ? 1 : 0, "flag");
 
   // Baseline first, on the same Redis, while nothing else runs.
-  absl::StatusOr<Latencies> raw =
-      RunRaw(suite.redis().address(), std::min(duration, absl::Seconds(10)));
+  absl::StatusOr<Latencies> raw = RunRaw(
+      suite.redis().address(), std::min(duration, absl::Seconds(10)), pace);
   if (!raw.ok()) return Fail("raw baseline", raw.status());
   Print("raw_xadd_xreadgroup_latency_p50", raw->ms.p50, "ms");
   Print("raw_xadd_xreadgroup_latency_p99", raw->ms.p99, "ms");
@@ -364,6 +400,12 @@ int NotificationFanoutScenario(const Args& args) {
   if (auto s = events::Outbox::Migrate(**db); !s.ok()) {
     return Fail("producer outbox", s);
   }
+  // Like the service, the producer checkpoints off its commit path.
+  storage::SqliteCheckpointer checkpointer(
+      db->get(), {.path = suite.dir().File("producer.db")});
+  if (auto s = checkpointer.Start(); !s.ok()) {
+    return Fail("producer checkpoints", s);
+  }
   redis::Client redis({.address = suite.redis().address()});
   events::OutboxRelay relay(db->get(), &redis,
                             {.stream = events::StreamName("registry")});
@@ -374,9 +416,9 @@ int NotificationFanoutScenario(const Args& args) {
   prepared.reserve(total);
   for (int i = 0; i < total; ++i) prepared.push_back(SampleEvent(i));
   const absl::Time start = absl::Now();
-  for (int i = 0; i < total; i += kPerCommit) {
-    PaceUntil(start + absl::Milliseconds(i / kPerCommit));
-    const int end = std::min(total, i + kPerCommit);
+  for (int i = 0; i < total; i += pace.per_commit) {
+    PaceUntil(pace.Due(start, i));
+    const int end = std::min(total, i + pace.per_commit);
     absl::Status s = (*db)->Write([&](storage::Transaction& tx) {
       // Runs first after the commit, before the relay is woken.
       tx.OnCommit([&board, i, end] {
