@@ -63,6 +63,11 @@ void DeliveryDispatcher::Notify() {
 
 absl::Time DeliveryDispatcher::ScheduleOnce() {
   const absl::Time now = clock_->Now();
+  {
+    // Outcomes recorded before this point are in every read below.
+    absl::MutexLock lock(&mu_);
+    settled_.clear();
+  }
   const auto webhooks = table_->webhooks();
   std::vector<Job> picked;
   for (const WebhookRecord& w : webhooks->webhooks) {
@@ -87,6 +92,7 @@ absl::Time DeliveryDispatcher::ScheduleOnce() {
     int taken = 0;
     for (DeliveryJob& d : *due) {
       if (taken == room) break;
+      if (settled_.contains(d.id)) continue;
       if (!in_flight_.insert(d.id).second) continue;
       ++per_webhook_[w.id];
       ++taken;
@@ -135,6 +141,7 @@ void DeliveryDispatcher::WorkerLoop() {
     Attempt(job);
     absl::MutexLock lock(&mu_);
     in_flight_.erase(job.delivery.id);
+    settled_.insert(job.delivery.id);
     if (--per_webhook_[job.delivery.webhook_id] <= 0) {
       per_webhook_.erase(job.delivery.webhook_id);
     }

@@ -92,6 +92,10 @@ class DeliveryDispatcher {
   // Deliveries queued or being sent, and how many per webhook.
   absl::flat_hash_set<std::string> in_flight_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, int> per_webhook_ ABSL_GUARDED_BY(mu_);
+  // Deliveries whose outcome was recorded since the scheduler's current
+  // pass began: the rows that pass read may predate the outcome, so it
+  // must not queue them again (the next pass reads them afresh).
+  absl::flat_hash_set<std::string> settled_ ABSL_GUARDED_BY(mu_);
 
   std::thread scheduler_;
   std::vector<std::thread> workers_;
