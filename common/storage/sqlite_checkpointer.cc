@@ -1,0 +1,135 @@
+#include "common/storage/sqlite_checkpointer.h"
+
+#include <sqlite3.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/log/log.h"
+
+namespace jalin::storage {
+namespace {
+
+// Sets the writer's automatic checkpoint threshold (0: off). A connection
+// setting, so it runs through a write transaction on the writer itself.
+absl::Status SetAutoCheckpoint(Database* db, int pages) {
+  return db->Write([pages](Transaction& tx) {
+    return tx.Exec(absl::StrCat("PRAGMA wal_autocheckpoint=", pages));
+  });
+}
+
+}  // namespace
+
+SqliteCheckpointer::SqliteCheckpointer(Database* db,
+                                       CheckpointerOptions options)
+    : db_(db), options_(std::move(options)) {}
+
+SqliteCheckpointer::~SqliteCheckpointer() { Stop(); }
+
+absl::Status SqliteCheckpointer::Start() {
+  {
+    absl::MutexLock lock(&conn_mu_);
+    if (conn_ != nullptr) return absl::OkStatus();
+    sqlite3* raw = nullptr;
+    const int rc =
+        sqlite3_open_v2(options_.path.c_str(), &raw,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+      absl::Status s = absl::UnavailableError(absl::StrCat(
+          "sqlite: open ", options_.path, " for checkpoints: ",
+          raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+      sqlite3_close_v2(raw);
+      return s;
+    }
+    // A checkpoint never waits on a busy lock: it is tried again later.
+    sqlite3_busy_timeout(raw, 0);
+    // Reading the journal mode also opens the WAL for this connection;
+    // until it has read something, a checkpoint finds no WAL to copy.
+    std::string mode;
+    char* err = nullptr;
+    sqlite3_exec(
+        raw, "PRAGMA journal_mode",
+        [](void* out, int n, char** values, char**) {
+          if (n > 0 && values[0] != nullptr) {
+            *static_cast<std::string*>(out) = values[0];
+          }
+          return 0;
+        },
+        &mode, &err);
+    sqlite3_free(err);
+    if (mode != "wal") {
+      sqlite3_close_v2(raw);
+      return absl::FailedPreconditionError(absl::StrCat(
+          "sqlite: ", options_.path, " is not in WAL mode (", mode, ")"));
+    }
+    conn_ = raw;
+  }
+  if (absl::Status s = SetAutoCheckpoint(db_, 0); !s.ok()) {
+    absl::MutexLock lock(&conn_mu_);
+    sqlite3_close_v2(conn_);
+    conn_ = nullptr;
+    return s;
+  }
+  absl::MutexLock lock(&mu_);
+  stop_ = false;
+  thread_ = std::thread([this] { Run(); });
+  return absl::OkStatus();
+}
+
+void SqliteCheckpointer::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stop_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+  bool started = false;
+  {
+    absl::MutexLock lock(&conn_mu_);
+    started = conn_ != nullptr;
+  }
+  if (!started) return;
+  CheckpointOnce().IgnoreError();
+  // Back to SQLite's default, so the store never grows its WAL unchecked.
+  SetAutoCheckpoint(db_, 1000).IgnoreError();
+  absl::MutexLock lock(&conn_mu_);
+  sqlite3_close_v2(conn_);
+  conn_ = nullptr;
+}
+
+absl::StatusOr<int64_t> SqliteCheckpointer::CheckpointOnce() {
+  absl::MutexLock lock(&conn_mu_);
+  if (conn_ == nullptr) {
+    return absl::FailedPreconditionError("checkpointer not started");
+  }
+  int log_frames = 0;
+  int copied = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(
+      conn_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+    return absl::UnavailableError(
+        absl::StrCat("sqlite: checkpoint: ", sqlite3_errmsg(conn_)));
+  }
+  if (log_frames < 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("sqlite: ", options_.path, " is not in WAL mode"));
+  }
+  ++checkpoints_;
+  return static_cast<int64_t>(log_frames - copied);
+}
+
+void SqliteCheckpointer::Run() {
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (mu_.AwaitWithTimeout(absl::Condition(&stop_), options_.interval)) {
+        return;
+      }
+    }
+    absl::StatusOr<int64_t> left = CheckpointOnce();
+    if (!left.ok()) {
+      log::Warn("store checkpoint failed",
+                {{"store", options_.path},
+                 {"error", std::string(left.status().message())}});
+    }
+  }
+}
+
+}  // namespace jalin::storage

@@ -1,0 +1,264 @@
+#include "services/notification/notification_store.h"
+
+#include <initializer_list>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status/errors.h"
+#include "common/status/status_macros.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/notification/recipient.h"
+
+namespace jalin::notification {
+namespace {
+
+using storage::Param;
+
+constexpr absl::string_view kColumns = "seq, recipient, is_read, message";
+
+int64_t Micros(const google::protobuf::Timestamp& ts) {
+  return google::protobuf::util::TimeUtil::TimestampToMicroseconds(ts);
+}
+
+// Builds the complete message of a row selected with kColumns.
+absl::Status FromRow(const storage::Row& row, StoredNotification* out) {
+  out->seq = row.Int(0);
+  const absl::string_view blob = row.Blob(3);
+  if (!out->message.ParseFromArray(blob.data(),
+                                   static_cast<int>(blob.size()))) {
+    return absl::DataLossError(
+        absl::StrCat("notification ", out->seq, " does not decode"));
+  }
+  out->message.set_name(
+      NotificationName(row.Text(1), NotificationId(out->seq)));
+  out->message.set_recipient(std::string(row.Text(1)));
+  out->message.set_read(row.Int(2) != 0);
+  out->message.set_cursor(EncodeCursor(out->seq));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<StoredNotification>> Collect(
+    storage::Database* db, absl::string_view sql,
+    std::initializer_list<Param> params) {
+  std::vector<StoredNotification> out;
+  const std::vector<Param> args(params);
+  RETURN_IF_ERROR(db->Read([&](storage::Transaction& tx) {
+    return tx.Query(sql, args, [&](const storage::Row& row) {
+      out.emplace_back();
+      return FromRow(row, &out.back());
+    });
+  }));
+  return out;
+}
+
+absl::Status AddUnread(storage::Transaction& tx, absl::string_view recipient,
+                       int64_t delta) {
+  if (delta == 0) return absl::OkStatus();
+  return tx.Exec(
+      "INSERT INTO inbox_unread (recipient, unread) VALUES (?, ?) "
+      "ON CONFLICT (recipient) DO UPDATE SET unread = "
+      "inbox_unread.unread + excluded.unread",
+      {Param(recipient), Param(delta)});
+}
+
+}  // namespace
+
+std::string EncodeCursor(int64_t seq) { return absl::StrCat("c", seq); }
+
+absl::StatusOr<int64_t> DecodeCursor(absl::string_view cursor,
+                                     absl::string_view field) {
+  int64_t seq = 0;
+  if (cursor.size() < 2 || cursor.size() > 20 || cursor[0] != 'c' ||
+      !absl::SimpleAtoi(cursor.substr(1), &seq) || seq < 0) {
+    return InvalidFieldError(std::string(field),
+                             "is not a cursor this service issued");
+  }
+  return seq;
+}
+
+std::string NotificationId(int64_t seq) { return absl::StrCat(seq); }
+
+std::optional<int64_t> ParseNotificationId(absl::string_view id) {
+  int64_t seq = 0;
+  if (id.empty() || id.size() > 19 || id[0] == '0' ||
+      !absl::SimpleAtoi(id, &seq) || seq <= 0) {
+    return std::nullopt;
+  }
+  return seq;
+}
+
+absl::StatusOr<bool> NotificationStore::Insert(storage::Transaction& tx,
+                                               const v1::Notification& n) {
+  v1::Notification stored = n;
+  stored.clear_name();
+  stored.clear_read();
+  stored.clear_cursor();
+  const std::string blob = stored.SerializeAsString();
+  RETURN_IF_ERROR(tx.Exec(
+      "INSERT INTO notifications (recipient, event_id, create_time, message) "
+      "VALUES (?, ?, ?, ?) ON CONFLICT (event_id, recipient) DO NOTHING",
+      {Param(n.recipient()), Param(n.event_id()),
+       Param(Micros(n.create_time())), Param::Blob(blob)}));
+  if (tx.ChangedRows() == 0) return false;
+  RETURN_IF_ERROR(AddUnread(tx, n.recipient(), 1));
+  return true;
+}
+
+absl::StatusOr<std::vector<StoredNotification>> NotificationStore::ListAfter(
+    absl::string_view recipient, int64_t after_seq, int limit) {
+  return Collect(db_,
+                 absl::StrCat("SELECT ", kColumns,
+                              " FROM notifications WHERE recipient = ? AND "
+                              "seq > ? ORDER BY seq LIMIT ?"),
+                 {Param(recipient), Param(after_seq), Param(limit)});
+}
+
+absl::StatusOr<std::vector<StoredNotification>> NotificationStore::Tail(
+    int64_t after_seq, int limit) {
+  return Collect(db_,
+                 absl::StrCat("SELECT ", kColumns,
+                              " FROM notifications WHERE seq > ? "
+                              "ORDER BY seq LIMIT ?"),
+                 {Param(after_seq), Param(limit)});
+}
+
+absl::StatusOr<int64_t> NotificationStore::MaxSeq() {
+  int64_t seq = 0;
+  RETURN_IF_ERROR(db_->Read([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(
+        seq, storage::QueryInt(tx, "SELECT MAX(seq) FROM notifications", {}));
+    return absl::OkStatus();
+  }));
+  return seq;
+}
+
+absl::StatusOr<std::vector<StoredNotification>> NotificationStore::ListPage(
+    absl::string_view recipient, bool unread_only, int64_t before_seq,
+    int limit, bool* more) {
+  const int64_t below = before_seq > 0 ? before_seq : INT64_MAX;
+  ASSIGN_OR_RETURN(
+      std::vector<StoredNotification> rows,
+      Collect(db_,
+              absl::StrCat("SELECT ", kColumns,
+                           " FROM notifications WHERE recipient = ? AND "
+                           "seq < ?",
+                           unread_only ? " AND is_read = 0" : "",
+                           " ORDER BY seq DESC LIMIT ?"),
+              {Param(recipient), Param(below), Param(limit + 1)}));
+  *more = rows.size() > static_cast<size_t>(limit);
+  if (*more) rows.pop_back();
+  return rows;
+}
+
+absl::StatusOr<v1::Notification> NotificationStore::Get(
+    absl::string_view recipient, absl::string_view id) {
+  const std::optional<int64_t> seq = ParseNotificationId(id);
+  std::vector<StoredNotification> rows;
+  if (seq.has_value()) {
+    ASSIGN_OR_RETURN(rows, Collect(db_,
+                                   absl::StrCat("SELECT ", kColumns,
+                                                " FROM notifications WHERE "
+                                                "seq = ? AND recipient = ?"),
+                                   {Param(*seq), Param(recipient)}));
+  }
+  if (rows.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat(NotificationName(recipient, id), " not found"));
+  }
+  return std::move(rows.front().message);
+}
+
+absl::StatusOr<int> NotificationStore::MarkRead(storage::Transaction& tx,
+                                                absl::string_view recipient,
+                                                absl::string_view id) {
+  const std::optional<int64_t> seq = ParseNotificationId(id);
+  int64_t found = 0;
+  if (seq.has_value()) {
+    ASSIGN_OR_RETURN(
+        found, storage::QueryInt(tx,
+                                 "SELECT COUNT(*) FROM notifications WHERE "
+                                 "seq = ? AND recipient = ?",
+                                 {Param(*seq), Param(recipient)}));
+  }
+  if (found == 0) {
+    return absl::NotFoundError(
+        absl::StrCat(NotificationName(recipient, id), " not found"));
+  }
+  RETURN_IF_ERROR(
+      tx.Exec("UPDATE notifications SET is_read = 1 WHERE seq = ? AND "
+              "recipient = ? AND is_read = 0",
+              {Param(*seq), Param(recipient)}));
+  const int64_t changed = tx.ChangedRows();
+  RETURN_IF_ERROR(AddUnread(tx, recipient, -changed));
+  return static_cast<int>(changed);
+}
+
+absl::StatusOr<int> NotificationStore::MarkAllRead(
+    storage::Transaction& tx, absl::string_view recipient) {
+  RETURN_IF_ERROR(
+      tx.Exec("UPDATE notifications SET is_read = 1 WHERE recipient = ? AND "
+              "is_read = 0",
+              {Param(recipient)}));
+  const int64_t changed = tx.ChangedRows();
+  RETURN_IF_ERROR(
+      tx.Exec("UPDATE inbox_unread SET unread = 0 WHERE recipient = ?",
+              {Param(recipient)}));
+  return static_cast<int>(changed);
+}
+
+absl::StatusOr<int64_t> NotificationStore::UnreadCount(
+    absl::string_view recipient) {
+  int64_t n = 0;
+  RETURN_IF_ERROR(db_->Read([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(
+        n, storage::QueryInt(
+               tx, "SELECT unread FROM inbox_unread WHERE recipient = ?",
+               {Param(recipient)}));
+    return absl::OkStatus();
+  }));
+  return n;
+}
+
+absl::StatusOr<int64_t> NotificationStore::DeleteOlderThan(absl::Time cutoff,
+                                                           int limit) {
+  int64_t deleted = 0;
+  RETURN_IF_ERROR(db_->Write([&](storage::Transaction& tx) -> absl::Status {
+    // Sequence order is creation order: the oldest come first, and the
+    // first young entry ends the run (no index on the creation time).
+    int64_t last = 0;
+    absl::Status scan = tx.Query(
+        "SELECT seq, create_time FROM notifications ORDER BY seq LIMIT ?",
+        {Param(limit)}, [&](const storage::Row& row) {
+          if (row.Int(1) >= absl::ToUnixMicros(cutoff)) {
+            return absl::CancelledError("young");  // stops the scan
+          }
+          last = row.Int(0);
+          return absl::OkStatus();
+        });
+    if (!scan.ok() && scan.code() != absl::StatusCode::kCancelled) {
+      return scan;
+    }
+    if (last == 0) return absl::OkStatus();
+    std::vector<std::pair<std::string, int64_t>> unread;
+    RETURN_IF_ERROR(tx.Query(
+        "SELECT recipient, COUNT(*) FROM notifications WHERE seq <= ? AND "
+        "is_read = 0 GROUP BY recipient",
+        {Param(last)}, [&](const storage::Row& row) {
+          unread.emplace_back(std::string(row.Text(0)), row.Int(1));
+          return absl::OkStatus();
+        }));
+    for (const auto& [recipient, n] : unread) {
+      RETURN_IF_ERROR(AddUnread(tx, recipient, -n));
+    }
+    RETURN_IF_ERROR(
+        tx.Exec("DELETE FROM notifications WHERE seq <= ?", {Param(last)}));
+    deleted = tx.ChangedRows();
+    return absl::OkStatus();
+  }));
+  return deleted;
+}
+
+}  // namespace jalin::notification

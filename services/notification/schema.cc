@@ -1,0 +1,90 @@
+#include "services/notification/schema.h"
+
+namespace jalin::notification {
+namespace {
+
+// Times are unix microseconds. Protobuf columns hold serialised messages.
+constexpr storage::Migration kMigrations[] = {
+    {1, "inboxes, subscriptions, webhooks and deliveries",
+     R"sql(
+CREATE TABLE notifications (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  recipient TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  is_read INTEGER NOT NULL DEFAULT 0,
+  create_time INTEGER NOT NULL,
+  message BLOB NOT NULL
+);
+-- One entry per (recipient, event). Event ids are time-ordered ULIDs, so
+-- this index grows at its end instead of touching a page per recipient.
+CREATE UNIQUE INDEX notifications_once ON notifications (event_id, recipient);
+CREATE INDEX notifications_by_recipient ON notifications (recipient, seq);
+-- Unread counts, kept with every change of a recipient's entries (a small,
+-- hot table instead of a second per-recipient index).
+CREATE TABLE inbox_unread (
+  recipient TEXT PRIMARY KEY,
+  unread INTEGER NOT NULL
+);
+
+CREATE TABLE subscriptions (
+  id TEXT PRIMARY KEY,
+  recipient TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  message BLOB NOT NULL
+);
+CREATE INDEX subscriptions_by_recipient ON subscriptions (recipient, id);
+
+CREATE TABLE webhooks (
+  id TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  message BLOB NOT NULL
+);
+CREATE INDEX webhooks_by_owner ON webhooks (owner, id);
+
+CREATE TABLE webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  webhook_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_time INTEGER NOT NULL,
+  first_attempt_time INTEGER,
+  last_attempt_time INTEGER,
+  last_error TEXT NOT NULL DEFAULT '',
+  duration_ms REAL,
+  create_time INTEGER NOT NULL,
+  UNIQUE (webhook_id, event_id)
+);
+CREATE INDEX deliveries_due ON webhook_deliveries (webhook_id, next_attempt_time)
+  WHERE state = 0;
+CREATE INDEX deliveries_next ON webhook_deliveries (next_attempt_time)
+  WHERE state = 0;
+CREATE INDEX deliveries_dead ON webhook_deliveries (webhook_id, id)
+  WHERE state = 2;
+CREATE INDEX deliveries_delivered ON webhook_deliveries (webhook_id, last_attempt_time)
+  WHERE state = 1;
+CREATE INDEX deliveries_by_time ON webhook_deliveries (create_time);
+
+CREATE TABLE webhook_stats (
+  webhook_id TEXT PRIMARY KEY,
+  delivered INTEGER NOT NULL DEFAULT 0,
+  failed_attempts INTEGER NOT NULL DEFAULT 0,
+  dead_lettered INTEGER NOT NULL DEFAULT 0,
+  last_success_time INTEGER,
+  last_error TEXT NOT NULL DEFAULT ''
+);
+)sql"},
+};
+
+}  // namespace
+
+absl::Status MigrateSchema(storage::Database& db) {
+  return db.Migrate("notification", kMigrations);
+}
+
+}  // namespace jalin::notification
