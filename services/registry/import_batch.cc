@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -176,9 +177,17 @@ absl::Status ImportOne(WriteScope& scope, ExternalRefs& refs,
       return absl::OkStatus();
     }
   }
+  // A reference that did not resolve was named above; its field's other
+  // complaints (it is no resource name) would only repeat that.
+  FieldViolations checks;
   CheckRecord(record, stored ? &*stored : nullptr,
-              {scope.regions(), scope.taxonomy(), scope.now()}, v);
-  RETURN_IF_ERROR(CheckReferences(scope.tx(), record, v));
+              {scope.regions(), scope.taxonomy(), scope.now()}, checks);
+  RETURN_IF_ERROR(CheckReferences(scope.tx(), record, checks));
+  absl::flat_hash_set<std::string> unresolved;
+  for (const auto& fv : v.violations()) unresolved.insert(fv.field());
+  for (const auto& fv : checks.violations()) {
+    if (!unresolved.contains(fv.field())) v.Add(fv.field(), fv.description());
+  }
   if (!v.empty()) {
     FieldViolations prefixed;
     prefixed.Merge(v, Kind<T>::kResource);

@@ -135,7 +135,8 @@ absl::Status ReferenceApi::ListRegions(const v1::ListRegionsRequest& req,
       PageInMemory(
           sorted, [](const regions::RegionInfo* r) { return r->code; },
           [&](const regions::RegionInfo* r) {
-            return (province.empty() || r->province_code == province) &&
+            return (province.empty() || (r->province_code == province &&
+                                         r->level != regions::Level::kProvince)) &&
                    (req.level() == v1::Region::LEVEL_UNSPECIFIED ||
                     LevelOf(r->level) == req.level());
           },

@@ -141,13 +141,15 @@ absl::Status StatisticsApi::Get(const v1::GetStatisticsRequest& req,
                              : "t.region = ?";
     }
   }
-  std::set<int> dimensions;
+  // Breakdowns in the order asked for, each once.
+  std::vector<int> dimensions;
+  std::set<int> seen;
   for (int i = 0; i < req.group_by_size(); ++i) {
     const int d = req.group_by(i);
     if (d == 0 || !v1::GetStatisticsRequest::Dimension_IsValid(d)) {
       v.Add(absl::StrCat("group_by[", i, "]"), "unknown dimension");
     }
-    dimensions.insert(d);
+    if (seen.insert(d).second) dimensions.push_back(d);
   }
   RETURN_IF_ERROR(v.ToStatus("invalid statistics request"));
 

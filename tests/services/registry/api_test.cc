@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "jalin/events/v1/registry_events.pb.h"
 #include "tests/services/registry/registry_test_env.h"
 
 namespace jalin::registry::testing {

@@ -12,7 +12,6 @@ absl::StatusOr<std::unique_ptr<RegistryEnv>> RegistryEnv::Start(
     const std::vector<std::string>& env) {
   std::unique_ptr<RegistryEnv> e(new RegistryEnv());
   std::vector<std::string> settings = {
-      absl::StrCat("JALIN_DATA_DIR=", JALIN_SOURCE_DIR, "/data"),
       // A killed process must not lose what was acknowledged; power loss
       // is not part of these tests.
       "JALIN_STORE_SYNC=normal", "JALIN_REDIS_TIMEOUT=500ms"};

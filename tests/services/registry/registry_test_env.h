@@ -26,8 +26,8 @@ namespace v1 = jalin::registry::v1;
 // several threads.
 class RegistryEnv {
  public:
-  // Starts Redis and the registry with `env` (JALIN_* settings) added;
-  // the data files come from the source tree.
+  // Starts Redis and the registry with `env` (JALIN_* settings) added
+  // (Suite points it at the source tree's data files).
   static absl::StatusOr<std::unique_ptr<RegistryEnv>> Start(
       const std::vector<std::string>& env = {});
 
