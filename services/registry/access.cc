@@ -15,11 +15,12 @@ absl::Status CheckWrite(const auth::Principal& p, Action action,
     case auth::Role::kFacilitator:
     case auth::Role::kIntegrator:
       if (!region.empty() && p.CoversRegion(region)) return absl::OkStatus();
-      return auth::PermissionDenied(absl::StrCat(
-          "no write access to ", collection, " in ",
-          region.empty() ? "an unknown region" : region));
+      return auth::PermissionDenied(
+          absl::StrCat("no write access to ", collection, " in ",
+                       region.empty() ? "an unknown region" : region));
     case auth::Role::kMember: {
-      const bool own = !p.organization.empty() && organization == p.organization;
+      const bool own =
+          !p.organization.empty() && organization == p.organization;
       const bool allowed =
           own && (collection == "listings" || action == Action::kUpdate);
       if (allowed) return absl::OkStatus();

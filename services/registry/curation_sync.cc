@@ -56,7 +56,8 @@ absl::Status ApplyDecision(WriteScope& scope, const ev1::SubmissionEvent& e) {
   if (id.empty()) return absl::OkStatus();
   v1::CurationMark mark;
   const size_t cut = s.name().find("/submissions");
-  mark.set_campaign(cut == std::string::npos ? s.name() : s.name().substr(0, cut));
+  mark.set_campaign(cut == std::string::npos ? s.name()
+                                             : s.name().substr(0, cut));
   mark.set_product(s.product_name());
   mark.set_grade(s.decision().grade());
   if (e.validity_days() > 0) {
@@ -78,7 +79,8 @@ absl::Status ApplyDecision(WriteScope& scope, const ev1::SubmissionEvent& e) {
       });
 }
 
-absl::Status ApplyResolution(WriteScope& scope, const ev1::VerificationEvent& e) {
+absl::Status ApplyResolution(WriteScope& scope,
+                             const ev1::VerificationEvent& e) {
   const cv1::VerificationTask& t = e.task();
   v1::VerificationState state;
   switch (t.resolution()) {
@@ -98,11 +100,11 @@ absl::Status ApplyResolution(WriteScope& scope, const ev1::VerificationEvent& e)
       state == v1::MERGED ? t.merge_into() : std::string();
   constexpr absl::string_view kVerb = "verification_changed";
   if (std::string id = IdOf(t.record(), "enterprises"); !id.empty()) {
-    return ChangeRecord<v1::Enterprise>(
-        scope, id, kVerb, [&](v1::Enterprise* r) {
-          r->set_verification_state(state);
-          r->set_merged_into(merge_into);
-        });
+    return ChangeRecord<v1::Enterprise>(scope, id, kVerb,
+                                        [&](v1::Enterprise* r) {
+                                          r->set_verification_state(state);
+                                          r->set_merged_into(merge_into);
+                                        });
   }
   if (std::string id = IdOf(t.record(), "clusters"); !id.empty()) {
     return ChangeRecord<v1::Cluster>(scope, id, kVerb, [&](v1::Cluster* r) {
@@ -124,10 +126,9 @@ absl::Status CurationSync::Apply(const ev1::Event& event,
   if (event.type() != kDecided && event.type() != kResolved) {
     return absl::OkStatus();
   }
-  WriteScope scope(*tx, deps_->write, deps_->taxonomy->Get(),
-                   deps_->clock->Now(),
-                   event.actor().empty() ? "services/curation" : event.actor(),
-                   "");
+  WriteScope scope(
+      *tx, deps_->write, deps_->taxonomy->Get(), deps_->clock->Now(),
+      event.actor().empty() ? "services/curation" : event.actor(), "");
   if (event.type() == kDecided) {
     ev1::SubmissionEvent payload;
     if (!event.data().UnpackTo(&payload)) {

@@ -58,9 +58,8 @@ std::string NameFilter(FieldViolations& v, absl::string_view field,
   if (name.empty()) return "";
   std::string id = IdOf(name, collection);
   if (id.empty()) {
-    v.Add(std::string(field),
-          absl::StrCat("must be a name in ", collection, " (", collection,
-                       "/{id})"));
+    v.Add(std::string(field), absl::StrCat("must be a name in ", collection,
+                                           " (", collection, "/{id})"));
   }
   return id;
 }
@@ -68,10 +67,9 @@ std::string NameFilter(FieldViolations& v, absl::string_view field,
 // Reads the page and appends the records, redacted for `p`, to `out`.
 template <typename T, typename Request, typename Response>
 absl::Status Page(const ApiDeps& deps, const auth::Principal& p,
-                  const ListQuery& q, const FieldViolations& v,
-                  int page_size, const Request& req,
-                  google::protobuf::RepeatedPtrField<T>* out,
-                  Response* resp) {
+                  const ListQuery& q, const FieldViolations& v, int page_size,
+                  const Request& req,
+                  google::protobuf::RepeatedPtrField<T>* out, Response* resp) {
   RETURN_IF_ERROR(v.ToStatus("invalid filter"));
   int32_t total = 0;
   RETURN_IF_ERROR(ReadPage<T>(
@@ -152,8 +150,7 @@ absl::Status ListApi::Partners(const auth::Principal& p,
   const auto taxonomy = deps_->taxonomy->Get();
   ListQuery q("partners");
   q.WhereRegion("region", req.region(), *deps_->write.regions, v);
-  WhereEnum(q, v, "kind", "t.kind = ?", req.kind(),
-            v1::Partner::Kind_IsValid);
+  WhereEnum(q, v, "kind", "t.kind = ?", req.kind(), v1::Partner::Kind_IsValid);
   WhereCategory(q, v, "category", req.category(), *taxonomy,
                 "t.id IN (SELECT partner_id FROM partner_categories "
                 "WHERE category IN ({values}))");
@@ -186,8 +183,7 @@ absl::Status ListApi::Listings(const auth::Principal& p,
   }
   WhereCategory(q, v, "category", req.category(), *taxonomy,
                 "t.category IN ({values})");
-  WhereEnum(q, v, "kind", "t.kind = ?", req.kind(),
-            v1::Listing::Kind_IsValid);
+  WhereEnum(q, v, "kind", "t.kind = ?", req.kind(), v1::Listing::Kind_IsValid);
   WhereEnum(q, v, "type", "t.type = ?", req.type(), v1::CategoryKind_IsValid);
   WhereEnum(q, v, "status", "t.status = ?", req.status(),
             v1::Listing::Status_IsValid);

@@ -28,8 +28,8 @@ void ListQuery::WhereIn(absl::string_view condition,
   }
   std::vector<std::string> marks(values.size(), "?");
   absl::StrAppend(&where_, " AND (",
-                  absl::StrReplaceAll(condition,
-                                      {{"{values}", absl::StrJoin(marks, ", ")}}),
+                  absl::StrReplaceAll(
+                      condition, {{"{values}", absl::StrJoin(marks, ", ")}}),
                   ")");
   for (const std::string& v : values) values_.push_back(v);
 }
@@ -132,8 +132,8 @@ absl::Status ReadPage(storage::Database& db, const ListQuery& query,
           }
           T& r = records.emplace_back();
           if (!r.ParseFromArray(data.data(), static_cast<int>(data.size()))) {
-            return absl::DataLossError(
-                absl::StrCat("unreadable record ", Kind<T>::kCollection, "/", id));
+            return absl::DataLossError(absl::StrCat(
+                "unreadable record ", Kind<T>::kCollection, "/", id));
           }
           last_id = std::string(id);
           return absl::OkStatus();
@@ -147,10 +147,10 @@ absl::Status ReadPage(storage::Database& db, const ListQuery& query,
   return absl::OkStatus();
 }
 
-#define JALIN_REGISTRY_READ_PAGE(T)                                        \
-  template absl::Status ReadPage<T>(                                       \
+#define JALIN_REGISTRY_READ_PAGE(T)                                           \
+  template absl::Status ReadPage<T>(                                          \
       storage::Database&, const ListQuery&, const google::protobuf::Message&, \
-      int, absl::string_view, absl::FunctionRef<void(T)>, std::string*,     \
+      int, absl::string_view, absl::FunctionRef<void(T)>, std::string*,       \
       int32_t*)
 JALIN_REGISTRY_READ_PAGE(v1::Cluster);
 JALIN_REGISTRY_READ_PAGE(v1::Enterprise);

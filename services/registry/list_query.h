@@ -43,11 +43,11 @@ class ListQuery {
 
   // Calls `row` with (id, data) for at most `limit` rows after `after_id`
   // (all rows from the start when empty).
-  absl::Status Run(
-      storage::Transaction& tx, absl::string_view after_id, int limit,
-      absl::FunctionRef<absl::Status(absl::string_view id,
-                                     absl::string_view data)>
-          row) const;
+  absl::Status Run(storage::Transaction& tx, absl::string_view after_id,
+                   int limit,
+                   absl::FunctionRef<absl::Status(absl::string_view id,
+                                                  absl::string_view data)>
+                       row) const;
   // Rows matching the filters, regardless of paging.
   absl::StatusOr<int64_t> Count(storage::Transaction& tx) const;
 
@@ -68,12 +68,11 @@ std::string QueryFingerprint(const google::protobuf::Message& request);
 // page token (empty on the last page) and the total count. `page_token`
 // must come from the same request.
 template <typename T>
-absl::Status ReadPage(
-    storage::Database& db, const ListQuery& query,
-    const google::protobuf::Message& request, int page_size,
-    absl::string_view page_token,
-    absl::FunctionRef<void(T record)> add, std::string* next_page_token,
-    int32_t* total_size);
+absl::Status ReadPage(storage::Database& db, const ListQuery& query,
+                      const google::protobuf::Message& request, int page_size,
+                      absl::string_view page_token,
+                      absl::FunctionRef<void(T record)> add,
+                      std::string* next_page_token, int32_t* total_size);
 
 }  // namespace jalin::registry
 

@@ -139,8 +139,8 @@ absl::Status DeleteListingsOf(WriteScope& scope, absl::string_view owner) {
   ASSIGN_OR_RETURN(std::vector<v1::Listing> listings,
                    ListingsOf(scope.tx(), owner));
   for (const v1::Listing& l : listings) {
-    RETURN_IF_ERROR(DeleteRecord<v1::Listing>(scope.tx(),
-                                              IdOf(l.name(), "listings")));
+    RETURN_IF_ERROR(
+        DeleteRecord<v1::Listing>(scope.tx(), IdOf(l.name(), "listings")));
     RETURN_IF_ERROR(EmitRecordEvent(scope, "deleted", l));
     scope.Invalidate(l.name(), scope.NextRevision());
   }

@@ -107,12 +107,12 @@ absl::Status RecordApi<T>::Create(const auth::Principal& p,
   }
   return deps_->request_log->RunOnce(
       *deps_->db, p.subject, absl::StrCat("Create", Kind<T>::kTypeName),
-      request_id, request, out,
-      [&](storage::Transaction& tx) -> absl::Status {
+      request_id, request, out, [&](storage::Transaction& tx) -> absl::Status {
         T record;
         RETURN_IF_ERROR(prepare(tx, &record));
         if (record.name().empty()) {
-          record.set_name(absl::StrCat(Kind<T>::kCollection, "/", NewUlid(now)));
+          record.set_name(
+              absl::StrCat(Kind<T>::kCollection, "/", NewUlid(now)));
         }
         WriteScope scope(tx, deps_->write, taxonomy, now, p.subject,
                          std::string(request_id));
@@ -130,8 +130,8 @@ absl::Status RecordApi<T>::Create(const auth::Principal& p,
 }
 
 template <typename T>
-absl::Status RecordApi<T>::Get(const auth::Principal& p,
-                               absl::string_view name, T* out) const {
+absl::Status RecordApi<T>::Get(const auth::Principal& p, absl::string_view name,
+                               T* out) const {
   ASSIGN_OR_RETURN(std::string id,
                    api::ParseName(name, Kind<T>::kCollection, "name"));
   if (std::optional<std::string> bytes = deps_->cache->Get(name);
@@ -140,10 +140,11 @@ absl::Status RecordApi<T>::Get(const auth::Principal& p,
     return absl::OkStatus();
   }
   std::optional<T> record;
-  RETURN_IF_ERROR(deps_->db->Read([&](storage::Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(record, LoadRecord<T>(tx, id));
-    return absl::OkStatus();
-  }));
+  RETURN_IF_ERROR(
+      deps_->db->Read([&](storage::Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(record, LoadRecord<T>(tx, id));
+        return absl::OkStatus();
+      }));
   if (!record) return NotFound(name);
   deps_->cache->Fill(name, RevisionOf(record->meta().etag()),
                      record->SerializeAsString());
@@ -161,17 +162,15 @@ absl::Status RecordApi<T>::Update(const auth::Principal& p,
   FieldViolations v;
   ValidateRequestId(request_id, v);
   RETURN_IF_ERROR(v.ToStatus());
-  ASSIGN_OR_RETURN(
-      std::string id,
-      api::ParseName(body.name(), Kind<T>::kCollection,
-                     absl::StrCat(Kind<T>::kResource, ".name")));
+  ASSIGN_OR_RETURN(std::string id,
+                   api::ParseName(body.name(), Kind<T>::kCollection,
+                                  absl::StrCat(Kind<T>::kResource, ".name")));
   const absl::Time now = deps_->clock->Now();
   const std::shared_ptr<const TaxonomyData> taxonomy = deps_->taxonomy->Get();
   const CheckContext ctx{*deps_->write.regions, *taxonomy, now};
   return deps_->request_log->RunOnce(
       *deps_->db, p.subject, absl::StrCat("Update", Kind<T>::kTypeName),
-      request_id, request, out,
-      [&](storage::Transaction& tx) -> absl::Status {
+      request_id, request, out, [&](storage::Transaction& tx) -> absl::Status {
         ASSIGN_OR_RETURN(std::optional<T> current, LoadRecord<T>(tx, id));
         if (!current) return NotFound(body.name());
         RETURN_IF_ERROR(CheckWriteRecord(p, Action::kUpdate, *current));
@@ -183,8 +182,8 @@ absl::Status RecordApi<T>::Update(const auth::Principal& p,
         FieldViolations mv;
         api::ApplyFieldMask(body, mask, OutputOnlyFields(body), &updated, mv);
         RETURN_IF_ERROR(mv.ToStatus("invalid update_mask"));
-        RETURN_IF_ERROR(CheckForWrite<T>(tx, p, Action::kUpdate, ctx,
-                                         &*current, &updated, &*current));
+        RETURN_IF_ERROR(CheckForWrite<T>(tx, p, Action::kUpdate, ctx, &*current,
+                                         &updated, &*current));
         if (google::protobuf::util::MessageDifferencer::Equals(updated,
                                                                *current)) {
           *out = std::move(updated);

@@ -28,9 +28,8 @@ const std::vector<std::string>& OutputOnlyFields(const v1::Cluster&) {
   return f;
 }
 const std::vector<std::string>& OutputOnlyFields(const v1::Enterprise&) {
-  static const auto& f =
-      Fields({"name", "source", "verification_state", "merged_into",
-              "curation_marks", "meta"});
+  static const auto& f = Fields({"name", "source", "verification_state",
+                                 "merged_into", "curation_marks", "meta"});
   return f;
 }
 const std::vector<std::string>& OutputOnlyFields(const v1::Partner&) {
@@ -40,8 +39,8 @@ const std::vector<std::string>& OutputOnlyFields(const v1::Partner&) {
 }
 const std::vector<std::string>& OutputOnlyFields(const v1::Listing&) {
   // The owner is fixed at creation: a listing moves by being recreated.
-  static const auto& f = Fields(
-      {"name", "owner", "region", "source", "meta", "owner_profile"});
+  static const auto& f =
+      Fields({"name", "owner", "region", "source", "meta", "owner_profile"});
   return f;
 }
 const std::vector<std::string>& OutputOnlyFields(const v1::Agreement&) {

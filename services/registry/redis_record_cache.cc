@@ -57,9 +57,9 @@ std::optional<std::string> RedisRecordCache::Usable() {
   if (clock_->Now() < retry_at_) return std::nullopt;
   if (generation_known_ && !lost_invalidations_) return key_prefix_;
   const std::string counter = absl::StrCat(options_.prefix, ":generation");
-  absl::StatusOr<redis::Reply> reply =
-      lost_invalidations_ ? redis_->Command({"INCR", counter})
-                          : redis_->Command({"GET", counter});
+  absl::StatusOr<redis::Reply> reply = lost_invalidations_
+                                           ? redis_->Command({"INCR", counter})
+                                           : redis_->Command({"GET", counter});
   if (!reply.ok()) {
     retry_at_ = clock_->Now() + options_.retry_after;
     return std::nullopt;
@@ -71,9 +71,10 @@ std::optional<std::string> RedisRecordCache::Usable() {
     absl::SimpleAtoi(reply->str, &generation);
   }
   if (lost_invalidations_) {
-    log::Info("record cache: moved to a new generation after lost "
-              "invalidations",
-              {{"generation", generation}});
+    log::Info(
+        "record cache: moved to a new generation after lost "
+        "invalidations",
+        {{"generation", generation}});
   }
   lost_invalidations_ = false;
   generation_known_ = true;
@@ -118,9 +119,9 @@ void RedisRecordCache::Fill(absl::string_view name, int64_t revision,
                             absl::string_view bytes) {
   std::optional<std::string> prefix = Usable();
   if (!prefix) return;
-  absl::StatusOr<redis::Reply> reply = redis_->Command(
-      {"EVAL", kFillScript, "1", absl::StrCat(*prefix, name),
-       absl::StrCat(revision), std::string(bytes), ttl_ms_});
+  absl::StatusOr<redis::Reply> reply =
+      redis_->Command({"EVAL", kFillScript, "1", absl::StrCat(*prefix, name),
+                       absl::StrCat(revision), std::string(bytes), ttl_ms_});
   if (!reply.ok()) Failed(false);
 }
 
@@ -137,8 +138,8 @@ void RedisRecordCache::Invalidate(absl::Span<const Change> changes) {
   commands.reserve(changes.size());
   for (const Change& c : changes) {
     commands.push_back({"EVAL", kInvalidateScript, "1",
-                        absl::StrCat(*prefix, c.name),
-                        absl::StrCat(c.revision), ttl_ms_});
+                        absl::StrCat(*prefix, c.name), absl::StrCat(c.revision),
+                        ttl_ms_});
   }
   absl::StatusOr<std::vector<redis::Reply>> replies =
       redis_->Pipeline(commands);

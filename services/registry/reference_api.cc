@@ -27,8 +27,8 @@ constexpr size_t kMaxLinkDescriptionChars = 500;
 // One page of `items` (sorted by key) after the token's key, keeping those
 // that `keep` accepts; fills the next token and returns the total.
 template <typename Item, typename Key, typename Keep, typename Add>
-absl::StatusOr<int32_t> PageInMemory(const std::vector<Item>& items,
-                                     Key key_of, Keep keep,
+absl::StatusOr<int32_t> PageInMemory(const std::vector<Item>& items, Key key_of,
+                                     Keep keep,
                                      const google::protobuf::Message& request,
                                      int page_size,
                                      absl::string_view page_token, Add add,
@@ -135,8 +135,9 @@ absl::Status ReferenceApi::ListRegions(const v1::ListRegionsRequest& req,
       PageInMemory(
           sorted, [](const regions::RegionInfo* r) { return r->code; },
           [&](const regions::RegionInfo* r) {
-            return (province.empty() || (r->province_code == province &&
-                                         r->level != regions::Level::kProvince)) &&
+            return (province.empty() ||
+                    (r->province_code == province &&
+                     r->level != regions::Level::kProvince)) &&
                    (req.level() == v1::Region::LEVEL_UNSPECIFIED ||
                     LevelOf(r->level) == req.level());
           },
@@ -167,7 +168,8 @@ absl::Status ReferenceApi::ListCategories(
   const auto taxonomy = deps_->taxonomy->Get();
   FieldViolations v;
   const int size = api::PageSize(req.page_size(), v);
-  if (!req.parent().empty()) CheckCategoryName(v, "parent", req.parent(), *taxonomy);
+  if (!req.parent().empty())
+    CheckCategoryName(v, "parent", req.parent(), *taxonomy);
   if (!v1::CategoryKind_IsValid(req.kind())) v.Add("kind", "unknown value");
   RETURN_IF_ERROR(v.ToStatus("invalid filter"));
   std::vector<const v1::Category*> all;
@@ -247,14 +249,16 @@ absl::Status ReferenceApi::CreateCategory(const auth::Principal& p,
       [&](storage::Transaction& tx) -> absl::Status {
         ASSIGN_OR_RETURN(bool exists, CategoryExists(tx, id));
         if (exists) {
-          return absl::AlreadyExistsError(absl::StrCat(name, " already exists"));
+          return absl::AlreadyExistsError(
+              absl::StrCat(name, " already exists"));
         }
         v1::Category stored = c;
         stored.set_name(name);
         WriteScope scope(tx, deps_->write, taxonomy, now, p.subject,
                          req.request_id());
         RETURN_IF_ERROR(InsertCategory(scope, &stored));
-        tx.OnCommit([holder, stored] { holder->AddCategory(stored).IgnoreError(); });
+        tx.OnCommit(
+            [holder, stored] { holder->AddCategory(stored).IgnoreError(); });
         *out = stored;
         return absl::OkStatus();
       });
@@ -312,9 +316,9 @@ absl::Status ReferenceApi::CreateSupplyLink(
         ASSIGN_OR_RETURN(bool exists,
                          SupplyLinkExists(tx, l.input(), l.output()));
         if (exists) {
-          return absl::AlreadyExistsError(absl::StrCat(
-              "a supply link from ", l.input(), " to ", l.output(),
-              " already exists"));
+          return absl::AlreadyExistsError(
+              absl::StrCat("a supply link from ", l.input(), " to ", l.output(),
+                           " already exists"));
         }
         v1::SupplyLink stored = l;
         stored.set_name(absl::StrCat("supplyLinks/", NewUlid(now)));

@@ -39,14 +39,14 @@ RegistryModule::RegistryModule(ServiceRuntime& rt,
       import_(&deps_, static_cast<int>(settings.import_max_batch_records)),
       service_(&policy_, &deps_, &import_),
       curation_(&deps_),
-      consumer_(&rt.redis(), rt.db(),
-                {.stream = events::StreamName("curation"),
-                 .group = "registry",
-                 .consumer = rt.settings().consumer_name},
-                [this](const jalin::events::v1::Event& e,
-                       storage::Transaction* tx) {
-                  return curation_.Apply(e, tx);
-                }) {}
+      consumer_(
+          &rt.redis(), rt.db(),
+          {.stream = events::StreamName("curation"),
+           .group = "registry",
+           .consumer = rt.settings().consumer_name},
+          [this](const jalin::events::v1::Event& e, storage::Transaction* tx) {
+            return curation_.Apply(e, tx);
+          }) {}
 
 absl::StatusOr<std::unique_ptr<RegistryModule>> RegistryModule::Create(
     ServiceRuntime& rt, const RegistrySettings& settings) {
@@ -65,10 +65,9 @@ absl::StatusOr<std::unique_ptr<RegistryModule>> RegistryModule::Create(
                                            rt.clock().Now()));
   ASSIGN_OR_RETURN(std::shared_ptr<const TaxonomyData> taxonomy,
                    LoadTaxonomy(*rt.db()));
-  log::Info("taxonomy loaded",
-            {{"categories", taxonomy->categories().size()},
-             {"supply_links", taxonomy->links().size()},
-             {"added_from_files", added}});
+  log::Info("taxonomy loaded", {{"categories", taxonomy->categories().size()},
+                                {"supply_links", taxonomy->links().size()},
+                                {"added_from_files", added}});
   m->taxonomy_.Set(std::move(taxonomy));
   rt.host().AddService(&m->service_);
   return m;

@@ -55,8 +55,7 @@ RegistryService::Unary* RegistryService::GetCategory(
               [&](const Principal&) { return reference_.GetCategory(*q, r); });
 }
 RegistryService::Unary* RegistryService::ListCategories(
-    Ctx* c, const v1::ListCategoriesRequest* q,
-    v1::ListCategoriesResponse* r) {
+    Ctx* c, const v1::ListCategoriesRequest* q, v1::ListCategoriesResponse* r) {
   return Call(c, "ListCategories", [&](const Principal&) {
     return reference_.ListCategories(*q, r);
   });
@@ -241,8 +240,7 @@ RegistryService::Unary* RegistryService::GetAgreement(
   });
 }
 RegistryService::Unary* RegistryService::ListAgreements(
-    Ctx* c, const v1::ListAgreementsRequest* q,
-    v1::ListAgreementsResponse* r) {
+    Ctx* c, const v1::ListAgreementsRequest* q, v1::ListAgreementsResponse* r) {
   return Call(c, "ListAgreements",
               [&](const Principal& p) { return lists_.Agreements(p, *q, r); });
 }

@@ -32,8 +32,9 @@ absl::Status StillUsed(absl::string_view what, int64_t count,
 
 absl::Status AfterChange(WriteScope& scope, const v1::Cluster* before,
                          const v1::Cluster* after) {
-  return OwnerChanged(scope, before, after,
-                      after == nullptr ? v1::OwnerProfile() : ProfileOf(*after));
+  return OwnerChanged(
+      scope, before, after,
+      after == nullptr ? v1::OwnerProfile() : ProfileOf(*after));
 }
 
 absl::Status AfterChange(WriteScope& scope, const v1::Enterprise* before,
@@ -45,8 +46,9 @@ absl::Status AfterChange(WriteScope& scope, const v1::Enterprise* before,
 
 absl::Status AfterChange(WriteScope& scope, const v1::Partner* before,
                          const v1::Partner* after) {
-  return OwnerChanged(scope, before, after,
-                      after == nullptr ? v1::OwnerProfile() : ProfileOf(*after));
+  return OwnerChanged(
+      scope, before, after,
+      after == nullptr ? v1::OwnerProfile() : ProfileOf(*after));
 }
 
 absl::Status CheckDeletable(storage::Transaction& tx, const v1::Cluster& r) {
@@ -57,10 +59,10 @@ absl::Status CheckDeletable(storage::Transaction& tx, const v1::Cluster& r) {
           tx, "SELECT COUNT(*) FROM enterprise_clusters WHERE cluster_id = ?",
           {storage::Param(id)}));
   RETURN_IF_ERROR(StillUsed(r.name(), members, "member enterprises"));
-  ASSIGN_OR_RETURN(int64_t children,
-                   storage::QueryInt(
-                       tx, "SELECT COUNT(*) FROM clusters WHERE parent = ?",
-                       {storage::Param(id)}));
+  ASSIGN_OR_RETURN(
+      int64_t children,
+      storage::QueryInt(tx, "SELECT COUNT(*) FROM clusters WHERE parent = ?",
+                        {storage::Param(id)}));
   return StillUsed(r.name(), children, "child clusters");
 }
 

@@ -6,8 +6,8 @@
 #include "common/events/event_builder.h"
 #include "common/events/outbox.h"
 #include "common/server/service_host.h"
-#include "common/status/grpc_status.h"
 #include "common/status/errors.h"
+#include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 #include "services/registry/record_kinds.h"
 #include "services/registry/taxonomy.h"
@@ -53,11 +53,11 @@ absl::StatusOr<Snapshot> ReadSnapshot(storage::Database& db,
         &s.listings));
     RETURN_IF_ERROR(
         Collect(tx, "SELECT data FROM clusters ORDER BY id", &s.clusters));
-    RETURN_IF_ERROR(Collect(
-        tx,
-        absl::StrCat("SELECT data FROM agreements WHERE status = ",
-                     v1::Agreement::ACTIVE, " ORDER BY id"),
-        &s.agreements));
+    RETURN_IF_ERROR(
+        Collect(tx,
+                absl::StrCat("SELECT data FROM agreements WHERE status = ",
+                             v1::Agreement::ACTIVE, " ORDER BY id"),
+                &s.agreements));
     RETURN_IF_ERROR(
         Collect(tx, "SELECT data FROM categories ORDER BY id", &categories));
     return Collect(tx, "SELECT data FROM supply_links ORDER BY id",
@@ -66,7 +66,8 @@ absl::StatusOr<Snapshot> ReadSnapshot(storage::Database& db,
   // Parents before children, so that a consumer can build the tree as it
   // reads.
   std::vector<v1::Category> parsed;
-  for (const std::string& c : categories) parsed.push_back(Parse<v1::Category>(c));
+  for (const std::string& c : categories)
+    parsed.push_back(Parse<v1::Category>(c));
   ASSIGN_OR_RETURN(std::vector<v1::Category> ordered,
                    ParentsFirst(std::move(parsed)));
   for (const v1::Category& c : ordered) {

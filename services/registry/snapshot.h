@@ -38,8 +38,8 @@ absl::StatusOr<int> SnapshotChunkSize(int requested);
 
 // Streams a snapshot: the position first, then chunks of at most
 // `chunk_size` records of one kind each. Deletes itself when done.
-class SnapshotWriter final
-    : public grpc::ServerWriteReactor<jalin::registry::v1::ExportSnapshotResponse> {
+class SnapshotWriter final : public grpc::ServerWriteReactor<
+                                 jalin::registry::v1::ExportSnapshotResponse> {
  public:
   SnapshotWriter(Snapshot snapshot, int chunk_size);
 

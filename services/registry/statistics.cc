@@ -60,20 +60,21 @@ struct GroupSql {
 };
 
 GroupSql SqlFor(absl::string_view key, absl::string_view enterprise_join,
-                absl::string_view partner_join,
-                absl::string_view listing_join,
+                absl::string_view partner_join, absl::string_view listing_join,
                 absl::string_view cluster_key) {
   const std::string k = key.empty() ? "''" : std::string(key);
   const std::string ck = cluster_key.empty() ? k : std::string(cluster_key);
   GroupSql g;
-  g.enterprises = absl::StrCat("SELECT ", k, ", COUNT(DISTINCT t.id) FROM enterprises t ",
-                               enterprise_join, " WHERE {where} GROUP BY 1");
+  g.enterprises =
+      absl::StrCat("SELECT ", k, ", COUNT(DISTINCT t.id) FROM enterprises t ",
+                   enterprise_join, " WHERE {where} GROUP BY 1");
   g.clusters = absl::StrCat(
       "SELECT ", ck,
       ", COUNT(*), COALESCE(SUM(t.member_count), 0) FROM clusters t "
       "WHERE {where} GROUP BY 1");
-  g.partners = absl::StrCat("SELECT ", k, ", COUNT(DISTINCT t.id) FROM partners t ",
-                            partner_join, " WHERE {where} GROUP BY 1");
+  g.partners =
+      absl::StrCat("SELECT ", k, ", COUNT(DISTINCT t.id) FROM partners t ",
+                   partner_join, " WHERE {where} GROUP BY 1");
   g.listings = absl::StrCat(
       "SELECT ", k, ", t.kind, COUNT(DISTINCT t.id) FROM listings t ",
       listing_join, " WHERE t.status = ", v1::Listing::OPEN,
@@ -155,10 +156,11 @@ absl::Status StatisticsApi::Get(const v1::GetStatisticsRequest& req,
 
   const auto taxonomy = deps_->taxonomy->Get();
   v1::Statistics stats;
-  RETURN_IF_ERROR(deps_->db->Read([&](storage::Transaction& tx) -> absl::Status {
+  RETURN_IF_ERROR(deps_->db->Read([&](storage::Transaction& tx)
+                                      -> absl::Status {
     Groups total;
-    RETURN_IF_ERROR(Count(tx, region, SqlFor("", "", "", "", ""), Parts{},
-                          total));
+    RETURN_IF_ERROR(
+        Count(tx, region, SqlFor("", "", "", "", ""), Parts{}, total));
     *stats.mutable_total() = total[""];
     for (int d : dimensions) {
       Groups groups;
@@ -167,8 +169,8 @@ absl::Status StatisticsApi::Get(const v1::GetStatisticsRequest& req,
       switch (d) {
         case v1::GetStatisticsRequest::PROVINCE:
           RETURN_IF_ERROR(Count(tx, region,
-                                SqlFor("t.province", "", "", "", ""),
-                                Parts{}, groups));
+                                SqlFor("t.province", "", "", "", ""), Parts{},
+                                groups));
           break;
         case v1::GetStatisticsRequest::REGION:
           RETURN_IF_ERROR(Count(tx, region, SqlFor("t.region", "", "", "", ""),

@@ -5,8 +5,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 
 namespace jalin::registry {
 
@@ -65,8 +65,8 @@ absl::Status TaxonomyData::AddCategory(v1::Category category) {
   if (!category.parent().empty()) {
     const v1::Category* parent = Find(category.parent());
     if (parent == nullptr) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("category ", id, ": unknown parent ", category.parent()));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "category ", id, ": unknown parent ", category.parent()));
     }
     depth = parent->depth() + 1;
     children_[CategoryId(category.parent())].push_back(id);
@@ -77,8 +77,8 @@ absl::Status TaxonomyData::AddCategory(v1::Category category) {
 }
 
 void TaxonomyData::AddLink(v1::SupplyLink link) {
-  link_pairs_.insert(absl::StrCat(CategoryId(link.input()), ">",
-                                  CategoryId(link.output())));
+  link_pairs_.insert(
+      absl::StrCat(CategoryId(link.input()), ">", CategoryId(link.output())));
   std::string id(absl::StripPrefix(link.name(), "supplyLinks/"));
   links_.emplace(std::move(id), std::move(link));
 }
@@ -138,9 +138,9 @@ namespace {
 // Base letters of U+00C0..U+00FF (Latin-1 Supplement), lower-case; '\0'
 // where the character is not a letter with a plain base.
 constexpr char kLatin1Base[64 + 1] =
-    "aaaaaaaceeeeiiii"   // C0-CF
-    "dnooooo\0ouuuuyts"  // D0-DF (D7 is the multiplication sign)
-    "aaaaaaaceeeeiiii"   // E0-EF
+    "aaaaaaaceeeeiiii"    // C0-CF
+    "dnooooo\0ouuuuyts"   // D0-DF (D7 is the multiplication sign)
+    "aaaaaaaceeeeiiii"    // E0-EF
     "dnooooo\0ouuuuyty";  // F0-FF (F7 is the division sign)
 
 bool IsWordChar(char c) {

@@ -47,10 +47,11 @@ absl::Status ReadCsv(
     if (line.find('"') != std::string::npos) return bad("quotes are not used");
     std::vector<std::string> fields = absl::StrSplit(line, ',');
     if (fields.size() != columns) {
-      return bad(absl::StrCat("expected ", columns, " columns, got ",
-                              fields.size()));
+      return bad(
+          absl::StrCat("expected ", columns, " columns, got ", fields.size()));
     }
-    for (std::string& f : fields) f = std::string(absl::StripAsciiWhitespace(f));
+    for (std::string& f : fields)
+      f = std::string(absl::StripAsciiWhitespace(f));
     if (std::string why = row(fields); !why.empty()) return bad(why);
   }
   return absl::OkStatus();
@@ -79,28 +80,29 @@ absl::StatusOr<TaxonomyFiles> LoadTaxonomyFiles(const std::string& dir) {
   const std::string categories_path = dir + "/categories.csv";
   std::vector<v1::Category> rows;
   absl::flat_hash_set<std::string> ids;
-  absl::Status s = ReadCsv(
-      categories_path, kCategoriesHeader, 6,
-      [&](const std::vector<std::string>& f) -> std::string {
-        if (!api::IsValidId(f[0])) return "id must be kebab-case";
-        if (!ids.insert(f[0]).second) return "duplicate id " + f[0];
-        v1::Category c;
-        c.set_name("categories/" + f[0]);
-        if (!f[1].empty()) c.set_parent("categories/" + f[1]);
-        v1::CategoryKind kind;
-        if (!ParseKind(f[2], &kind)) return "unknown kind " + f[2];
-        c.set_kind(kind);
-        if (f[3].empty() || f[4].empty()) return "labels must not be empty";
-        c.set_label_id(f[3]);
-        c.set_label_en(f[4]);
-        for (absl::string_view code :
-             absl::StrSplit(f[5], ' ', absl::SkipEmpty())) {
-          if (!IsKbli(code)) return absl::StrCat("KBLI code ", code);
-          c.add_kbli_codes(std::string(code));
-        }
-        rows.push_back(std::move(c));
-        return "";
-      });
+  absl::Status s =
+      ReadCsv(categories_path, kCategoriesHeader, 6,
+              [&](const std::vector<std::string>& f) -> std::string {
+                if (!api::IsValidId(f[0])) return "id must be kebab-case";
+                if (!ids.insert(f[0]).second) return "duplicate id " + f[0];
+                v1::Category c;
+                c.set_name("categories/" + f[0]);
+                if (!f[1].empty()) c.set_parent("categories/" + f[1]);
+                v1::CategoryKind kind;
+                if (!ParseKind(f[2], &kind)) return "unknown kind " + f[2];
+                c.set_kind(kind);
+                if (f[3].empty() || f[4].empty())
+                  return "labels must not be empty";
+                c.set_label_id(f[3]);
+                c.set_label_en(f[4]);
+                for (absl::string_view code :
+                     absl::StrSplit(f[5], ' ', absl::SkipEmpty())) {
+                  if (!IsKbli(code)) return absl::StrCat("KBLI code ", code);
+                  c.add_kbli_codes(std::string(code));
+                }
+                rows.push_back(std::move(c));
+                return "";
+              });
   if (!s.ok()) return s;
 
   TaxonomyFiles files;

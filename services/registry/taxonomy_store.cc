@@ -57,11 +57,11 @@ absl::Status InsertCategory(WriteScope& scope, v1::Category* category) {
         }));
   }
   const std::string data = c.SerializeAsString();
-  RETURN_IF_ERROR(scope.tx().Exec(
-      "INSERT INTO categories (id, parent, root, kind, data) "
-      "VALUES (?, ?, ?, ?, ?)",
-      {Param(id), parent.empty() ? Param() : Param(parent), Param(root),
-       Param(c.kind()), Param::Blob(data)}));
+  RETURN_IF_ERROR(
+      scope.tx().Exec("INSERT INTO categories (id, parent, root, kind, data) "
+                      "VALUES (?, ?, ?, ?, ?)",
+                      {Param(id), parent.empty() ? Param() : Param(parent),
+                       Param(root), Param(c.kind()), Param::Blob(data)}));
   jalin::events::v1::CategoryEvent event;
   *event.mutable_category() = c;
   return scope.Emit("category.created", c.name(), event, {}, {});
@@ -95,7 +95,8 @@ absl::StatusOr<int> SeedTaxonomy(storage::Database& db, const WriteDeps& deps,
       ++added;
     }
     for (const v1::SupplyLink& l : files.links) {
-      ASSIGN_OR_RETURN(bool exists, SupplyLinkExists(tx, l.input(), l.output()));
+      ASSIGN_OR_RETURN(bool exists,
+                       SupplyLinkExists(tx, l.input(), l.output()));
       if (exists) continue;
       v1::SupplyLink named = l;
       named.set_name(absl::StrCat("supplyLinks/", NewUlid(now)));
@@ -112,28 +113,29 @@ absl::StatusOr<std::shared_ptr<const TaxonomyData>> LoadTaxonomy(
   std::vector<v1::Category> categories;
   std::vector<v1::SupplyLink> links;
   RETURN_IF_ERROR(db.Read([&](storage::Transaction& tx) -> absl::Status {
-    RETURN_IF_ERROR(tx.Query(
-        "SELECT data FROM categories", {},
+    RETURN_IF_ERROR(tx.Query("SELECT data FROM categories", {},
+                             [&](const storage::Row& row) -> absl::Status {
+                               if (!categories.emplace_back().ParseFromString(
+                                       std::string(row.Blob(0)))) {
+                                 return absl::DataLossError(
+                                     "unreadable category");
+                               }
+                               return absl::OkStatus();
+                             }));
+    return tx.Query(
+        "SELECT data FROM supply_links", {},
         [&](const storage::Row& row) -> absl::Status {
-          if (!categories.emplace_back().ParseFromString(
-                  std::string(row.Blob(0)))) {
-            return absl::DataLossError("unreadable category");
+          if (!links.emplace_back().ParseFromString(std::string(row.Blob(0)))) {
+            return absl::DataLossError("unreadable supply link");
           }
           return absl::OkStatus();
-        }));
-    return tx.Query("SELECT data FROM supply_links", {},
-                    [&](const storage::Row& row) -> absl::Status {
-                      if (!links.emplace_back().ParseFromString(
-                              std::string(row.Blob(0)))) {
-                        return absl::DataLossError("unreadable supply link");
-                      }
-                      return absl::OkStatus();
-                    });
+        });
   }));
   ASSIGN_OR_RETURN(std::vector<v1::Category> ordered,
                    ParentsFirst(std::move(categories)));
   auto data = std::make_shared<TaxonomyData>();
-  for (v1::Category& c : ordered) RETURN_IF_ERROR(data->AddCategory(std::move(c)));
+  for (v1::Category& c : ordered)
+    RETURN_IF_ERROR(data->AddCategory(std::move(c)));
   for (v1::SupplyLink& l : links) data->AddLink(std::move(l));
   return std::shared_ptr<const TaxonomyData>(std::move(data));
 }

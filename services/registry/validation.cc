@@ -57,8 +57,9 @@ void CheckName(FieldViolations& v, absl::string_view field,
 }
 
 // Every entry of `names` named once.
-void CheckDistinct(FieldViolations& v, absl::string_view field,
-                   const google::protobuf::RepeatedPtrField<std::string>& names) {
+void CheckDistinct(
+    FieldViolations& v, absl::string_view field,
+    const google::protobuf::RepeatedPtrField<std::string>& names) {
   std::set<std::string> seen;
   for (int i = 0; i < names.size(); ++i) {
     if (!seen.insert(names[i]).second) v.Add(At(field, i), "is listed twice");
@@ -162,10 +163,10 @@ void CheckCertifications(
     CheckEnum(v, Sub(f, "kind"), c.kind(), tv1::CertificationKind_IsValid,
               true);
     CheckText(v, Sub(f, "number"), c.number(), 100, false);
-    std::optional<int64_t> issued = CheckDate(v, Sub(f, "issue_date"),
-                                              c.issue_date());
-    std::optional<int64_t> expires = CheckDate(v, Sub(f, "expire_date"),
-                                               c.expire_date());
+    std::optional<int64_t> issued =
+        CheckDate(v, Sub(f, "issue_date"), c.issue_date());
+    std::optional<int64_t> expires =
+        CheckDate(v, Sub(f, "expire_date"), c.expire_date());
     if (issued && *issued > today) {
       v.Add(Sub(f, "issue_date"), "is in the future");
     }
@@ -221,8 +222,7 @@ void CheckRecord(const v1::Cluster& r, const v1::Cluster*,
   CheckLocation(v, "location", r.location(), ctx);
   CheckCategoryName(v, "sector", r.sector(), ctx.taxonomy);
   for (int i = 0; i < r.roles_size(); ++i) {
-    CheckEnum(v, At("roles", i), r.roles(i), v1::ValueChainRole_IsValid,
-              true);
+    CheckEnum(v, At("roles", i), r.roles(i), v1::ValueChainRole_IsValid, true);
   }
   if (r.member_count() < 0) v.Add("member_count", "must not be negative");
   if (r.has_leader()) CheckContact(v, "leader", r.leader());
@@ -314,10 +314,9 @@ void CheckRecord(const v1::Listing& r, const v1::Listing* before,
                     ctx.regions, false);
   }
   if (r.has_valid_until()) {
-    const bool unchanged =
-        before != nullptr && before->has_valid_until() &&
-        google::protobuf::util::MessageDifferencer::Equals(
-            before->valid_until(), r.valid_until());
+    const bool unchanged = before != nullptr && before->has_valid_until() &&
+                           google::protobuf::util::MessageDifferencer::Equals(
+                               before->valid_until(), r.valid_until());
     if (!unchanged && FromTimestamp(r.valid_until()) <= ctx.now) {
       v.Add("valid_until", "must be in the future");
     }

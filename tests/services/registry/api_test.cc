@@ -15,11 +15,11 @@
 namespace jalin::registry::testing {
 namespace {
 
+using auth::Role;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAreArray;
-using auth::Role;
 
 class RegistryApiTest : public ::testing::Test {
  protected:
@@ -69,8 +69,7 @@ class RegistryApiTest : public ::testing::Test {
     v1::ListEnterprisesRequest req;
     req.set_region(region);
     v1::ListEnterprisesResponse resp;
-    EXPECT_TRUE(
-        Call(env(), Admin(), &Stub::ListEnterprises, req, &resp).ok());
+    EXPECT_TRUE(Call(env(), Admin(), &Stub::ListEnterprises, req, &resp).ok());
     return resp.total_size();
   }
 
@@ -134,7 +133,8 @@ TEST_F(RegistryApiTest, TaxonomyReadSearchAndExtend) {
   v1::SearchCategoriesRequest search;
   search.set_query("wood ear");
   v1::SearchCategoriesResponse found;
-  ASSERT_TRUE(Call(env(), viewer, &Stub::SearchCategories, search, &found).ok());
+  ASSERT_TRUE(
+      Call(env(), viewer, &Stub::SearchCategories, search, &found).ok());
   ASSERT_FALSE(found.categories().empty());
   EXPECT_EQ(found.categories(0).name(), "categories/jamur-kuping");
 
@@ -146,8 +146,10 @@ TEST_F(RegistryApiTest, TaxonomyReadSearchAndExtend) {
   for (const auto& l : lr.supply_links()) {
     pairs.insert(absl::StrCat(l.input(), ">", l.output()));
   }
-  EXPECT_THAT(pairs, Contains("categories/serbuk-gergaji>categories/baglog-jamur"));
-  EXPECT_THAT(pairs, Contains("categories/baglog-jamur>categories/jamur-tiram"));
+  EXPECT_THAT(pairs,
+              Contains("categories/serbuk-gergaji>categories/baglog-jamur"));
+  EXPECT_THAT(pairs,
+              Contains("categories/baglog-jamur>categories/jamur-tiram"));
 
   // Only admins extend the taxonomy; every violation is named.
   v1::CreateCategoryRequest create;
@@ -171,8 +173,9 @@ TEST_F(RegistryApiTest, TaxonomyReadSearchAndExtend) {
   ASSERT_TRUE(Call(env(), Admin(), &Stub::CreateCategory, create, &c).ok());
   EXPECT_EQ(c.name(), "categories/jamu-anak");
   EXPECT_EQ(c.depth(), 1);
-  EXPECT_EQ(Call(env(), Admin(), &Stub::CreateCategory, create, &c).error_code(),
-            grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(
+      Call(env(), Admin(), &Stub::CreateCategory, create, &c).error_code(),
+      grpc::StatusCode::ALREADY_EXISTS);
   // The new category is usable at once.
   get.set_name("categories/jamu-anak");
   EXPECT_TRUE(Call(env(), viewer, &Stub::GetCategory, get, &c).ok());
@@ -181,7 +184,8 @@ TEST_F(RegistryApiTest, TaxonomyReadSearchAndExtend) {
   link.mutable_supply_link()->set_output("categories/jamu-anak");
   link.mutable_supply_link()->set_strength(0.5);
   link.mutable_supply_link()->set_description_id("Madu mempermanis jamu anak");
-  link.mutable_supply_link()->set_description_en("Honey sweetens jamu for children");
+  link.mutable_supply_link()->set_description_en(
+      "Honey sweetens jamu for children");
   v1::SupplyLink created;
   ASSERT_TRUE(
       Call(env(), Admin(), &Stub::CreateSupplyLink, link, &created).ok());
@@ -196,8 +200,8 @@ TEST_F(RegistryApiTest, TaxonomyReadSearchAndExtend) {
 }
 
 TEST_F(RegistryApiTest, EnterpriseLifecycleWithMaskAndEtag) {
-  v1::Enterprise e = CreateEnterprise(
-      SampleEnterprise("regions/33.13", "Jamu Sehat Bu Sri"));
+  v1::Enterprise e =
+      CreateEnterprise(SampleEnterprise("regions/33.13", "Jamu Sehat Bu Sri"));
   ASSERT_FALSE(e.name().empty());
   EXPECT_EQ(e.verification_state(), v1::UNVERIFIED);
   EXPECT_FALSE(e.meta().etag().empty());
@@ -249,9 +253,9 @@ TEST_F(RegistryApiTest, EnterpriseLifecycleWithMaskAndEtag) {
   ASSERT_TRUE(Call(env(), Admin(), &Stub::DeleteEnterprise, del, &empty).ok());
   EXPECT_EQ(Call(env(), Admin(), &Stub::GetEnterprise, get, &now).error_code(),
             grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(Call(env(), Admin(), &Stub::DeleteEnterprise, del, &empty)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      Call(env(), Admin(), &Stub::DeleteEnterprise, del, &empty).error_code(),
+      grpc::StatusCode::NOT_FOUND);
 
   // One event per change, without personal data.
   auto all = env().Settle();
@@ -348,17 +352,17 @@ TEST_F(RegistryApiTest, CrossTenantWritesAreDeniedAndStoreNothing) {
   update.mutable_enterprise()->set_name(theirs.name());
   update.mutable_enterprise()->set_display_name("Taken over");
   update.mutable_update_mask()->add_paths("display_name");
-  EXPECT_EQ(Call(env(), sukoharjo_facilitator, &Stub::UpdateEnterprise, update,
-                 &out)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      Call(env(), sukoharjo_facilitator, &Stub::UpdateEnterprise, update, &out)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   update.mutable_enterprise()->set_name(mine.name());
   update.mutable_enterprise()->mutable_location()->set_region("regions/33.13");
   update.mutable_update_mask()->add_paths("location");
-  EXPECT_EQ(Call(env(), sukoharjo_facilitator, &Stub::UpdateEnterprise, update,
-                 &out)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      Call(env(), sukoharjo_facilitator, &Stub::UpdateEnterprise, update, &out)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   v1::GetEnterpriseRequest get;
   get.set_name(theirs.name());
   ASSERT_TRUE(Call(env(), Admin(), &Stub::GetEnterprise, get, &out).ok());
@@ -432,8 +436,7 @@ TEST_F(RegistryApiTest, RequestIdReplayAnswersTheFirstTimeOnly) {
   req.set_request_id("import-7f3a-0001");
   v1::Enterprise first, second;
   ASSERT_TRUE(Call(env(), Admin(), &Stub::CreateEnterprise, req, &first).ok());
-  ASSERT_TRUE(
-      Call(env(), Admin(), &Stub::CreateEnterprise, req, &second).ok());
+  ASSERT_TRUE(Call(env(), Admin(), &Stub::CreateEnterprise, req, &second).ok());
   EXPECT_EQ(first.name(), second.name());
   EXPECT_EQ(first.meta().etag(), second.meta().etag());
   EXPECT_EQ(CountEnterprises("regions/33.14"), 1);
@@ -512,7 +515,8 @@ TEST_F(RegistryApiTest, PagesStayCorrectWhileRecordsAreAdded) {
   ASSERT_TRUE(Call(env(), Admin(), &Stub::ListEnterprises, list, &first).ok());
   list.set_page_token(first.next_page_token());
   list.set_region("regions/33.10");
-  CallError e = ErrorOf(Call(env(), Admin(), &Stub::ListEnterprises, list, &first));
+  CallError e =
+      ErrorOf(Call(env(), Admin(), &Stub::ListEnterprises, list, &first));
   EXPECT_EQ(e.code, grpc::StatusCode::INVALID_ARGUMENT);
 }
 
@@ -571,8 +575,8 @@ TEST_F(RegistryApiTest, ListingsCarryTheirOwnersStanding) {
   v1::DeleteClusterRequest del_cluster;
   del_cluster.set_name(cluster.name());
   google::protobuf::Empty empty;
-  CallError refused = ErrorOf(
-      Call(env(), Admin(), &Stub::DeleteCluster, del_cluster, &empty));
+  CallError refused =
+      ErrorOf(Call(env(), Admin(), &Stub::DeleteCluster, del_cluster, &empty));
   EXPECT_EQ(refused.code, grpc::StatusCode::FAILED_PRECONDITION);
   v1::DeleteEnterpriseRequest del;
   del.set_name(e.name());
@@ -584,8 +588,8 @@ TEST_F(RegistryApiTest, ListingsCarryTheirOwnersStanding) {
 }
 
 TEST_F(RegistryApiTest, EnterpriseFilters) {
-  v1::Cluster cluster = CreateCluster(
-      SampleCluster("regions/33.16", "Klaster Mebel Blora", "categories/mebel"));
+  v1::Cluster cluster = CreateCluster(SampleCluster(
+      "regions/33.16", "Klaster Mebel Blora", "categories/mebel"));
   v1::Enterprise a = SampleEnterprise("regions/33.16", "Mebel Jati Blora");
   a.set_nib("8120000000001");
   a.set_scale(v1::KECIL);
@@ -623,7 +627,8 @@ TEST_F(RegistryApiTest, EnterpriseFilters) {
   req.Clear();
   req.set_nib("81");
   v1::ListEnterprisesResponse resp;
-  CallError e = ErrorOf(Call(env(), Admin(), &Stub::ListEnterprises, req, &resp));
+  CallError e =
+      ErrorOf(Call(env(), Admin(), &Stub::ListEnterprises, req, &resp));
   EXPECT_THAT(e.violations, ElementsAre("nib: must be 13 digits"));
   // A province filter covers its kabupaten.
   v1::ListClustersRequest clusters;
@@ -666,9 +671,10 @@ TEST_F(RegistryApiTest, AgreementsAndPartners) {
             grpc::StatusCode::PERMISSION_DENIED);
   // Parties must exist.
   areq.mutable_agreement()->set_parties(1, "partners/no-such");
-  CallError e =
-      ErrorOf(Call(env(), facilitator, &Stub::CreateAgreement, areq, &agreement));
-  EXPECT_THAT(e.violations, ElementsAre("agreement.parties[1]: no such partner"));
+  CallError e = ErrorOf(
+      Call(env(), facilitator, &Stub::CreateAgreement, areq, &agreement));
+  EXPECT_THAT(e.violations,
+              ElementsAre("agreement.parties[1]: no such partner"));
 
   v1::ListAgreementsRequest list;
   list.set_party(partner.name());
@@ -678,8 +684,9 @@ TEST_F(RegistryApiTest, AgreementsAndPartners) {
   v1::DeletePartnerRequest del;
   del.set_name(partner.name());
   google::protobuf::Empty empty;
-  EXPECT_EQ(Call(env(), Admin(), &Stub::DeletePartner, del, &empty).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      Call(env(), Admin(), &Stub::DeletePartner, del, &empty).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_F(RegistryApiTest, StatisticsOfAKabupatenInOneCall) {
@@ -687,20 +694,25 @@ TEST_F(RegistryApiTest, StatisticsOfAKabupatenInOneCall) {
   // 2 open offers and 1 need; and records elsewhere that must not count.
   std::vector<v1::Cluster> clusters;
   for (int i = 0; i < 3; ++i) {
-    clusters.push_back(CreateCluster(SampleCluster(
-        "regions/33.10", absl::StrCat("Klaster Lurik ", i), "categories/lurik")));
+    clusters.push_back(CreateCluster(
+        SampleCluster("regions/33.10", absl::StrCat("Klaster Lurik ", i),
+                      "categories/lurik")));
   }
   std::vector<v1::Enterprise> umkm;
   for (int i = 0; i < 7; ++i) {
-    v1::Enterprise e = SampleEnterprise("regions/33.10", absl::StrCat("UMKM ", i));
+    v1::Enterprise e =
+        SampleEnterprise("regions/33.10", absl::StrCat("UMKM ", i));
     e.set_scale(i < 5 ? v1::MIKRO : v1::KECIL);
     if (i < 4) e.add_clusters(clusters[i % 3].name());
     umkm.push_back(CreateEnterprise(e));
   }
   CreateEnterprise(SampleEnterprise("regions/33.11", "Elsewhere"));
-  CreateListing(SampleListing(umkm[0].name(), "Kain lurik", "categories/lurik"));
-  CreateListing(SampleListing(umkm[1].name(), "Kain lurik 2", "categories/lurik"));
-  v1::Listing need = SampleListing(umkm[2].name(), "Butuh benang", "categories/benang");
+  CreateListing(
+      SampleListing(umkm[0].name(), "Kain lurik", "categories/lurik"));
+  CreateListing(
+      SampleListing(umkm[1].name(), "Kain lurik 2", "categories/lurik"));
+  v1::Listing need =
+      SampleListing(umkm[2].name(), "Butuh benang", "categories/benang");
   need.set_kind(v1::Listing::NEED);
   CreateListing(need);
 
@@ -709,9 +721,9 @@ TEST_F(RegistryApiTest, StatisticsOfAKabupatenInOneCall) {
   req.add_group_by(v1::GetStatisticsRequest::SCALE);
   req.add_group_by(v1::GetStatisticsRequest::CLUSTER);
   v1::Statistics stats;
-  ASSERT_TRUE(Call(env(), env().Token(Role::kViewer), &Stub::GetStatistics,
-                   req, &stats)
-                  .ok());
+  ASSERT_TRUE(
+      Call(env(), env().Token(Role::kViewer), &Stub::GetStatistics, req, &stats)
+          .ok());
   EXPECT_EQ(stats.total().enterprises(), 7);
   EXPECT_EQ(stats.total().clusters(), 3);
   EXPECT_EQ(stats.total().cluster_members(), 120);

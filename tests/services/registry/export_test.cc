@@ -53,7 +53,7 @@ class RegistryExportTest : public ::testing::Test {
     v1::CreateListingRequest req;
     *req.mutable_listing() = SampleListing(owner, title);
     return Must<v1::CreateListingRequest, v1::Listing>(&Stub::CreateListing,
-                                                      req);
+                                                       req);
   }
 
   // Appends a curation event to jalin.curation.events the way curation's
@@ -242,7 +242,8 @@ TEST_F(RegistryExportTest, CurationDecisionsAndVerificationsReachTheRecords) {
 
   const absl::Time decided = absl::FromCivil(
       absl::CivilSecond(2030, 3, 1, 9, 0, 0), absl::UTCTimeZone());
-  auto decision = [&](const v1::Enterprise& e, jalin::curation::v1::Decision::Result result) {
+  auto decision = [&](const v1::Enterprise& e,
+                      jalin::curation::v1::Decision::Result result) {
     ev1::SubmissionEvent s;
     s.mutable_submission()->set_name("campaigns/kurasi-2030/submissions/s1");
     s.mutable_submission()->set_enterprise(e.name());
@@ -268,7 +269,8 @@ TEST_F(RegistryExportTest, CurationDecisionsAndVerificationsReachTheRecords) {
                   "01JCURATIONDECIDED0000000001");
 
   const v1::Enterprise e = WaitForEnterprise(
-      curated.name(), [](const v1::Enterprise& x) { return x.curation_marks_size() > 0; });
+      curated.name(),
+      [](const v1::Enterprise& x) { return x.curation_marks_size() > 0; });
   ASSERT_EQ(e.curation_marks_size(), 1);
   EXPECT_EQ(e.curation_marks(0).campaign(), "campaigns/kurasi-2030");
   EXPECT_EQ(e.curation_marks(0).product(), "Beras kencur botol 250 ml");
@@ -316,8 +318,8 @@ TEST_F(RegistryExportTest, CurationDecisionsAndVerificationsReachTheRecords) {
 
   auto events = env_->Settle();
   ASSERT_TRUE(events.ok()) << events.status();
-  EXPECT_EQ(RegistryEnv::CountEvents(*events, "jalin.registry.enterprise.curated",
-                                     curated.name()),
+  EXPECT_EQ(RegistryEnv::CountEvents(
+                *events, "jalin.registry.enterprise.curated", curated.name()),
             1);
   EXPECT_EQ(RegistryEnv::CountEvents(
                 *events, "jalin.registry.enterprise.verification_changed",

@@ -16,9 +16,9 @@
 namespace jalin::registry::testing {
 namespace {
 
+using auth::Role;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
-using auth::Role;
 using Result = v1::ImportRecordResult;
 
 struct ImportRun {
@@ -88,7 +88,8 @@ std::vector<v1::ImportRecord> File(
   std::vector<v1::ImportRecord> records;
   for (int i = 0; i < n; ++i) {
     const std::string id = absl::StrCat("umkm-", i);
-    v1::Enterprise e = SampleEnterprise("regions/33.13", absl::StrCat("UMKM ", i));
+    v1::Enterprise e =
+        SampleEnterprise("regions/33.13", absl::StrCat("UMKM ", i));
     e.set_nib(absl::StrCat(9100000000000 + i));
     int64_t version = 1;
     if (i % 10 == 0) {
@@ -230,15 +231,15 @@ TEST_F(RegistryImportTest, UpsertsBySourceAndVersionWithExternalReferences) {
   v1::ImportRecord cluster;
   cluster.set_external_id("k1");
   cluster.set_version(1);
-  *cluster.mutable_cluster() =
-      SampleCluster("regions/33.12", "Klaster Mete Wonogiri", "categories/makanan-olahan");
+  *cluster.mutable_cluster() = SampleCluster(
+      "regions/33.12", "Klaster Mete Wonogiri", "categories/makanan-olahan");
   v1::Enterprise e = SampleEnterprise("regions/33.12", "Mete Pak Harjo");
   e.add_clusters("external:k1");
   v1::ImportRecord listing;
   listing.set_external_id("l1");
   listing.set_version(1);
-  *listing.mutable_listing() =
-      SampleListing("external:e1", "Kacang mete goreng", "categories/makanan-olahan");
+  *listing.mutable_listing() = SampleListing(
+      "external:e1", "Kacang mete goreng", "categories/makanan-olahan");
   v1::ImportRecordsRequest batch;
   *batch.add_records() = cluster;
   *batch.add_records() = EnterpriseRecord("e1", 1, e);
@@ -263,8 +264,7 @@ TEST_F(RegistryImportTest, UpsertsBySourceAndVersionWithExternalReferences) {
   v1::GetListingRequest get_listing;
   get_listing.set_name(listing_name);
   v1::Listing l;
-  ASSERT_TRUE(
-      Call(*env_, wonogiri, &Stub::GetListing, get_listing, &l).ok());
+  ASSERT_TRUE(Call(*env_, wonogiri, &Stub::GetListing, get_listing, &l).ok());
   EXPECT_EQ(l.owner(), enterprise_name);
   EXPECT_EQ(l.region(), "regions/33.12");
 
@@ -282,7 +282,8 @@ TEST_F(RegistryImportTest, UpsertsBySourceAndVersionWithExternalReferences) {
   v1::Enterprise older_e = e;
   older_e.set_display_name("Mete lama");
   *newer.add_records() = EnterpriseRecord("e1", 1, older_e);
-  v1::Enterprise missing_ref = SampleEnterprise("regions/33.12", "Tanpa klaster");
+  v1::Enterprise missing_ref =
+      SampleEnterprise("regions/33.12", "Tanpa klaster");
   missing_ref.add_clusters("external:k9");
   *newer.add_records() = EnterpriseRecord("e2", 1, missing_ref);
   ImportRun third = Import(*env_, wonogiri, {newer});
@@ -303,11 +304,11 @@ TEST_F(RegistryImportTest, UpsertsBySourceAndVersionWithExternalReferences) {
   EXPECT_EQ(l.owner_profile().display_name(), "Mete Pak Harjo & Putra");
   auto events = env_->Settle();
   ASSERT_TRUE(events.ok());
-  EXPECT_EQ(RegistryEnv::CountEvents(*events, "jalin.registry.enterprise.created",
-                                     enterprise_name),
+  EXPECT_EQ(RegistryEnv::CountEvents(
+                *events, "jalin.registry.enterprise.created", enterprise_name),
             1);
-  EXPECT_EQ(RegistryEnv::CountEvents(*events, "jalin.registry.enterprise.updated",
-                                     enterprise_name),
+  EXPECT_EQ(RegistryEnv::CountEvents(
+                *events, "jalin.registry.enterprise.updated", enterprise_name),
             1);
   EXPECT_EQ(RegistryEnv::CountEvents(*events, "jalin.registry.listing.updated",
                                      listing_name),
@@ -328,7 +329,8 @@ TEST_F(RegistryImportTest, RefusesCallersAndBatchesItCannotTake) {
   }
   // A batch above the limit ends the stream; earlier batches stay.
   std::map<std::string, std::vector<std::string>> bad;
-  std::vector<v1::ImportRecordsRequest> batches = Batches(File(1001, &bad), 1001);
+  std::vector<v1::ImportRecordsRequest> batches =
+      Batches(File(1001, &bad), 1001);
   batches.insert(batches.begin(), batch);
   ImportRun run = Import(*env_, integrator_, batches);
   EXPECT_EQ(run.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);

@@ -1,12 +1,13 @@
 // The registry's method table: complete, and refusing the roles it should.
 
+#include "services/registry/policy.h"
+
 #include "common/auth/authenticator.h"
 #include "common/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "jalin/registry/v1/registry_service.pb.h"
 #include "services/registry/access.h"
-#include "services/registry/policy.h"
 
 namespace jalin::registry {
 namespace {
@@ -72,10 +73,10 @@ TEST(RegistryAccessTest, ContactsOnlyForRolesThatNeedThem) {
   using auth::Role;
   EXPECT_TRUE(MaySeeContacts(Who(Role::kService), "regions/33.13", "x"));
   EXPECT_TRUE(MaySeeContacts(Who(Role::kAdmin), "regions/33.13", "x"));
-  EXPECT_TRUE(MaySeeContacts(Who(Role::kFacilitator, {"33"}), "regions/33.13",
-                             "x"));
-  EXPECT_FALSE(MaySeeContacts(Who(Role::kFacilitator, {"34"}),
-                              "regions/33.13", "x"));
+  EXPECT_TRUE(
+      MaySeeContacts(Who(Role::kFacilitator, {"33"}), "regions/33.13", "x"));
+  EXPECT_FALSE(
+      MaySeeContacts(Who(Role::kFacilitator, {"34"}), "regions/33.13", "x"));
   EXPECT_TRUE(MaySeeContacts(Who(Role::kMember, {}, "enterprises/e1"),
                              "regions/33.13", "enterprises/e1"));
   EXPECT_FALSE(MaySeeContacts(Who(Role::kMember, {}, "enterprises/e2"),

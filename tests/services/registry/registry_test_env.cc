@@ -83,9 +83,9 @@ RegistryEnv::WaitForEvents(size_t n, absl::Duration timeout) {
     absl::StatusOr<std::vector<jalin::events::v1::Event>> events = Events();
     if (events.ok() && events->size() >= n) return events;
     if (absl::Now() > deadline) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          "stream holds ", events.ok() ? events->size() : 0, " of ", n,
-          " events"));
+      return absl::DeadlineExceededError(
+          absl::StrCat("stream holds ", events.ok() ? events->size() : 0,
+                       " of ", n, " events"));
     }
     absl::SleepFor(absl::Milliseconds(20));
   }
@@ -117,8 +117,8 @@ absl::StatusOr<std::vector<jalin::events::v1::Event>> RegistryEnv::Settle() {
 }
 
 int RegistryEnv::CountEvents(
-    const std::vector<jalin::events::v1::Event>& events,
-    absl::string_view type, absl::string_view subject) {
+    const std::vector<jalin::events::v1::Event>& events, absl::string_view type,
+    absl::string_view subject) {
   int n = 0;
   for (const auto& e : events) {
     if (e.type() == type && e.subject() == subject) ++n;

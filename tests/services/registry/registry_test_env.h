@@ -45,8 +45,7 @@ class RegistryEnv {
   std::string AdminToken() const { return Token(auth::Role::kAdmin); }
 
   // A context with `token` and a 30 s deadline.
-  static std::unique_ptr<grpc::ClientContext> Context(
-      const std::string& token);
+  static std::unique_ptr<grpc::ClientContext> Context(const std::string& token);
 
   // Every event on jalin.registry.events, in order.
   absl::StatusOr<std::vector<jalin::events::v1::Event>> Events();

@@ -1,6 +1,8 @@
 // The shipped taxonomy (data/taxonomy) and the in-memory taxonomy: size and
 // coverage of the files, tree operations and bilingual search.
 
+#include "services/registry/taxonomy.h"
+
 #include <fstream>
 #include <set>
 #include <string>
@@ -9,7 +11,6 @@
 #include "common/testing/temp_dir.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/registry/taxonomy.h"
 #include "services/registry/taxonomy_files.h"
 
 namespace jalin::registry {
@@ -19,7 +20,9 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::string DataDir() { return absl::StrCat(JALIN_SOURCE_DIR, "/data/taxonomy"); }
+std::string DataDir() {
+  return absl::StrCat(JALIN_SOURCE_DIR, "/data/taxonomy");
+}
 
 TEST(TaxonomyFilesTest, ShipsEnoughCategoriesAndLinks) {
   auto files = LoadTaxonomyFiles(DataDir());
@@ -60,7 +63,8 @@ TEST(TaxonomyFilesTest, LinksHoldTheKnownChains) {
     t.AddLink(l);
   }
   EXPECT_TRUE(t.HasLink("categories/jahe", "categories/jamu"));
-  EXPECT_TRUE(t.HasLink("categories/serbuk-gergaji", "categories/baglog-jamur"));
+  EXPECT_TRUE(
+      t.HasLink("categories/serbuk-gergaji", "categories/baglog-jamur"));
   EXPECT_TRUE(t.HasLink("categories/ikan-air-tawar", "categories/restoran"));
   EXPECT_TRUE(
       t.HasLink("categories/makanan-olahan", "categories/pusat-oleh-oleh"));
@@ -110,9 +114,9 @@ TEST_F(TaxonomyDataTest, DepthRootAndDescendants) {
   EXPECT_EQ(t_.Root("batik-tulis"), "tekstil");
   EXPECT_EQ(t_.Root("tekstil"), "tekstil");
   EXPECT_EQ(t_.Root("no-such"), "");
-  EXPECT_THAT(t_.SelfAndDescendants("categories/batik"),
-              ElementsAre("batik", "batik-cap", "batik-kontemporer",
-                          "batik-tulis"));
+  EXPECT_THAT(
+      t_.SelfAndDescendants("categories/batik"),
+      ElementsAre("batik", "batik-cap", "batik-kontemporer", "batik-tulis"));
   EXPECT_TRUE(t_.SelfAndDescendants("no-such").empty());
 }
 

@@ -2,6 +2,8 @@
 // one thing in a valid record and expects exactly the violations (path
 // relative to the record, and reason) that the API reports.
 
+#include "services/registry/validation.h"
+
 #include <cmath>
 #include <functional>
 #include <string>
@@ -15,7 +17,6 @@
 #include "services/registry/taxonomy.h"
 #include "services/registry/taxonomy_files.h"
 #include "services/registry/time_util.h"
-#include "services/registry/validation.h"
 
 namespace jalin::registry {
 namespace {
@@ -30,7 +31,8 @@ class ValidationTest : public ::testing::Test {
         absl::StrCat(JALIN_SOURCE_DIR, "/data/regions.csv"));
     ASSERT_TRUE(regions.ok()) << regions.status();
     regions_ = new regions::RegionTable(*std::move(regions));
-    auto files = LoadTaxonomyFiles(absl::StrCat(JALIN_SOURCE_DIR, "/data/taxonomy"));
+    auto files =
+        LoadTaxonomyFiles(absl::StrCat(JALIN_SOURCE_DIR, "/data/taxonomy"));
     ASSERT_TRUE(files.ok()) << files.status();
     taxonomy_ = new TaxonomyData();
     for (const auto& c : files->categories) {
@@ -139,9 +141,8 @@ class ValidationTest : public ::testing::Test {
 
   static inline regions::RegionTable* regions_ = nullptr;
   static inline TaxonomyData* taxonomy_ = nullptr;
-  const absl::Time now_ =
-      absl::FromCivil(absl::CivilSecond(2025, 6, 15, 10, 0, 0),
-                      absl::UTCTimeZone());
+  const absl::Time now_ = absl::FromCivil(
+      absl::CivilSecond(2025, 6, 15, 10, 0, 0), absl::UTCTimeZone());
 };
 
 template <typename T>
@@ -161,21 +162,26 @@ TEST_F(ValidationTest, ValidRecordsPass) {
 
 TEST_F(ValidationTest, EnterpriseRules) {
   const std::vector<Case<v1::Enterprise>> cases = {
-      {"NIB too short", [](auto* e) { e->set_nib("91200012345"); },
+      {"NIB too short",
+       [](auto* e) { e->set_nib("91200012345"); },
        {"nib: must be 13 digits"}},
-      {"NIB with letters", [](auto* e) { e->set_nib("91200012345ab"); },
+      {"NIB with letters",
+       [](auto* e) { e->set_nib("91200012345ab"); },
        {"nib: must be 13 digits"}},
-      {"name required", [](auto* e) { e->set_display_name("  "); },
+      {"name required",
+       [](auto* e) { e->set_display_name("  "); },
        {"display_name: is required"}},
       {"name length",
        [](auto* e) { e->set_display_name(std::string(201, 'a')); },
        {"display_name: must be at most 200 characters"}},
-      {"scale required", [](auto* e) { e->clear_scale(); },
+      {"scale required",
+       [](auto* e) { e->clear_scale(); },
        {"scale: is required"}},
       {"scale known",
        [](auto* e) { e->set_scale(static_cast<v1::Scale>(9)); },
        {"scale: unknown value 9"}},
-      {"region required", [](auto* e) { e->clear_location(); },
+      {"region required",
+       [](auto* e) { e->clear_location(); },
        {"location.region: is required"}},
       {"region is a name",
        [](auto* e) {
@@ -206,18 +212,23 @@ TEST_F(ValidationTest, EnterpriseRules) {
        {"location.district_code: must be a kecamatan code inside the region "
         "(33.13.05)"}},
       {"village inside district",
-       [](auto* e) { e->mutable_location()->set_village_code("33.13.06.2001"); },
+       [](auto* e) {
+         e->mutable_location()->set_village_code("33.13.06.2001");
+       },
        {"location.village_code: must be a desa code inside district_code "
         "(33.13.05.2001)"}},
       {"latitude range",
-       [](auto* e) { e->mutable_location()->mutable_point()->set_latitude(95); },
+       [](auto* e) {
+         e->mutable_location()->mutable_point()->set_latitude(95);
+       },
        {"location.point.latitude: must be within [-90, 90]"}},
       {"longitude finite",
        [](auto* e) {
          e->mutable_location()->mutable_point()->set_longitude(std::nan(""));
        },
        {"location.point.longitude: must be within [-180, 180]"}},
-      {"cluster is a name", [](auto* e) { e->set_clusters(0, "klaster/1"); },
+      {"cluster is a name",
+       [](auto* e) { e->set_clusters(0, "klaster/1"); },
        {"clusters[0]: must be a cluster name (clusters/{id})"}},
       {"cluster once",
        [](auto* e) { e->add_clusters("clusters/jamu-nglorog"); },
@@ -225,7 +236,8 @@ TEST_F(ValidationTest, EnterpriseRules) {
       {"category exists",
        [](auto* e) { e->set_categories(0, "categories/rokok"); },
        {"categories[0]: unknown category categories/rokok"}},
-      {"category is a name", [](auto* e) { e->set_categories(0, "jamu"); },
+      {"category is a name",
+       [](auto* e) { e->set_categories(0, "jamu"); },
        {"categories[0]: must be a category name (categories/{id})"}},
       {"certification kind required",
        [](auto* e) { e->mutable_certifications(0)->clear_kind(); },
@@ -257,8 +269,7 @@ TEST_F(ValidationTest, EnterpriseRules) {
        {"certifications[0].issue_date: is in the future"}},
       {"certification expires after issue",
        [](auto* e) {
-         *e->mutable_certifications(0)->mutable_issue_date() =
-             Date(2025, 1, 1);
+         *e->mutable_certifications(0)->mutable_issue_date() = Date(2025, 1, 1);
          *e->mutable_certifications(0)->mutable_expire_date() =
              Date(2024, 12, 31);
        },
@@ -275,7 +286,8 @@ TEST_F(ValidationTest, EnterpriseRules) {
       {"contact name required",
        [](auto* e) { e->mutable_contacts(0)->clear_display_name(); },
        {"contacts[0].display_name: is required"}},
-      {"employees not negative", [](auto* e) { e->set_employee_count(-1); },
+      {"employees not negative",
+       [](auto* e) { e->set_employee_count(-1); },
        {"employee_count: must not be negative"}},
   };
   for (const auto& c : cases) {
@@ -290,10 +302,10 @@ TEST_F(ValidationTest, EveryViolationIsNamedAtOnce) {
   e.set_nib("1");
   e.clear_display_name();
   e.mutable_contacts(0)->set_email("nope");
-  EXPECT_THAT(Violations(e), ElementsAreArray<std::string>(
-                                 {"nib: must be 13 digits",
-                                  "display_name: is required",
-                                  "contacts[0].email: must be an email address"}));
+  EXPECT_THAT(Violations(e),
+              ElementsAreArray<std::string>(
+                  {"nib: must be 13 digits", "display_name: is required",
+                   "contacts[0].email: must be an email address"}));
 }
 
 TEST_F(ValidationTest, StoredExpiredCertificateMayStay) {
@@ -312,19 +324,26 @@ TEST_F(ValidationTest, StoredExpiredCertificateMayStay) {
 
 TEST_F(ValidationTest, ClusterRules) {
   const std::vector<Case<v1::Cluster>> cases = {
-      {"sector required", [](auto* c) { c->clear_sector(); },
+      {"sector required",
+       [](auto* c) { c->clear_sector(); },
        {"sector: is required"}},
-      {"sector exists", [](auto* c) { c->set_sector("categories/kretek"); },
+      {"sector exists",
+       [](auto* c) { c->set_sector("categories/kretek"); },
        {"sector: unknown category categories/kretek"}},
-      {"role required", [](auto* c) { c->set_roles(0, v1::VALUE_CHAIN_ROLE_UNSPECIFIED); },
+      {"role required",
+       [](auto* c) { c->set_roles(0, v1::VALUE_CHAIN_ROLE_UNSPECIFIED); },
        {"roles[0]: is required"}},
-      {"role known", [](auto* c) { c->add_roles(static_cast<v1::ValueChainRole>(17)); },
+      {"role known",
+       [](auto* c) { c->add_roles(static_cast<v1::ValueChainRole>(17)); },
        {"roles[1]: unknown value 17"}},
-      {"members not negative", [](auto* c) { c->set_member_count(-5); },
+      {"members not negative",
+       [](auto* c) { c->set_member_count(-5); },
        {"member_count: must not be negative"}},
-      {"leader phone", [](auto* c) { c->mutable_leader()->set_phone("+1 555"); },
+      {"leader phone",
+       [](auto* c) { c->mutable_leader()->set_phone("+1 555"); },
        {"leader.phone: must be an Indonesian phone number (+62... or 08...)"}},
-      {"parent is a cluster", [](auto* c) { c->set_parent_cluster("forum/1"); },
+      {"parent is a cluster",
+       [](auto* c) { c->set_parent_cluster("forum/1"); },
        {"parent_cluster: must be a cluster name (clusters/{id})"}},
       {"description length",
        [](auto* c) { c->set_description(std::string(5001, 'x')); },
@@ -339,7 +358,8 @@ TEST_F(ValidationTest, ClusterRules) {
 
 TEST_F(ValidationTest, PartnerRules) {
   const std::vector<Case<v1::Partner>> cases = {
-      {"kind required", [](auto* p) { p->clear_kind(); },
+      {"kind required",
+       [](auto* p) { p->clear_kind(); },
        {"kind: is required"}},
       {"category once",
        [](auto* p) { p->add_categories("categories/makanan-olahan"); },
@@ -361,18 +381,23 @@ TEST_F(ValidationTest, PartnerRules) {
 
 TEST_F(ValidationTest, ListingRules) {
   const std::vector<Case<v1::Listing>> cases = {
-      {"kind required", [](auto* l) { l->clear_kind(); },
+      {"kind required",
+       [](auto* l) { l->clear_kind(); },
        {"kind: is required"}},
       {"type known",
        [](auto* l) { l->set_type(static_cast<v1::CategoryKind>(7)); },
        {"type: unknown value 7"}},
-      {"owner required", [](auto* l) { l->clear_owner(); },
+      {"owner required",
+       [](auto* l) { l->clear_owner(); },
        {"owner: is required"}},
-      {"owner kind", [](auto* l) { l->set_owner("users/ani"); },
+      {"owner kind",
+       [](auto* l) { l->set_owner("users/ani"); },
        {"owner: must name a cluster, an enterprise or a partner"}},
-      {"category required", [](auto* l) { l->clear_category(); },
+      {"category required",
+       [](auto* l) { l->clear_category(); },
        {"category: is required"}},
-      {"title required", [](auto* l) { l->clear_title(); },
+      {"title required",
+       [](auto* l) { l->clear_title(); },
        {"title: is required"}},
       {"quantity positive",
        [](auto* l) { l->mutable_quantity()->set_amount(0); },
@@ -380,7 +405,8 @@ TEST_F(ValidationTest, ListingRules) {
       {"quantity finite",
        [](auto* l) { l->mutable_quantity()->set_amount(INFINITY); },
        {"quantity.amount: must be positive"}},
-      {"unit required", [](auto* l) { l->mutable_quantity()->clear_unit(); },
+      {"unit required",
+       [](auto* l) { l->mutable_quantity()->clear_unit(); },
        {"quantity.unit: is required"}},
       {"unit known",
        [](auto* l) {
@@ -393,14 +419,16 @@ TEST_F(ValidationTest, ListingRules) {
       {"price range",
        [](auto* l) { l->mutable_price()->mutable_max()->set_amount(100); },
        {"price.max.amount: must not be below price.min.amount"}},
-      {"certification known", [](auto* l) {
+      {"certification known",
+       [](auto* l) {
          l->add_required_certifications(tv1::CERTIFICATION_KIND_UNSPECIFIED);
        },
        {"required_certifications[1]: is required"}},
       {"certification once",
        [](auto* l) { l->add_required_certifications(tv1::HALAL); },
        {"required_certifications[1]: is listed twice"}},
-      {"radius range", [](auto* l) { l->set_delivery_radius_km(-1); },
+      {"radius range",
+       [](auto* l) { l->set_delivery_radius_km(-1); },
        {"delivery_radius_km: must be between 0 and 6000"}},
       {"source region exists",
        [](auto* l) { l->set_current_source_region("regions/35.99"); },
@@ -431,7 +459,8 @@ TEST_F(ValidationTest, UnchangedPastValidUntilMayStay) {
 
 TEST_F(ValidationTest, AgreementRules) {
   const std::vector<Case<v1::Agreement>> cases = {
-      {"two parties", [](auto* a) { a->mutable_parties()->RemoveLast(); },
+      {"two parties",
+       [](auto* a) { a->mutable_parties()->RemoveLast(); },
        {"parties: needs at least two parties"}},
       {"a region party",
        [](auto* a) {
@@ -439,9 +468,11 @@ TEST_F(ValidationTest, AgreementRules) {
          a->set_parties(1, "partners/bumn-pangan");
        },
        {"parties: needs at least one region"}},
-      {"party kind", [](auto* a) { a->add_parties("users/ani"); },
+      {"party kind",
+       [](auto* a) { a->add_parties("users/ani"); },
        {"parties[2]: must name a region or a partner"}},
-      {"party once", [](auto* a) { a->add_parties("regions/33.13"); },
+      {"party once",
+       [](auto* a) { a->add_parties("regions/33.13"); },
        {"parties[2]: is listed twice"}},
       {"expiry after signing",
        [](auto* a) { *a->mutable_expire_date() = Date(2023, 1, 1); },
@@ -449,7 +480,8 @@ TEST_F(ValidationTest, AgreementRules) {
       {"document is a web link",
        [](auto* a) { a->set_document_uri("ftp://example.go.id/mou.pdf"); },
        {"document_uri: must be an http or https URI"}},
-      {"status required", [](auto* a) { a->clear_status(); },
+      {"status required",
+       [](auto* a) { a->clear_status(); },
        {"status: is required"}},
   };
   for (const auto& c : cases) {
