@@ -13,16 +13,43 @@
 // enterprise's clusters and a cluster's parent name clusters, a listing's
 // owner names an enterprise, cluster or partner. The referenced record must
 // be stored before (earlier in the batch, or in an earlier batch).
+//
+// Each batch is first prepared (see import_record.h), then applied;
+// preparing needs no write lock, so a stream prepares one batch while the
+// one before it is written.
 
 #ifndef SERVICES_REGISTRY_IMPORT_BATCH_H_
 #define SERVICES_REGISTRY_IMPORT_BATCH_H_
 
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "common/auth/principal.h"
 #include "jalin/registry/v1/import.pb.h"
+#include "services/registry/import_record.h"
 #include "services/registry/record_api.h"
 
 namespace jalin::registry {
+
+// A batch between preparation and application. Move-only.
+class PreparedBatch {
+ public:
+  PreparedBatch() = default;
+  PreparedBatch(PreparedBatch&&) = default;
+  PreparedBatch& operator=(PreparedBatch&&) = default;
+
+ private:
+  friend class ImportProcessor;
+  std::string batch_id_;
+  absl::Time time_;
+  // One entry per record, in order: the answer so far, and the pending
+  // record (null when the answer is final already).
+  std::vector<jalin::registry::v1::ImportRecordResult> results_;
+  std::vector<std::unique_ptr<PendingImport>> pending_;
+};
 
 // Thread-safe; `deps` must outlive it.
 class ImportProcessor {
@@ -34,14 +61,17 @@ class ImportProcessor {
   // system) before any batch is read.
   absl::Status CheckCaller(const auth::Principal& p) const;
 
-  // Applies `batch` and answers it. An error (INVALID_ARGUMENT for an
-  // oversized batch, UNAVAILABLE when the store fails) means nothing of
-  // the batch was stored.
-  absl::Status Apply(const auth::Principal& p,
-                     const jalin::registry::v1::ImportRecordsRequest& batch,
-                     jalin::registry::v1::ImportRecordsResponse* out) const;
+  // Prepares `batch` (its records are moved out). INVALID_ARGUMENT for an
+  // oversized batch.
+  absl::StatusOr<PreparedBatch> Prepare(
+      const auth::Principal& p,
+      jalin::registry::v1::ImportRecordsRequest batch) const;
 
-  int max_batch_records() const { return max_batch_records_; }
+  // Applies a prepared batch in one transaction and answers it. An error
+  // (UNAVAILABLE when the store fails) means nothing of the batch was
+  // stored.
+  absl::Status Apply(const auth::Principal& p, PreparedBatch batch,
+                     jalin::registry::v1::ImportRecordsResponse* out) const;
 
  private:
   const ApiDeps* const deps_;

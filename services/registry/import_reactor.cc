@@ -16,21 +16,35 @@ ImportReactor::ImportReactor(const ImportProcessor* processor,
 }
 
 void ImportReactor::OnReadDone(bool ok) {
+  v1::ImportRecordsRequest batch;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!ok || finished_ || !error_.ok()) {
+      reading_ = false;
+      read_closed_ = true;
+      ok = false;
+    } else {
+      // reading_ stays set until the batch is queued: no other read may
+      // start (and queue a later batch first) while this one is prepared.
+      batch = std::move(incoming_);
+      incoming_.Clear();
+    }
+  }
+  if (!ok) {
+    MaybeFinish();
+    return;
+  }
+  // Prepared before the next read starts, so batches queue in stream order.
+  absl::StatusOr<PreparedBatch> prepared =
+      processor_->Prepare(principal_, std::move(batch));
   bool read_again = false;
   bool drain = false;
   {
     absl::MutexLock lock(&mu_);
     reading_ = false;
-    if (!ok || finished_ || !error_.ok()) {
-      read_closed_ = true;
-    } else {
-      batches_.push_back(std::move(incoming_));
-      incoming_.Clear();
-      if (batches_.size() < kMaxQueued) read_again = reading_ = true;
-    }
-    if (!processing_ && !batches_.empty() && error_.ok()) {
-      drain = processing_ = true;
-    }
+    batches_.push_back(std::move(prepared));
+    if (MayReadLocked()) read_again = reading_ = true;
+    if (!processing_ && error_.ok()) drain = processing_ = true;
   }
   if (read_again) StartRead(&incoming_);
   if (drain) {
@@ -42,7 +56,7 @@ void ImportReactor::OnReadDone(bool ok) {
 
 void ImportReactor::Drain() {
   while (true) {
-    v1::ImportRecordsRequest batch;
+    absl::StatusOr<PreparedBatch> batch;
     bool read_again = false;
     {
       absl::MutexLock lock(&mu_);
@@ -52,11 +66,12 @@ void ImportReactor::Drain() {
       }
       batch = std::move(batches_.front());
       batches_.pop_front();
-      if (!reading_ && !read_closed_ && !finished_) read_again = reading_ = true;
+      if (!reading_ && MayReadLocked()) read_again = reading_ = true;
     }
     if (read_again) StartRead(&incoming_);
     v1::ImportRecordsResponse answer;
-    absl::Status s = processor_->Apply(principal_, batch, &answer);
+    absl::Status s = batch.status();
+    if (s.ok()) s = processor_->Apply(principal_, *std::move(batch), &answer);
     bool write = false;
     {
       absl::MutexLock lock(&mu_);
@@ -112,7 +127,7 @@ void ImportReactor::MaybeFinish() {
     absl::MutexLock lock(&mu_);
     if (finished_ || processing_ || writing_) return;
     if (error_.ok() &&
-        !(read_closed_ && batches_.empty() && answers_.empty())) {
+        !(read_closed_ && !reading_ && batches_.empty() && answers_.empty())) {
       return;
     }
     finished_ = true;

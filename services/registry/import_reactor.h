@@ -1,8 +1,9 @@
-// The ImportRecords stream: the client sends batches; each is applied (one
-// transaction) and answered after it committed, in order. While one batch
-// is applied the next is already read, so the network and the store work
-// at the same time; at most two batches wait in memory, after which the
-// stream stops reading (flow control holds the client back).
+// The ImportRecords stream: the client sends batches; each is prepared on
+// the thread that read it, then applied (one transaction) and answered
+// after it committed, in order. While one batch is applied the next is read
+// and prepared, so the network, the checks and the store work at the same
+// time; at most two batches are held, after which the stream stops reading
+// (flow control holds the client back).
 //
 // A store failure ends the stream with that status: batches answered
 // before it are durable, the failed one is not stored, and re-sending is
@@ -42,6 +43,11 @@ class ImportReactor final
 
   // Applies queued batches on the calling thread until none is left.
   void Drain();
+  // Whether another batch may be read now.
+  bool MayReadLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return !read_closed_ && !finished_ && error_.ok() &&
+           batches_.size() + (processing_ ? 1 : 0) < kMaxQueued;
+  }
   // Finishes the call once nothing is in flight and either the client is
   // done and everything was answered, or an error stopped the stream.
   void MaybeFinish();
@@ -54,7 +60,8 @@ class ImportReactor final
   v1::ImportRecordsRequest incoming_;
 
   absl::Mutex mu_;
-  std::deque<v1::ImportRecordsRequest> batches_ ABSL_GUARDED_BY(mu_);
+  // Prepared batches (or the error preparing one), in stream order.
+  std::deque<absl::StatusOr<PreparedBatch>> batches_ ABSL_GUARDED_BY(mu_);
   std::deque<v1::ImportRecordsResponse> answers_ ABSL_GUARDED_BY(mu_);
   // The answer being written; valid until OnWriteDone.
   v1::ImportRecordsResponse outgoing_ ABSL_GUARDED_BY(mu_);

@@ -17,57 +17,57 @@ std::vector<std::string> RegionList(const std::string& region) {
   return {region};
 }
 
-// Emits `payload`, whose record field `record` points into, after removing
-// the record's contacts.
+// The event of `payload`, whose record field `record` points into, after
+// removing the record's contacts.
 template <typename T, typename Payload>
-absl::Status Emit(WriteScope& scope, absl::string_view verb, Payload& payload,
-                  T* record, std::vector<std::string> parties) {
+ev1::Event Build(absl::string_view verb, Payload& payload, T* record,
+                 std::vector<std::string> parties, const EventOrigin& origin) {
   StripContacts(record);
-  return scope.Emit(absl::StrCat(Kind<T>::kResource, ".", verb),
-                    record->name(), payload, RegionList(RegionOf(*record)),
-                    std::move(parties));
+  return RegistryEvent(absl::StrCat(Kind<T>::kResource, ".", verb),
+                       record->name(), payload, RegionList(RegionOf(*record)),
+                       std::move(parties), origin);
 }
 
 }  // namespace
 
-absl::Status EmitRecordEvent(WriteScope& scope, absl::string_view verb,
-                             const v1::Cluster& record) {
+ev1::Event RecordEvent(absl::string_view verb, const v1::Cluster& record,
+                       const EventOrigin& origin) {
   ev1::ClusterEvent e;
   *e.mutable_cluster() = record;
-  return Emit(scope, verb, e, e.mutable_cluster(), {record.name()});
+  return Build(verb, e, e.mutable_cluster(), {record.name()}, origin);
 }
 
-absl::Status EmitRecordEvent(WriteScope& scope, absl::string_view verb,
-                             const v1::Enterprise& record) {
+ev1::Event RecordEvent(absl::string_view verb, const v1::Enterprise& record,
+                       const EventOrigin& origin) {
   ev1::EnterpriseEvent e;
   *e.mutable_enterprise() = record;
-  return Emit(scope, verb, e, e.mutable_enterprise(), {record.name()});
+  return Build(verb, e, e.mutable_enterprise(), {record.name()}, origin);
 }
 
-absl::Status EmitRecordEvent(WriteScope& scope, absl::string_view verb,
-                             const v1::Partner& record) {
+ev1::Event RecordEvent(absl::string_view verb, const v1::Partner& record,
+                       const EventOrigin& origin) {
   ev1::PartnerEvent e;
   *e.mutable_partner() = record;
-  return Emit(scope, verb, e, e.mutable_partner(), {record.name()});
+  return Build(verb, e, e.mutable_partner(), {record.name()}, origin);
 }
 
-absl::Status EmitRecordEvent(WriteScope& scope, absl::string_view verb,
-                             const v1::Listing& record) {
+ev1::Event RecordEvent(absl::string_view verb, const v1::Listing& record,
+                       const EventOrigin& origin) {
   ev1::ListingEvent e;
   *e.mutable_listing() = record;
-  return Emit(scope, verb, e, e.mutable_listing(), {record.owner()});
+  return Build(verb, e, e.mutable_listing(), {record.owner()}, origin);
 }
 
-absl::Status EmitRecordEvent(WriteScope& scope, absl::string_view verb,
-                             const v1::Agreement& record) {
+ev1::Event RecordEvent(absl::string_view verb, const v1::Agreement& record,
+                       const EventOrigin& origin) {
   ev1::AgreementEvent e;
   *e.mutable_agreement() = record;
   std::vector<std::string> regions, parties;
   for (const std::string& p : record.parties()) {
     (absl::StartsWith(p, "regions/") ? regions : parties).push_back(p);
   }
-  return scope.Emit(absl::StrCat("agreement.", verb), record.name(), e,
-                    std::move(regions), std::move(parties));
+  return RegistryEvent(absl::StrCat("agreement.", verb), record.name(), e,
+                       std::move(regions), std::move(parties), origin);
 }
 
 }  // namespace jalin::registry

@@ -14,18 +14,30 @@
 
 namespace jalin::registry {
 
-// `verb`: "created", "updated", "deleted", "verification_changed",
-// "curated".
+// The event of a change of `record`. `verb`: "created", "updated",
+// "deleted", "verification_changed", "curated".
+jalin::events::v1::Event RecordEvent(absl::string_view verb,
+                                     const v1::Cluster& record,
+                                     const EventOrigin& origin);
+jalin::events::v1::Event RecordEvent(absl::string_view verb,
+                                     const v1::Enterprise& record,
+                                     const EventOrigin& origin);
+jalin::events::v1::Event RecordEvent(absl::string_view verb,
+                                     const v1::Partner& record,
+                                     const EventOrigin& origin);
+jalin::events::v1::Event RecordEvent(absl::string_view verb,
+                                     const v1::Listing& record,
+                                     const EventOrigin& origin);
+jalin::events::v1::Event RecordEvent(absl::string_view verb,
+                                     const v1::Agreement& record,
+                                     const EventOrigin& origin);
+
+// Appends RecordEvent(verb, record, scope's origin) to the outbox.
+template <typename T>
 absl::Status EmitRecordEvent(WriteScope& scope, absl::string_view verb,
-                             const v1::Cluster& record);
-absl::Status EmitRecordEvent(WriteScope& scope, absl::string_view verb,
-                             const v1::Enterprise& record);
-absl::Status EmitRecordEvent(WriteScope& scope, absl::string_view verb,
-                             const v1::Partner& record);
-absl::Status EmitRecordEvent(WriteScope& scope, absl::string_view verb,
-                             const v1::Listing& record);
-absl::Status EmitRecordEvent(WriteScope& scope, absl::string_view verb,
-                             const v1::Agreement& record);
+                             const T& record) {
+  return scope.Append(RecordEvent(verb, record, scope.origin()));
+}
 
 }  // namespace jalin::registry
 

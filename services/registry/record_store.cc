@@ -13,35 +13,57 @@ namespace {
 
 using storage::Param;
 
-// INSERT (and, for an existing row, INSERT ... ON CONFLICT (id) DO UPDATE)
-// of one table's columns; the first column is the key. Immutable after
-// construction.
+enum class WriteMode {
+  // A new row (ALREADY_EXISTS if the key is taken).
+  kInsert,
+  // A new row or the replacement of the row with the same key.
+  kUpsert,
+  // A new row unless one of the same source exists (then nothing).
+  kInsertUnlessSourceExists,
+};
+
+// The statements writing one table's columns; the first column is the key.
+// Immutable after construction.
 class RowWriter {
  public:
   RowWriter(absl::string_view table, std::vector<std::string> columns) {
     std::vector<std::string> marks(columns.size(), "?");
-    insert_ = absl::StrCat("INSERT INTO ", table, " (",
-                           absl::StrJoin(columns, ", "), ") VALUES (",
-                           absl::StrJoin(marks, ", "), ")");
+    insert_ =
+        absl::StrCat("INSERT INTO ", table, " (", absl::StrJoin(columns, ", "),
+                     ") VALUES (", absl::StrJoin(marks, ", "), ")");
     std::vector<std::string> sets;
     for (size_t i = 1; i < columns.size(); ++i) {
       sets.push_back(absl::StrCat(columns[i], " = excluded.", columns[i]));
     }
     upsert_ = absl::StrCat(insert_, " ON CONFLICT (", columns[0],
                            ") DO UPDATE SET ", absl::StrJoin(sets, ", "));
+    if (std::find(columns.begin(), columns.end(), "src_system") !=
+        columns.end()) {
+      insert_new_source_ = absl::StrCat(
+          insert_, " ON CONFLICT (src_system, src_external_id) DO NOTHING");
+    }
   }
 
   absl::Status Write(storage::Transaction& tx, absl::Span<const Param> values,
-                     bool created) const {
-    return tx.Exec(created ? insert_ : upsert_, values);
+                     WriteMode mode) const {
+    switch (mode) {
+      case WriteMode::kInsert:
+        return tx.Exec(insert_, values);
+      case WriteMode::kUpsert:
+        return tx.Exec(upsert_, values);
+      case WriteMode::kInsertUnlessSourceExists:
+        return tx.Exec(insert_new_source_, values);
+    }
+    return absl::InternalError("unknown write mode");
   }
 
  private:
   std::string insert_;
   std::string upsert_;
+  std::string insert_new_source_;
 };
 
-// Membership rows of one owner in `table`: replaced as a whole.
+// Membership rows of one owner in a table: replaced as a whole.
 class MemberWriter {
  public:
   MemberWriter(absl::string_view table, std::vector<std::string> columns)
@@ -52,12 +74,11 @@ class MemberWriter {
   // Removes the owner's rows (unless the owner is new).
   absl::Status Clear(storage::Transaction& tx, absl::string_view owner_id,
                      bool created) const {
-    return created ? absl::OkStatus()
-                   : tx.Exec(delete_, {Param(owner_id)});
+    return created ? absl::OkStatus() : tx.Exec(delete_, {Param(owner_id)});
   }
   absl::Status Add(storage::Transaction& tx,
                    absl::Span<const Param> values) const {
-    return insert_.Write(tx, values, /*created=*/true);
+    return insert_.Write(tx, values, WriteMode::kInsert);
   }
 
  private:
@@ -88,13 +109,11 @@ std::set<std::string> IdsOf(
   return ids;
 }
 
-absl::Status SaveCategoryMembers(storage::Transaction& tx,
-                                 const MemberWriter& writer,
-                                 const TaxonomyData& taxonomy,
-                                 absl::string_view owner_id,
-                                 const google::protobuf::RepeatedPtrField<
-                                     std::string>& categories,
-                                 bool created) {
+absl::Status SaveCategoryMembers(
+    storage::Transaction& tx, const MemberWriter& writer,
+    const TaxonomyData& taxonomy, absl::string_view owner_id,
+    const google::protobuf::RepeatedPtrField<std::string>& categories,
+    bool created) {
   RETURN_IF_ERROR(writer.Clear(tx, owner_id, created));
   for (const std::string& id : IdsOf(categories, "categories")) {
     const std::string root = taxonomy.Root(id);
@@ -103,155 +122,323 @@ absl::Status SaveCategoryMembers(storage::Transaction& tx,
   return absl::OkStatus();
 }
 
+// The main row of each kind, built from the record (owning the values its
+// parameters point into), and its membership rows.
+
+struct ClusterRow {
+  ClusterRow(const v1::Cluster& c, const TaxonomyData& taxonomy,
+             std::string serialized = "")
+      : record(c),
+        id(IdOf(c.name(), "clusters")),
+        region(RegionCodeOf(c.location().region())),
+        province(ProvinceCodeOf(c.location().region())),
+        sector(CategoryId(c.sector())),
+        sector_root(taxonomy.Root(sector)),
+        parent(IdOf(c.parent_cluster(), "clusters")),
+        src(c.source()),
+        data(serialized.empty() ? c.SerializeAsString()
+                                : std::move(serialized)) {
+    for (int r : c.roles()) roles |= int64_t{1} << r;
+  }
+  static const RowWriter& Writer() {
+    static const RowWriter* const w = new RowWriter(
+        "clusters", {"id", "region", "province", "sector", "sector_root",
+                     "roles", "verification", "member_count", "parent",
+                     "src_system", "src_external_id", "src_version", "data"});
+    return *w;
+  }
+  std::vector<Param> Params() const {
+    return {Param(id),
+            Param(region),
+            Param(province),
+            Param(sector),
+            Param(sector_root),
+            Param(roles),
+            Param(record.verification_state()),
+            Param(record.member_count()),
+            parent.empty() ? Param() : Param(parent),
+            src.system,
+            src.external_id,
+            src.version,
+            Param::Blob(data)};
+  }
+  absl::Status Members(storage::Transaction&, const TaxonomyData&, bool) const {
+    return absl::OkStatus();
+  }
+
+  const v1::Cluster& record;
+  const std::string id, region, province, sector, sector_root, parent;
+  int64_t roles = 0;
+  const SourceColumns src;
+  const std::string data;
+};
+
+struct EnterpriseRow {
+  EnterpriseRow(const v1::Enterprise& e, const TaxonomyData&,
+                std::string serialized = "")
+      : record(e),
+        id(IdOf(e.name(), "enterprises")),
+        region(RegionCodeOf(e.location().region())),
+        province(ProvinceCodeOf(e.location().region())),
+        src(e.source()),
+        data(serialized.empty() ? e.SerializeAsString()
+                                : std::move(serialized)) {}
+  static const RowWriter& Writer() {
+    static const RowWriter* const w = new RowWriter(
+        "enterprises",
+        {"id", "region", "province", "scale", "nib", "verification",
+         "src_system", "src_external_id", "src_version", "data"});
+    return *w;
+  }
+  std::vector<Param> Params() const {
+    return {Param(id),
+            Param(region),
+            Param(province),
+            Param(record.scale()),
+            record.nib().empty() ? Param() : Param(record.nib()),
+            Param(record.verification_state()),
+            src.system,
+            src.external_id,
+            src.version,
+            Param::Blob(data)};
+  }
+  absl::Status Members(storage::Transaction& tx, const TaxonomyData& taxonomy,
+                       bool created) const {
+    static const MemberWriter* const clusters = new MemberWriter(
+        "enterprise_clusters", {"enterprise_id", "cluster_id"});
+    static const MemberWriter* const categories = new MemberWriter(
+        "enterprise_categories", {"enterprise_id", "category", "root"});
+    static const MemberWriter* const certifications = new MemberWriter(
+        "enterprise_certifications", {"enterprise_id", "kind", "expire_day"});
+    RETURN_IF_ERROR(clusters->Clear(tx, id, created));
+    for (const std::string& cluster : IdsOf(record.clusters(), "clusters")) {
+      RETURN_IF_ERROR(clusters->Add(tx, {Param(id), Param(cluster)}));
+    }
+    RETURN_IF_ERROR(SaveCategoryMembers(tx, *categories, taxonomy, id,
+                                        record.categories(), created));
+    // Per kind, the latest expiry; -1 stands for "never expires".
+    std::map<int, int64_t> expiry;
+    for (const auto& cert : record.certifications()) {
+      std::optional<int64_t> day = DayNumber(cert.expire_date());
+      const int64_t value = IsSet(cert.expire_date()) ? day.value_or(0) : -1;
+      auto [it, inserted] = expiry.emplace(cert.kind(), value);
+      if (!inserted && it->second != -1) {
+        it->second = value == -1 ? -1 : std::max(it->second, value);
+      }
+    }
+    RETURN_IF_ERROR(certifications->Clear(tx, id, created));
+    for (const auto& [kind, day] : expiry) {
+      RETURN_IF_ERROR(certifications->Add(
+          tx, {Param(id), Param(kind), day == -1 ? Param() : Param(day)}));
+    }
+    return absl::OkStatus();
+  }
+
+  const v1::Enterprise& record;
+  const std::string id, region, province;
+  const SourceColumns src;
+  const std::string data;
+};
+
+struct PartnerRow {
+  PartnerRow(const v1::Partner& p, const TaxonomyData&,
+             std::string serialized = "")
+      : record(p),
+        id(IdOf(p.name(), "partners")),
+        region(RegionCodeOf(p.location().region())),
+        province(ProvinceCodeOf(p.location().region())),
+        src(p.source()),
+        data(serialized.empty() ? p.SerializeAsString()
+                                : std::move(serialized)) {}
+  static const RowWriter& Writer() {
+    static const RowWriter* const w = new RowWriter(
+        "partners", {"id", "region", "province", "kind", "verification",
+                     "src_system", "src_external_id", "src_version", "data"});
+    return *w;
+  }
+  std::vector<Param> Params() const {
+    return {Param(id),
+            Param(region),
+            Param(province),
+            Param(record.kind()),
+            Param(record.verification_state()),
+            src.system,
+            src.external_id,
+            src.version,
+            Param::Blob(data)};
+  }
+  absl::Status Members(storage::Transaction& tx, const TaxonomyData& taxonomy,
+                       bool created) const {
+    static const MemberWriter* const categories = new MemberWriter(
+        "partner_categories", {"partner_id", "category", "root"});
+    return SaveCategoryMembers(tx, *categories, taxonomy, id,
+                               record.categories(), created);
+  }
+
+  const v1::Partner& record;
+  const std::string id, region, province;
+  const SourceColumns src;
+  const std::string data;
+};
+
+struct ListingRow {
+  ListingRow(const v1::Listing& l, const TaxonomyData& taxonomy,
+             std::string serialized = "")
+      : record(l),
+        id(IdOf(l.name(), "listings")),
+        region(RegionCodeOf(l.region())),
+        province(ProvinceCodeOf(l.region())),
+        category(CategoryId(l.category())),
+        root(taxonomy.Root(category)),
+        src(l.source()),
+        data(serialized.empty() ? l.SerializeAsString()
+                                : std::move(serialized)) {
+    for (int k : l.required_certifications()) {
+      certifications |= int64_t{1} << k;
+    }
+  }
+  static const RowWriter& Writer() {
+    static const RowWriter* const w = new RowWriter(
+        "listings",
+        {"id", "owner", "region", "province", "category", "category_root",
+         "kind", "type", "status", "certifications", "verified", "src_system",
+         "src_external_id", "src_version", "data"});
+    return *w;
+  }
+  std::vector<Param> Params() const {
+    return {Param(id),
+            Param(record.owner()),
+            Param(region),
+            Param(province),
+            Param(category),
+            Param(root),
+            Param(record.kind()),
+            Param(record.type()),
+            Param(record.status()),
+            Param(certifications),
+            Param(record.owner_profile().verified()),
+            src.system,
+            src.external_id,
+            src.version,
+            Param::Blob(data)};
+  }
+  absl::Status Members(storage::Transaction& tx, const TaxonomyData&,
+                       bool created) const {
+    static const MemberWriter* const clusters =
+        new MemberWriter("listing_clusters", {"listing_id", "cluster_id"});
+    RETURN_IF_ERROR(clusters->Clear(tx, id, created));
+    for (const std::string& cluster :
+         IdsOf(record.owner_profile().clusters(), "clusters")) {
+      RETURN_IF_ERROR(clusters->Add(tx, {Param(id), Param(cluster)}));
+    }
+    return absl::OkStatus();
+  }
+
+  const v1::Listing& record;
+  const std::string id, region, province, category, root;
+  int64_t certifications = 0;
+  const SourceColumns src;
+  const std::string data;
+};
+
+struct AgreementRow {
+  AgreementRow(const v1::Agreement& a, const TaxonomyData&)
+      : record(a),
+        id(IdOf(a.name(), "agreements")),
+        data(a.SerializeAsString()) {}
+  static const RowWriter& Writer() {
+    static const RowWriter* const w =
+        new RowWriter("agreements", {"id", "status", "data"});
+    return *w;
+  }
+  std::vector<Param> Params() const {
+    return {Param(id), Param(record.status()), Param::Blob(data)};
+  }
+  absl::Status Members(storage::Transaction& tx, const TaxonomyData&,
+                       bool created) const {
+    static const MemberWriter* const parties =
+        new MemberWriter("agreement_parties", {"agreement_id", "party"});
+    RETURN_IF_ERROR(parties->Clear(tx, id, created));
+    std::set<std::string> distinct(record.parties().begin(),
+                                   record.parties().end());
+    for (const std::string& party : distinct) {
+      RETURN_IF_ERROR(parties->Add(tx, {Param(id), Param(party)}));
+    }
+    return absl::OkStatus();
+  }
+
+  const v1::Agreement& record;
+  const std::string id;
+  const std::string data;
+};
+
+template <typename Row, typename T>
+absl::Status Save(storage::Transaction& tx, const TaxonomyData& taxonomy,
+                  const T& record, bool created) {
+  const Row row(record, taxonomy);
+  RETURN_IF_ERROR(Row::Writer().Write(
+      tx, row.Params(), created ? WriteMode::kInsert : WriteMode::kUpsert));
+  return row.Members(tx, taxonomy, created);
+}
+
+template <typename Row, typename T>
+absl::StatusOr<bool> InsertNew(storage::Transaction& tx,
+                               const TaxonomyData& taxonomy, const T& record,
+                               std::string serialized) {
+  const Row row(record, taxonomy, std::move(serialized));
+  RETURN_IF_ERROR(Row::Writer().Write(tx, row.Params(),
+                                      WriteMode::kInsertUnlessSourceExists));
+  if (tx.ChangedRows() == 0) return false;
+  RETURN_IF_ERROR(row.Members(tx, taxonomy, /*created=*/true));
+  return true;
+}
+
 }  // namespace
 
 absl::Status SaveRecord(storage::Transaction& tx, const TaxonomyData& taxonomy,
-                        const v1::Cluster& c, bool created) {
-  static const RowWriter* const row = new RowWriter(
-      "clusters", {"id", "region", "province", "sector", "sector_root",
-                   "roles", "verification", "member_count", "parent",
-                   "src_system", "src_external_id", "src_version", "data"});
-  const std::string id = IdOf(c.name(), "clusters");
-  const std::string region = RegionCodeOf(c.location().region());
-  const std::string province = ProvinceCodeOf(c.location().region());
-  const std::string sector = CategoryId(c.sector());
-  const std::string sector_root = taxonomy.Root(sector);
-  int64_t roles = 0;
-  for (int r : c.roles()) roles |= int64_t{1} << r;
-  const std::string parent = IdOf(c.parent_cluster(), "clusters");
-  const SourceColumns src(c.source());
-  const std::string data = c.SerializeAsString();
-  return row->Write(
-      tx,
-      {Param(id), Param(region), Param(province), Param(sector),
-       Param(sector_root), Param(roles), Param(c.verification_state()),
-       Param(c.member_count()), parent.empty() ? Param() : Param(parent),
-       src.system, src.external_id, src.version, Param::Blob(data)},
-      created);
+                        const v1::Cluster& record, bool created) {
+  return Save<ClusterRow>(tx, taxonomy, record, created);
 }
-
 absl::Status SaveRecord(storage::Transaction& tx, const TaxonomyData& taxonomy,
-                        const v1::Enterprise& e, bool created) {
-  static const RowWriter* const row = new RowWriter(
-      "enterprises",
-      {"id", "region", "province", "scale", "nib", "verification",
-       "src_system", "src_external_id", "src_version", "data"});
-  static const MemberWriter* const clusters =
-      new MemberWriter("enterprise_clusters", {"enterprise_id", "cluster_id"});
-  static const MemberWriter* const categories = new MemberWriter(
-      "enterprise_categories", {"enterprise_id", "category", "root"});
-  static const MemberWriter* const certifications = new MemberWriter(
-      "enterprise_certifications", {"enterprise_id", "kind", "expire_day"});
-
-  const std::string id = IdOf(e.name(), "enterprises");
-  const std::string region = RegionCodeOf(e.location().region());
-  const std::string province = ProvinceCodeOf(e.location().region());
-  const SourceColumns src(e.source());
-  const std::string data = e.SerializeAsString();
-  RETURN_IF_ERROR(row->Write(
-      tx,
-      {Param(id), Param(region), Param(province), Param(e.scale()),
-       e.nib().empty() ? Param() : Param(e.nib()),
-       Param(e.verification_state()), src.system, src.external_id, src.version,
-       Param::Blob(data)},
-      created));
-
-  RETURN_IF_ERROR(clusters->Clear(tx, id, created));
-  for (const std::string& cluster : IdsOf(e.clusters(), "clusters")) {
-    RETURN_IF_ERROR(clusters->Add(tx, {Param(id), Param(cluster)}));
-  }
-  RETURN_IF_ERROR(SaveCategoryMembers(tx, *categories, taxonomy, id,
-                                      e.categories(), created));
-  // Per kind, the latest expiry; -1 stands for "never expires".
-  std::map<int, int64_t> expiry;
-  for (const auto& cert : e.certifications()) {
-    std::optional<int64_t> day = DayNumber(cert.expire_date());
-    const int64_t value = IsSet(cert.expire_date()) ? day.value_or(0) : -1;
-    auto [it, inserted] = expiry.emplace(cert.kind(), value);
-    if (!inserted && it->second != -1) {
-      it->second = value == -1 ? -1 : std::max(it->second, value);
-    }
-  }
-  RETURN_IF_ERROR(certifications->Clear(tx, id, created));
-  for (const auto& [kind, day] : expiry) {
-    RETURN_IF_ERROR(certifications->Add(
-        tx, {Param(id), Param(kind), day == -1 ? Param() : Param(day)}));
-  }
-  return absl::OkStatus();
+                        const v1::Enterprise& record, bool created) {
+  return Save<EnterpriseRow>(tx, taxonomy, record, created);
 }
-
 absl::Status SaveRecord(storage::Transaction& tx, const TaxonomyData& taxonomy,
-                        const v1::Partner& p, bool created) {
-  static const RowWriter* const row = new RowWriter(
-      "partners", {"id", "region", "province", "kind", "verification",
-                   "src_system", "src_external_id", "src_version", "data"});
-  static const MemberWriter* const categories = new MemberWriter(
-      "partner_categories", {"partner_id", "category", "root"});
-  const std::string id = IdOf(p.name(), "partners");
-  const std::string region = RegionCodeOf(p.location().region());
-  const std::string province = ProvinceCodeOf(p.location().region());
-  const SourceColumns src(p.source());
-  const std::string data = p.SerializeAsString();
-  RETURN_IF_ERROR(row->Write(
-      tx,
-      {Param(id), Param(region), Param(province), Param(p.kind()),
-       Param(p.verification_state()), src.system, src.external_id, src.version,
-       Param::Blob(data)},
-      created));
-  return SaveCategoryMembers(tx, *categories, taxonomy, id, p.categories(),
-                             created);
+                        const v1::Partner& record, bool created) {
+  return Save<PartnerRow>(tx, taxonomy, record, created);
 }
-
 absl::Status SaveRecord(storage::Transaction& tx, const TaxonomyData& taxonomy,
-                        const v1::Listing& l, bool created) {
-  static const RowWriter* const row = new RowWriter(
-      "listings",
-      {"id", "owner", "region", "province", "category", "category_root",
-       "kind", "type", "status", "certifications", "verified", "src_system",
-       "src_external_id", "src_version", "data"});
-  static const MemberWriter* const clusters =
-      new MemberWriter("listing_clusters", {"listing_id", "cluster_id"});
-  const std::string id = IdOf(l.name(), "listings");
-  const std::string region = RegionCodeOf(l.region());
-  const std::string province = ProvinceCodeOf(l.region());
-  const std::string category = CategoryId(l.category());
-  const std::string root = taxonomy.Root(category);
-  int64_t certifications = 0;
-  for (int k : l.required_certifications()) certifications |= int64_t{1} << k;
-  const SourceColumns src(l.source());
-  const std::string data = l.SerializeAsString();
-  RETURN_IF_ERROR(row->Write(
-      tx,
-      {Param(id), Param(l.owner()), Param(region), Param(province),
-       Param(category), Param(root), Param(l.kind()), Param(l.type()),
-       Param(l.status()), Param(certifications),
-       Param(l.owner_profile().verified()), src.system, src.external_id,
-       src.version, Param::Blob(data)},
-      created));
-  RETURN_IF_ERROR(clusters->Clear(tx, id, created));
-  for (const std::string& cluster :
-       IdsOf(l.owner_profile().clusters(), "clusters")) {
-    RETURN_IF_ERROR(clusters->Add(tx, {Param(id), Param(cluster)}));
-  }
-  return absl::OkStatus();
+                        const v1::Listing& record, bool created) {
+  return Save<ListingRow>(tx, taxonomy, record, created);
+}
+absl::Status SaveRecord(storage::Transaction& tx, const TaxonomyData& taxonomy,
+                        const v1::Agreement& record, bool created) {
+  return Save<AgreementRow>(tx, taxonomy, record, created);
 }
 
-absl::Status SaveRecord(storage::Transaction& tx, const TaxonomyData&,
-                        const v1::Agreement& a, bool created) {
-  static const RowWriter* const row =
-      new RowWriter("agreements", {"id", "status", "data"});
-  static const MemberWriter* const parties =
-      new MemberWriter("agreement_parties", {"agreement_id", "party"});
-  const std::string id = IdOf(a.name(), "agreements");
-  const std::string data = a.SerializeAsString();
-  RETURN_IF_ERROR(row->Write(
-      tx, {Param(id), Param(a.status()), Param::Blob(data)}, created));
-  RETURN_IF_ERROR(parties->Clear(tx, id, created));
-  std::set<std::string> distinct(a.parties().begin(), a.parties().end());
-  for (const std::string& party : distinct) {
-    RETURN_IF_ERROR(parties->Add(tx, {Param(id), Param(party)}));
-  }
-  return absl::OkStatus();
+absl::StatusOr<bool> InsertImported(storage::Transaction& tx,
+                                    const TaxonomyData& taxonomy,
+                                    const v1::Cluster& record,
+                                    std::string serialized) {
+  return InsertNew<ClusterRow>(tx, taxonomy, record, std::move(serialized));
+}
+absl::StatusOr<bool> InsertImported(storage::Transaction& tx,
+                                    const TaxonomyData& taxonomy,
+                                    const v1::Enterprise& record,
+                                    std::string serialized) {
+  return InsertNew<EnterpriseRow>(tx, taxonomy, record, std::move(serialized));
+}
+absl::StatusOr<bool> InsertImported(storage::Transaction& tx,
+                                    const TaxonomyData& taxonomy,
+                                    const v1::Partner& record,
+                                    std::string serialized) {
+  return InsertNew<PartnerRow>(tx, taxonomy, record, std::move(serialized));
+}
+absl::StatusOr<bool> InsertImported(storage::Transaction& tx,
+                                    const TaxonomyData& taxonomy,
+                                    const v1::Listing& record,
+                                    std::string serialized) {
+  return InsertNew<ListingRow>(tx, taxonomy, record, std::move(serialized));
 }
 
 }  // namespace jalin::registry

@@ -72,12 +72,12 @@ absl::StatusOr<std::string> FindIdBySource(storage::Transaction& tx,
       absl::StrCat("SELECT id FROM ", Kind<T>::kCollection,
                    " WHERE src_system = ? AND src_external_id = ?"));
   std::string id;
-  RETURN_IF_ERROR(tx.Query(
-      *sql, {storage::Param(system), storage::Param(external_id)},
-      [&](const storage::Row& row) {
-        id = std::string(row.Text(0));
-        return absl::OkStatus();
-      }));
+  RETURN_IF_ERROR(
+      tx.Query(*sql, {storage::Param(system), storage::Param(external_id)},
+               [&](const storage::Row& row) {
+                 id = std::string(row.Text(0));
+                 return absl::OkStatus();
+               }));
   return id;
 }
 
@@ -101,6 +101,8 @@ absl::Status DeleteRecord(storage::Transaction& tx, absl::string_view id) {
 
 // Writes the record's row and membership rows. `created`: no row exists
 // yet (ALREADY_EXISTS if one does). `taxonomy` supplies category roots.
+// For an imported record with `created`, InsertImported below avoids a
+// separate lookup.
 absl::Status SaveRecord(storage::Transaction& tx, const TaxonomyData& taxonomy,
                         const v1::Cluster& record, bool created);
 absl::Status SaveRecord(storage::Transaction& tx, const TaxonomyData& taxonomy,
@@ -111,6 +113,27 @@ absl::Status SaveRecord(storage::Transaction& tx, const TaxonomyData& taxonomy,
                         const v1::Listing& record, bool created);
 absl::Status SaveRecord(storage::Transaction& tx, const TaxonomyData& taxonomy,
                         const v1::Agreement& record, bool created);
+
+// Inserts an imported record unless a record of the same source (system,
+// external id) is stored already: true when it was inserted, false when
+// nothing was written because of that record. `serialized` is the record's
+// bytes when the caller has them already (empty: serialised here).
+absl::StatusOr<bool> InsertImported(storage::Transaction& tx,
+                                    const TaxonomyData& taxonomy,
+                                    const v1::Cluster& record,
+                                    std::string serialized = "");
+absl::StatusOr<bool> InsertImported(storage::Transaction& tx,
+                                    const TaxonomyData& taxonomy,
+                                    const v1::Enterprise& record,
+                                    std::string serialized = "");
+absl::StatusOr<bool> InsertImported(storage::Transaction& tx,
+                                    const TaxonomyData& taxonomy,
+                                    const v1::Partner& record,
+                                    std::string serialized = "");
+absl::StatusOr<bool> InsertImported(storage::Transaction& tx,
+                                    const TaxonomyData& taxonomy,
+                                    const v1::Listing& record,
+                                    std::string serialized = "");
 
 }  // namespace jalin::registry
 

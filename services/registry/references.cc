@@ -12,40 +12,47 @@ namespace {
 // of another shape were reported by validation already).
 template <typename T>
 absl::Status CheckExists(storage::Transaction& tx, const std::string& field,
-                         absl::string_view name, FieldViolations& v) {
+                         const std::string& name, FieldViolations& v,
+                         KnownRecords* known) {
   const std::string id = IdOf(name, Kind<T>::kCollection);
   if (id.empty()) return absl::OkStatus();
+  if (known != nullptr && known->contains(name)) return absl::OkStatus();
   ASSIGN_OR_RETURN(bool exists, RecordExists<T>(tx, id));
-  if (!exists) v.Add(field, absl::StrCat("no such ", Kind<T>::kResource));
+  if (!exists) {
+    v.Add(field, absl::StrCat("no such ", Kind<T>::kResource));
+  } else if (known != nullptr) {
+    known->insert(name);
+  }
   return absl::OkStatus();
 }
 
 }  // namespace
 
 absl::Status CheckReferences(storage::Transaction& tx, const v1::Cluster& r,
-                             FieldViolations& v) {
+                             FieldViolations& v, KnownRecords* known) {
   if (r.parent_cluster().empty()) return absl::OkStatus();
   if (r.parent_cluster() == r.name()) {
     v.Add("parent_cluster", "cannot be the cluster itself");
     return absl::OkStatus();
   }
-  return CheckExists<v1::Cluster>(tx, "parent_cluster", r.parent_cluster(), v);
+  return CheckExists<v1::Cluster>(tx, "parent_cluster", r.parent_cluster(), v,
+                                  known);
 }
 
 absl::Status CheckReferences(storage::Transaction& tx, const v1::Enterprise& r,
-                             FieldViolations& v) {
+                             FieldViolations& v, KnownRecords* known) {
   for (int i = 0; i < r.clusters_size(); ++i) {
     RETURN_IF_ERROR(CheckExists<v1::Cluster>(
-        tx, absl::StrCat("clusters[", i, "]"), r.clusters(i), v));
+        tx, absl::StrCat("clusters[", i, "]"), r.clusters(i), v, known));
   }
   return absl::OkStatus();
 }
 
 absl::Status CheckReferences(storage::Transaction& tx, const v1::Agreement& r,
-                             FieldViolations& v) {
+                             FieldViolations& v, KnownRecords* known) {
   for (int i = 0; i < r.parties_size(); ++i) {
     RETURN_IF_ERROR(CheckExists<v1::Partner>(
-        tx, absl::StrCat("parties[", i, "]"), r.parties(i), v));
+        tx, absl::StrCat("parties[", i, "]"), r.parties(i), v, known));
   }
   return absl::OkStatus();
 }

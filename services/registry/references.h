@@ -4,6 +4,9 @@
 #ifndef SERVICES_REGISTRY_REFERENCES_H_
 #define SERVICES_REGISTRY_REFERENCES_H_
 
+#include <string>
+
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/status/errors.h"
@@ -13,23 +16,31 @@
 
 namespace jalin::registry {
 
+// Names of records known to exist in the current transaction (found or
+// written by it), so that a batch checks each reference once. Used by one
+// thread inside one transaction; records are not deleted meanwhile.
+using KnownRecords = absl::flat_hash_set<std::string>;
+
+// With `known` (optional), found names are added to it and names in it are
+// not looked up again.
+
 // parent_cluster exists and is not the cluster itself.
 absl::Status CheckReferences(storage::Transaction& tx, const v1::Cluster& r,
-                             FieldViolations& v);
+                             FieldViolations& v, KnownRecords* known = nullptr);
 // Every cluster exists.
 absl::Status CheckReferences(storage::Transaction& tx, const v1::Enterprise& r,
-                             FieldViolations& v);
+                             FieldViolations& v, KnownRecords* known = nullptr);
 // Every partner party exists.
 absl::Status CheckReferences(storage::Transaction& tx, const v1::Agreement& r,
-                             FieldViolations& v);
+                             FieldViolations& v, KnownRecords* known = nullptr);
 // Partners refer to categories only; listings' owners are resolved by
 // DeriveFields.
 inline absl::Status CheckReferences(storage::Transaction&, const v1::Partner&,
-                                    FieldViolations&) {
+                                    FieldViolations&, KnownRecords* = nullptr) {
   return absl::OkStatus();
 }
 inline absl::Status CheckReferences(storage::Transaction&, const v1::Listing&,
-                                    FieldViolations&) {
+                                    FieldViolations&, KnownRecords* = nullptr) {
   return absl::OkStatus();
 }
 

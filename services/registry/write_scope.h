@@ -16,12 +16,34 @@
 #include "common/regions/region_table.h"
 #include "common/storage/database.h"
 #include "google/protobuf/message.h"
+#include "jalin/events/v1/event.pb.h"
 #include "jalin/registry/v1/record_meta.pb.h"
 #include "services/registry/record_cache.h"
 #include "services/registry/revision_clock.h"
 #include "services/registry/taxonomy.h"
 
 namespace jalin::registry {
+
+// Who and when a change was made, stamped on its events.
+struct EventOrigin {
+  absl::Time now;
+  // The caller's subject, or "system".
+  std::string actor;
+  std::string request_id;
+};
+
+// A "jalin.registry.<type>" event (`type` is "<resource>.<verb>").
+jalin::events::v1::Event RegistryEvent(absl::string_view type,
+                                       absl::string_view subject,
+                                       const google::protobuf::Message& payload,
+                                       std::vector<std::string> regions,
+                                       std::vector<std::string> parties,
+                                       const EventOrigin& origin);
+
+// The record metadata of a change made at `now` with `revision`
+// (create_time only when `created`).
+void StampMeta(jalin::registry::v1::RecordMeta* meta, absl::Time now,
+               int64_t revision, bool created);
 
 // The long-lived parts every write needs. Owned by the registry module;
 // all must outlive every WriteScope.
@@ -46,7 +68,8 @@ class WriteScope {
   storage::Transaction& tx() { return tx_; }
   const TaxonomyData& taxonomy() const { return *taxonomy_; }
   const regions::RegionTable& regions() const { return *deps_.regions; }
-  absl::Time now() const { return now_; }
+  absl::Time now() const { return origin_.now; }
+  const EventOrigin& origin() const { return origin_; }
 
   // A new revision, and the record metadata of a change made at it
   // (create_time only when `created`).
@@ -54,12 +77,14 @@ class WriteScope {
   void Stamp(jalin::registry::v1::RecordMeta* meta, int64_t revision,
              bool created) const;
 
-  // Appends "jalin.registry.<type>" to the outbox: `type` is
-  // "<resource>.<verb>".
+  // Appends RegistryEvent(type, ...) with this scope's origin to the
+  // outbox.
   absl::Status Emit(absl::string_view type, absl::string_view subject,
                     const google::protobuf::Message& payload,
                     std::vector<std::string> regions,
                     std::vector<std::string> parties);
+  // Appends an event built beforehand.
+  absl::Status Append(const jalin::events::v1::Event& event);
 
   // After commit, values of `name` older than `revision` leave the cache.
   void Invalidate(std::string name, int64_t revision);
@@ -68,9 +93,7 @@ class WriteScope {
   storage::Transaction& tx_;
   const WriteDeps& deps_;
   const std::shared_ptr<const TaxonomyData> taxonomy_;
-  const absl::Time now_;
-  const std::string actor_;
-  const std::string request_id_;
+  const EventOrigin origin_;
   // Shared with the commit hook, which may outlive the scope.
   std::shared_ptr<std::vector<RecordCache::Change>> invalidations_;
 };
