@@ -125,19 +125,33 @@ absl::Status SaveCategoryMembers(
 // The main row of each kind, built from the record (owning the values its
 // parameters point into), and its membership rows.
 
-struct ClusterRow {
+// The columns every located record (cluster, enterprise, partner) shares.
+// `serialized`: the record's bytes when the caller has them (empty:
+// serialised here).
+template <typename T>
+struct LocatedColumns {
+  LocatedColumns(const T& r, absl::string_view collection,
+                 std::string serialized)
+      : id(IdOf(r.name(), collection)),
+        region(RegionCodeOf(r.location().region())),
+        province(ProvinceCodeOf(r.location().region())),
+        src(r.source()),
+        data(serialized.empty() ? r.SerializeAsString()
+                                : std::move(serialized)) {}
+
+  const std::string id, region, province;
+  const SourceColumns src;
+  const std::string data;
+};
+
+struct ClusterRow : LocatedColumns<v1::Cluster> {
   ClusterRow(const v1::Cluster& c, const TaxonomyData& taxonomy,
              std::string serialized = "")
-      : record(c),
-        id(IdOf(c.name(), "clusters")),
-        region(RegionCodeOf(c.location().region())),
-        province(ProvinceCodeOf(c.location().region())),
+      : LocatedColumns(c, "clusters", std::move(serialized)),
+        record(c),
         sector(CategoryId(c.sector())),
         sector_root(taxonomy.Root(sector)),
-        parent(IdOf(c.parent_cluster(), "clusters")),
-        src(c.source()),
-        data(serialized.empty() ? c.SerializeAsString()
-                                : std::move(serialized)) {
+        parent(IdOf(c.parent_cluster(), "clusters")) {
     for (int r : c.roles()) roles |= int64_t{1} << r;
   }
   static const RowWriter& Writer() {
@@ -167,22 +181,14 @@ struct ClusterRow {
   }
 
   const v1::Cluster& record;
-  const std::string id, region, province, sector, sector_root, parent;
+  const std::string sector, sector_root, parent;
   int64_t roles = 0;
-  const SourceColumns src;
-  const std::string data;
 };
 
-struct EnterpriseRow {
+struct EnterpriseRow : LocatedColumns<v1::Enterprise> {
   EnterpriseRow(const v1::Enterprise& e, const TaxonomyData&,
                 std::string serialized = "")
-      : record(e),
-        id(IdOf(e.name(), "enterprises")),
-        region(RegionCodeOf(e.location().region())),
-        province(ProvinceCodeOf(e.location().region())),
-        src(e.source()),
-        data(serialized.empty() ? e.SerializeAsString()
-                                : std::move(serialized)) {}
+      : LocatedColumns(e, "enterprises", std::move(serialized)), record(e) {}
   static const RowWriter& Writer() {
     static const RowWriter* const w = new RowWriter(
         "enterprises",
@@ -235,21 +241,12 @@ struct EnterpriseRow {
   }
 
   const v1::Enterprise& record;
-  const std::string id, region, province;
-  const SourceColumns src;
-  const std::string data;
 };
 
-struct PartnerRow {
+struct PartnerRow : LocatedColumns<v1::Partner> {
   PartnerRow(const v1::Partner& p, const TaxonomyData&,
              std::string serialized = "")
-      : record(p),
-        id(IdOf(p.name(), "partners")),
-        region(RegionCodeOf(p.location().region())),
-        province(ProvinceCodeOf(p.location().region())),
-        src(p.source()),
-        data(serialized.empty() ? p.SerializeAsString()
-                                : std::move(serialized)) {}
+      : LocatedColumns(p, "partners", std::move(serialized)), record(p) {}
   static const RowWriter& Writer() {
     static const RowWriter* const w = new RowWriter(
         "partners", {"id", "region", "province", "kind", "verification",
@@ -276,9 +273,6 @@ struct PartnerRow {
   }
 
   const v1::Partner& record;
-  const std::string id, region, province;
-  const SourceColumns src;
-  const std::string data;
 };
 
 struct ListingRow {
