@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 
@@ -69,6 +70,15 @@ absl::Status Suite::Launch(Service& s) {
   for (const auto& [other, svc] : services_) {
     env.push_back(absl::StrCat("JALIN_", absl::AsciiStrToUpper(other),
                                "_ADDRESS=127.0.0.1:", svc.port));
+  }
+  // Services read jalin's data files (regions, taxonomy) from the source
+  // tree unless the test points them elsewhere.
+  const bool has_data_dir =
+      std::any_of(s.env.begin(), s.env.end(), [](const std::string& e) {
+        return e.rfind("JALIN_DATA_DIR=", 0) == 0;
+      });
+  if (!has_data_dir) {
+    env.push_back(absl::StrCat("JALIN_DATA_DIR=", JALIN_SOURCE_DIR, "/data"));
   }
   env.insert(env.end(), s.env.begin(), s.env.end());
   const std::string binary =

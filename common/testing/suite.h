@@ -28,7 +28,8 @@ class Suite {
 
   // Starts redis-server (once) and the named services ("registry",
   // "matching", "curation", "notification", "gateway") in that order, each
-  // waiting for SERVING. `env` adds JALIN_* settings per service.
+  // waiting for SERVING. `env` adds JALIN_* settings per service;
+  // JALIN_DATA_DIR defaults to the source tree's data/.
   absl::Status Start(
       const std::vector<std::string>& services,
       const std::map<std::string, std::vector<std::string>>& env = {});
