@@ -53,6 +53,14 @@ Principal Member(const std::string& org) {
   return p;
 }
 
+Principal Viewer(std::vector<std::string> regions) {
+  Principal p;
+  p.subject = "users/viewer";
+  p.role = Role::kViewer;
+  p.regions = std::move(regions);
+  return p;
+}
+
 Principal Admin() {
   Principal p;
   p.subject = "users/admin";
@@ -417,8 +425,7 @@ TEST_F(ProposalsTest, OnlyPartiesOrTheirFacilitatorsAnswer) {
   // A member of another organisation, a facilitator elsewhere, a viewer.
   for (const Principal& who :
        {Member("clusters/other"), Facilitator({"35"}),
-        Principal{.subject = "users/v", .role = Role::kViewer,
-                  .regions = {"33"}}}) {
+        Viewer({"33"})}) {
     EXPECT_EQ(proposals_->Answer(who, AnswerRequest(p), true).status().code(),
               absl::StatusCode::kPermissionDenied)
         << who.subject;
@@ -513,10 +520,12 @@ TEST_F(ProposalsTest, UnansweredProposalsExpireOnTheSweep) {
 
 TEST_F(ProposalsTest, ListsAreScopedFilteredAndPaged) {
   MustCreate();
+  clock_.Advance(absl::Seconds(1));
   ASSERT_TRUE(proposals_
                   ->Create(Admin(), CreateRequest("listings/offer2",
                                                   "listings/need-kunyit"))
                   .ok());
+  clock_.Advance(absl::Seconds(1));
   ASSERT_TRUE(proposals_
                   ->Create(Admin(), CreateRequest("listings/offer",
                                                   "listings/far-need"))

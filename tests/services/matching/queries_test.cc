@@ -12,6 +12,7 @@
 #include "common/auth/authenticator.h"
 #include "common/status/errors.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
 #include "services/matching/service/matching_service.h"
 #include "tests/services/matching/test_data.h"
@@ -34,12 +35,23 @@ std::vector<std::string> ViolatedFields(const absl::Status& s) {
   return fields;
 }
 
+Principal MakePrincipal(const std::string& subject, Role role,
+                        std::vector<std::string> regions) {
+  Principal p;
+  p.subject = subject;
+  p.role = role;
+  p.regions = std::move(regions);
+  return p;
+}
+
 TEST(MatchingPolicyTest, EveryMethodHasAnEntry) {
   auth::Authenticator authenticator(auth::JwtKeys{}, SystemClock::Get());
   const auth::MethodPolicy policy = MatchingPolicy(&authenticator);
-  EXPECT_THAT(
-      policy.MissingMethods(*matching::v1::MatchingService::descriptor()),
-      IsEmpty());
+  const auto* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          matching::v1::MatchingService::service_full_name());
+  ASSERT_NE(service, nullptr);
+  EXPECT_THAT(policy.MissingMethods(*service), IsEmpty());
 }
 
 class QueriesTest : public ::testing::Test {
@@ -74,7 +86,7 @@ class QueriesTest : public ::testing::Test {
     live_.Swap(std::move(index), {});
   }
 
-  Principal viewer_{.subject = "users/v", .role = Role::kViewer};
+  Principal viewer_ = MakePrincipal("users/v", Role::kViewer, {});
   FakeClock clock_{absl::Now()};
   LiveIndex live_;
   Signals signals_;
@@ -186,14 +198,11 @@ TEST_F(QueriesTest, ReportNeedsScopeAndValidRegions) {
               ElementsAre("region_b", "max_per_pair"));
   r.set_region_b("regions/33.14");
   r.set_max_per_pair(0);
-  Principal east{.subject = "users/f",
-                 .role = Role::kFacilitator,
-                 .regions = {"35"}};
+  Principal east = MakePrincipal("users/f", Role::kFacilitator, {"35"});
   EXPECT_EQ(queries_.Report(east, r).status().code(),
             absl::StatusCode::kPermissionDenied);
-  Principal central{.subject = "users/f",
-                    .role = Role::kFacilitator,
-                    .regions = {"33.14"}};
+  Principal central =
+      MakePrincipal("users/f", Role::kFacilitator, {"33.14"});
   // A province is not a regency for region_a.
   EXPECT_THAT(ViolatedFields(queries_.Report(central, r).status()),
               ElementsAre("region_a"));

@@ -198,7 +198,9 @@ void ExpectNoHardFilterViolated(const World& w, const Listing& query,
   const Listing& offer = raw.kind() == Listing::OFFER ? raw : query;
   const Listing& need = raw.kind() == Listing::OFFER ? query : raw;
   EXPECT_TRUE(CategoriesRelated(w, offer.category(), need.category()));
-  if (!query.owner().empty()) EXPECT_NE(raw.owner(), query.owner());
+  if (!query.owner().empty()) {
+    EXPECT_NE(raw.owner(), query.owner());
+  }
   const std::set<int> held = Certs(offer.owner_profile().certifications());
   for (int c : need.required_certifications()) {
     EXPECT_TRUE(held.count(c)) << "certification " << c;
@@ -207,7 +209,9 @@ void ExpectNoHardFilterViolated(const World& w, const Listing& query,
       test::Regions().DistanceKm(query.region(), raw.region());
   const double q_radius =
       radius_km > 0 ? radius_km : query.delivery_radius_km();
-  if (q_radius > 0) EXPECT_LE(km, q_radius + 1e-6);
+  if (q_radius > 0) {
+    EXPECT_LE(km, q_radius + 1e-6);
+  }
   if (raw.delivery_radius_km() > 0) {
     EXPECT_LE(km, raw.delivery_radius_km() + 1e-3);
   }
@@ -370,7 +374,9 @@ TEST_P(SearchTest, APairScoresTheSameFromEitherSide) {
       QueryContext back(index_, lock, weights_, SideOf(index_, c.slot),
                         options);
       for (const Candidate& b : BruteForceTopK(back, 1000).matches) {
-        if (b.slot == slot) EXPECT_EQ(b.eval.score, c.eval.score);
+        if (b.slot == slot) {
+          EXPECT_EQ(b.eval.score, c.eval.score);
+        }
       }
       ++checked;
     }

@@ -208,7 +208,9 @@ TEST_F(IndexSyncTest, TaxonomyEventsChangeRelations) {
          const Related* r =
              t.Relate(t.Find("categories/jahe"), t.Find("categories/jamu"));
          EXPECT_NE(r, nullptr);
-         if (r != nullptr) EXPECT_EQ(r->relation, Relation::kSupplyLink);
+         if (r != nullptr) {
+           EXPECT_EQ(r->relation, Relation::kSupplyLink);
+         }
          return absl::OkStatus();
        })
       .IgnoreError();

@@ -35,17 +35,17 @@ registry::v1::Cluster Cluster(const std::string& id, const std::string& name,
                               const std::string& sector_id);
 
 struct ListingSpec {
-  std::string id;
+  std::string id = "";
   registry::v1::Listing::Kind kind = registry::v1::Listing::OFFER;
   registry::v1::CategoryKind type = registry::v1::GOODS;
   // "clusters/x", "enterprises/y".
-  std::string owner;
-  std::string owner_name;
+  std::string owner = "";
+  std::string owner_name = "";
   // "33.13".
-  std::string region;
+  std::string region = "";
   // "jahe".
-  std::string category;
-  std::string title;
+  std::string category = "";
+  std::string title = "";
   double amount = 0;
   type::v1::Unit unit = type::v1::UNIT_UNSPECIFIED;
   type::v1::Period period = type::v1::PERIOD_UNSPECIFIED;
@@ -57,7 +57,7 @@ struct ListingSpec {
   bool verified = true;
   bool curated = false;
   double radius_km = 0;
-  std::string source_region;
+  std::string source_region = "";
   registry::v1::Listing::Status status = registry::v1::Listing::OPEN;
   absl::Time valid_until = absl::InfiniteFuture();
 };
