@@ -27,8 +27,7 @@ uint64_t PostingKey(uint8_t kind, uint8_t type, CategoryId category) {
   return BucketKey(kind, type, category, 0);
 }
 
-uint16_t CertMask(
-    const google::protobuf::RepeatedField<int>& certifications) {
+uint16_t CertMask(const google::protobuf::RepeatedField<int>& certifications) {
   uint16_t mask = 0;
   for (int c : certifications) {
     if (c > 0 && c < 16) mask |= static_cast<uint16_t>(1u << c);
@@ -66,19 +65,15 @@ MatchIndex::MatchIndex(std::shared_ptr<const RegionGrid> grid)
 void MatchIndex::Reserve(size_t listings) {
   listing_names_.Reserve(listings);
   title_.reserve(listings);
-  category_.reserve(listings);
-  owner_.reserve(listings);
-  region_.reserve(listings);
-  source_region_.reserve(listings);
-  required_certs_.reserve(listings);
-  owner_certs_.reserve(listings);
-  kind_type_.reserve(listings);
-  attrs_.reserve(listings);
-  unit_.reserve(listings);
-  period_.reserve(listings);
-  amount_.reserve(listings);
-  radius_.reserve(listings);
-  valid_until_.reserve(listings);
+  bucket_of_.reserve(listings);
+  position_.reserve(listings);
+}
+
+void MatchIndex::ShrinkToFit() {
+  for (Bucket& b : buckets_) b.entries.shrink_to_fit();
+  title_.shrink_to_fit();
+  bucket_of_.shrink_to_fit();
+  position_.shrink_to_fit();
 }
 
 uint32_t MatchIndex::FindListing(absl::string_view name) const {
@@ -91,7 +86,7 @@ std::string MatchIndex::name(uint32_t slot) const {
 }
 
 absl::string_view MatchIndex::grade(uint32_t slot) const {
-  switch (attrs_[slot] >> 4) {
+  switch (entry(slot).attrs >> 4) {
     case 1:
       return "A";
     case 2:
@@ -129,8 +124,7 @@ uint32_t MatchIndex::InternCluster(absl::string_view name) {
   return id;
 }
 
-uint32_t MatchIndex::InternOwner(const Listing& listing,
-                                 absl::Status* status) {
+uint32_t MatchIndex::InternOwner(const Listing& listing, absl::Status* status) {
   absl::StatusOr<std::pair<uint32_t, bool>> inserted =
       owner_names_.Insert(listing.owner());
   if (!inserted.ok()) {
@@ -243,27 +237,16 @@ absl::Status MatchIndex::UpsertListing(const Listing& listing, absl::Time now,
       listing_names_.Insert(listing.name().substr(kListingPrefix.size()));
   if (!inserted.ok()) return inserted.status();
   const uint32_t slot = inserted->first;
-  if (slot >= category_.size()) {
-    const size_t n = slot + 1;
-    title_.resize(n, kNoId);
-    category_.resize(n, kNoCategory);
-    owner_.resize(n, kNoId);
-    region_.resize(n, kNoRegion);
-    source_region_.resize(n, kNoRegion);
-    required_certs_.resize(n, 0);
-    owner_certs_.resize(n, 0);
-    kind_type_.resize(n, 0);
-    attrs_.resize(n, 0);
-    unit_.resize(n, 0);
-    period_.resize(n, 0);
-    amount_.resize(n, 0);
-    radius_.resize(n, 0);
-    valid_until_.resize(n, 0);
+  if (slot >= title_.size()) {
+    title_.resize(slot + 1, kNoId);
+    bucket_of_.resize(slot + 1, kNoId);
+    position_.resize(slot + 1, kNoId);
   }
   if (!inserted->second) {
     // Replacing: leave the old bucket and owner first.
+    const uint32_t old_owner = entry(slot).owner;
     RemoveFromBucket(slot);
-    ReleaseOwner(owner_[slot]);
+    ReleaseOwner(old_owner);
     titles_.Release(title_[slot]);
   }
 
@@ -282,41 +265,45 @@ absl::Status MatchIndex::UpsertListing(const Listing& listing, absl::Time now,
     listing_names_.Remove(slot);
     return title.status();
   }
-
   title_[slot] = *title;
-  category_[slot] = taxonomy_.Intern(listing.category());
-  owner_[slot] = owner;
-  region_[slot] = region;
+
+  Entry e;
+  e.slot = slot;
+  e.owner = owner;
   const RegionId source = grid_->Find(listing.current_source_region());
-  source_region_[slot] =
-      listing.kind() == Listing::NEED && source != kNoRegion ? source
-                                                             : kNoRegion;
-  required_certs_[slot] = CertMask(listing.required_certifications());
-  owner_certs_[slot] = CertMask(listing.owner_profile().certifications());
-  kind_type_[slot] = static_cast<uint8_t>((listing.kind() << 4) |
-                                          (listing.type() & 0x0F));
-  const uint8_t continuity =
-      static_cast<uint8_t>(std::clamp(static_cast<int>(listing.continuity()),
-                                      0, 3));
+  e.source_region = listing.kind() == Listing::NEED && source != kNoRegion
+                        ? source
+                        : kNoRegion;
+  e.required_certs = CertMask(listing.required_certifications());
+  e.owner_certs = CertMask(listing.owner_profile().certifications());
+  const uint8_t continuity = static_cast<uint8_t>(
+      std::clamp(static_cast<int>(listing.continuity()), 0, 3));
   const uint8_t flags =
       (listing.owner_profile().verified() ? kFlagVerified : 0) |
       (listing.owner_profile().curated() ? kFlagCurated : 0);
-  attrs_[slot] = static_cast<uint8_t>(
+  e.attrs = static_cast<uint8_t>(
       continuity | (flags << 2) |
       (GradeCode(listing.owner_profile().curation_grade()) << 4));
   const int unit = listing.quantity().unit();
   const int period = listing.quantity().period();
-  unit_[slot] = static_cast<uint8_t>(unit >= 0 && unit < 256 ? unit : 0);
-  period_[slot] = static_cast<uint8_t>(period >= 0 && period < 256 ? period : 0);
-  amount_[slot] = std::isfinite(listing.quantity().amount())
-                      ? listing.quantity().amount()
-                      : 0;
-  radius_[slot] = listing.delivery_radius_km() > 0 &&
-                          std::isfinite(listing.delivery_radius_km())
-                      ? static_cast<float>(listing.delivery_radius_km())
-                      : 0.0f;
-  valid_until_[slot] = valid_until;
-  AddToBucket(slot);
+  e.unit = static_cast<uint8_t>(unit >= 0 && unit < 256 ? unit : 0);
+  e.period = static_cast<uint8_t>(period >= 0 && period < 256 ? period : 0);
+  e.amount = std::isfinite(listing.quantity().amount())
+                 ? listing.quantity().amount()
+                 : 0;
+  e.radius_km = listing.delivery_radius_km() > 0 &&
+                        std::isfinite(listing.delivery_radius_km())
+                    ? static_cast<float>(listing.delivery_radius_km())
+                    : 0.0f;
+  e.valid_until = valid_until;
+  if (auto n = Normalize(e.amount, static_cast<type::v1::Unit>(e.unit),
+                         static_cast<type::v1::Period>(e.period))) {
+    e.normalized = n->amount;
+    e.dimension = n->dimension;
+  }
+  AddToBucket(static_cast<uint8_t>(listing.kind()),
+              static_cast<uint8_t>(listing.type()),
+              taxonomy_.Intern(listing.category()), region, e);
   if (titles_.ShouldCompact()) titles_.Compact(&title_);
   if (indexed != nullptr) *indexed = true;
   return absl::OkStatus();
@@ -324,16 +311,16 @@ absl::Status MatchIndex::UpsertListing(const Listing& listing, absl::Time now,
 
 void MatchIndex::ClearSlot(uint32_t slot) {
   title_[slot] = kNoId;
-  owner_[slot] = kNoId;
-  category_[slot] = kNoCategory;
-  region_[slot] = kNoRegion;
+  bucket_of_[slot] = kNoId;
+  position_[slot] = kNoId;
 }
 
 void MatchIndex::RemoveListing(absl::string_view name) {
   const uint32_t slot = FindListing(name);
   if (slot == kNoId) return;
+  const uint32_t owner = entry(slot).owner;
   RemoveFromBucket(slot);
-  ReleaseOwner(owner_[slot]);
+  ReleaseOwner(owner);
   titles_.Release(title_[slot]);
   ClearSlot(slot);
   listing_names_.Remove(slot);
@@ -344,7 +331,8 @@ int MatchIndex::RemoveExpired(absl::Time now) {
   const int64_t cutoff = absl::ToUnixSeconds(now);
   std::vector<std::string> expired;
   for (uint32_t slot = 0; slot < slot_limit(); ++slot) {
-    if (live(slot) && valid_until_[slot] != 0 && valid_until_[slot] <= cutoff) {
+    if (live(slot) && entry(slot).valid_until != 0 &&
+        entry(slot).valid_until <= cutoff) {
       expired.push_back(name(slot));
     }
   }
@@ -352,42 +340,44 @@ int MatchIndex::RemoveExpired(absl::Time now) {
   return static_cast<int>(expired.size());
 }
 
-void MatchIndex::AddToBucket(uint32_t slot) {
-  const uint8_t kind = this->kind(slot);
-  const uint8_t type = this->type(slot);
-  const uint64_t key = BucketKey(kind, type, category_[slot], region_[slot]);
+void MatchIndex::AddToBucket(uint8_t kind, uint8_t type, CategoryId category,
+                             RegionId region, const Entry& e) {
+  const uint64_t key = BucketKey(kind, type, category, region);
   auto [it, added] =
       bucket_by_key_.emplace(key, static_cast<uint32_t>(buckets_.size()));
   if (added) {
     Bucket b;
     b.kind = kind;
     b.type = type;
-    b.category = category_[slot];
-    b.region = region_[slot];
+    b.category = category;
+    b.region = region;
     buckets_.push_back(std::move(b));
-    postings_[PostingKey(kind, type, category_[slot])].push_back(it->second);
-    region_buckets_[region_[slot]].push_back(it->second);
+    postings_[PostingKey(kind, type, category)].push_back(it->second);
+    region_buckets_[region].push_back(it->second);
   }
   Bucket& b = buckets_[it->second];
-  b.slots.push_back(slot);
-  b.max_continuity = std::max(b.max_continuity, continuity(slot));
-  b.any_flags |= flags(slot);
-  if (source_region_[slot] != kNoRegion) {
+  bucket_of_[e.slot] = it->second;
+  position_[e.slot] = static_cast<uint32_t>(b.entries.size());
+  b.entries.push_back(e);
+  b.max_continuity = std::max(b.max_continuity, e.continuity());
+  b.any_flags |= e.flags();
+  if (e.source_region != kNoRegion) {
     b.max_source_km = std::max(
         b.max_source_km,
-        static_cast<float>(grid_->DistanceKm(source_region_[slot], b.region)));
+        static_cast<float>(grid_->DistanceKm(e.source_region, b.region)));
   }
 }
 
 void MatchIndex::RemoveFromBucket(uint32_t slot) {
-  const uint32_t b = FindBucket(kind(slot), type(slot), category_[slot],
-                                region_[slot]);
-  if (b == kNoId) return;
-  std::vector<uint32_t>& slots = buckets_[b].slots;
-  auto it = std::find(slots.begin(), slots.end(), slot);
-  if (it == slots.end()) return;
-  *it = slots.back();
-  slots.pop_back();
+  std::vector<Entry>& entries = buckets_[bucket_of_[slot]].entries;
+  const uint32_t pos = position_[slot];
+  if (pos + 1 != entries.size()) {
+    entries[pos] = entries.back();
+    position_[entries[pos].slot] = pos;
+  }
+  entries.pop_back();
+  bucket_of_[slot] = kNoId;
+  position_[slot] = kNoId;
 }
 
 absl::Span<const uint32_t> MatchIndex::Posting(uint8_t kind, uint8_t type,
@@ -397,8 +387,8 @@ absl::Span<const uint32_t> MatchIndex::Posting(uint8_t kind, uint8_t type,
   return it->second;
 }
 
-uint32_t MatchIndex::FindBucket(uint8_t kind, uint8_t type,
-                                CategoryId category, RegionId region) const {
+uint32_t MatchIndex::FindBucket(uint8_t kind, uint8_t type, CategoryId category,
+                                RegionId region) const {
   auto it = bucket_by_key_.find(BucketKey(kind, type, category, region));
   return it == bucket_by_key_.end() ? kNoId : it->second;
 }
@@ -459,46 +449,46 @@ void MatchIndex::AddSupplyLink(const registry::v1::SupplyLink& link) {
 }
 
 registry::v1::Listing MatchIndex::ToProto(uint32_t slot) const {
+  const Bucket& b = bucket_of(slot);
+  const Entry& e = entry(slot);
   Listing l;
   l.set_name(name(slot));
-  l.set_kind(static_cast<Listing::Kind>(kind(slot)));
-  l.set_type(static_cast<registry::v1::CategoryKind>(type(slot)));
-  l.set_owner(std::string(owner_name(owner_[slot])));
-  l.set_region(grid_->name(region_[slot]));
-  l.set_category(taxonomy_.node(category_[slot]).name);
+  l.set_kind(static_cast<Listing::Kind>(b.kind));
+  l.set_type(static_cast<registry::v1::CategoryKind>(b.type));
+  l.set_owner(std::string(owner_name(e.owner)));
+  l.set_region(grid_->name(b.region));
+  l.set_category(taxonomy_.node(b.category).name);
   l.set_title(std::string(title(slot)));
-  if (amount_[slot] > 0) {
-    l.mutable_quantity()->set_amount(amount_[slot]);
-    l.mutable_quantity()->set_unit(static_cast<type::v1::Unit>(unit_[slot]));
-    l.mutable_quantity()->set_period(
-        static_cast<type::v1::Period>(period_[slot]));
+  if (e.amount > 0) {
+    l.mutable_quantity()->set_amount(e.amount);
+    l.mutable_quantity()->set_unit(static_cast<type::v1::Unit>(e.unit));
+    l.mutable_quantity()->set_period(static_cast<type::v1::Period>(e.period));
   }
-  l.set_continuity(static_cast<Listing::Continuity>(continuity(slot)));
+  l.set_continuity(static_cast<Listing::Continuity>(e.continuity()));
   for (int c = 1; c < 16; ++c) {
-    if (required_certs_[slot] & (1u << c)) {
-      l.add_required_certifications(static_cast<type::v1::CertificationKind>(c));
+    if (e.required_certs & (1u << c)) {
+      l.add_required_certifications(
+          static_cast<type::v1::CertificationKind>(c));
     }
   }
-  if (radius_[slot] > 0) l.set_delivery_radius_km(radius_[slot]);
-  if (source_region_[slot] != kNoRegion) {
-    l.set_current_source_region(grid_->name(source_region_[slot]));
+  if (e.radius_km > 0) l.set_delivery_radius_km(e.radius_km);
+  if (e.source_region != kNoRegion) {
+    l.set_current_source_region(grid_->name(e.source_region));
   }
-  if (valid_until_[slot] != 0) {
-    l.mutable_valid_until()->set_seconds(valid_until_[slot]);
-  }
+  if (e.valid_until != 0) l.mutable_valid_until()->set_seconds(e.valid_until);
   l.set_status(Listing::OPEN);
   registry::v1::OwnerProfile* p = l.mutable_owner_profile();
-  p->set_display_name(std::string(owner_display_name(owner_[slot])));
-  for (uint32_t c : owner_clusters(owner_[slot])) {
+  p->set_display_name(std::string(owner_display_name(e.owner)));
+  for (uint32_t c : owner_clusters(e.owner)) {
     p->add_clusters(clusters_[c].name);
   }
   for (int c = 1; c < 16; ++c) {
-    if (owner_certs_[slot] & (1u << c)) {
+    if (e.owner_certs & (1u << c)) {
       p->add_certifications(static_cast<type::v1::CertificationKind>(c));
     }
   }
-  p->set_verified(flags(slot) & kFlagVerified);
-  p->set_curated(flags(slot) & kFlagCurated);
+  p->set_verified(e.flags() & kFlagVerified);
+  p->set_curated(e.flags() & kFlagCurated);
   p->set_curation_grade(std::string(grade(slot)));
   return l;
 }
@@ -518,12 +508,7 @@ IndexCounts MatchIndex::counts() const {
 size_t MatchIndex::MemoryBytes() const {
   size_t bytes = sizeof(*this);
   bytes += listing_names_.MemoryBytes() + titles_.MemoryBytes();
-  bytes += VecBytes(title_) + VecBytes(category_) + VecBytes(owner_) +
-           VecBytes(region_) + VecBytes(source_region_) +
-           VecBytes(required_certs_) + VecBytes(owner_certs_) +
-           VecBytes(kind_type_) + VecBytes(attrs_) + VecBytes(unit_) +
-           VecBytes(period_) + VecBytes(amount_) + VecBytes(radius_) +
-           VecBytes(valid_until_);
+  bytes += VecBytes(title_) + VecBytes(bucket_of_) + VecBytes(position_);
   bytes += owner_names_.MemoryBytes() + owner_texts_.MemoryBytes() +
            VecBytes(owner_display_) + VecBytes(owner_key_) +
            VecBytes(owner_listings_) + VecBytes(owner_clusters_at_) +
@@ -536,12 +521,13 @@ size_t MatchIndex::MemoryBytes() const {
            (sizeof(std::pair<std::string, uint32_t>) + 1);
   for (const auto& [name, id] : cluster_by_name_) bytes += name.capacity();
   for (const AgreementRecord& a : agreements_) {
-    bytes += sizeof(AgreementRecord) + a.name.capacity() +
-             VecBytes(a.regions) + VecBytes(a.owners) + VecBytes(a.categories);
+    bytes += sizeof(AgreementRecord) + a.name.capacity() + VecBytes(a.regions) +
+             VecBytes(a.owners) + VecBytes(a.categories);
   }
   bytes += buckets_.capacity() * sizeof(Bucket);
-  for (const Bucket& b : buckets_) bytes += VecBytes(b.slots);
-  bytes += bucket_by_key_.capacity() * (sizeof(uint64_t) + sizeof(uint32_t) + 1);
+  for (const Bucket& b : buckets_) bytes += VecBytes(b.entries);
+  bytes +=
+      bucket_by_key_.capacity() * (sizeof(uint64_t) + sizeof(uint32_t) + 1);
   bytes += postings_.capacity() *
            (sizeof(uint64_t) + sizeof(std::vector<uint32_t>) + 1);
   for (const auto& [key, list] : postings_) bytes += VecBytes(list);

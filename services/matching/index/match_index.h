@@ -30,6 +30,7 @@
 #include "services/matching/index/region_grid.h"
 #include "services/matching/index/string_pool.h"
 #include "services/matching/index/taxonomy.h"
+#include "services/matching/index/units.h"
 
 namespace jalin::matching {
 
@@ -62,13 +63,42 @@ struct AgreementRecord {
   std::vector<CategoryId> categories;
 };
 
+// What scoring reads about one listing, besides its bucket's kind, type,
+// category and region. Kept inside the bucket, so that a search reads a
+// bucket's listings from consecutive memory.
+struct Entry {
+  uint32_t slot = kNoId;
+  uint32_t owner = kNoId;
+  double amount = 0;
+  // The amount in base units (per month when recurring), for capacity.
+  double normalized = 0;
+  // 0: no radius.
+  float radius_km = 0;
+  // Seconds since the epoch; 0 when the listing has no end.
+  uint32_t valid_until = 0;
+  uint16_t required_certs = 0;
+  // Certifications the owner holds, as the listing's owner_profile said.
+  uint16_t owner_certs = 0;
+  // For needs: where they are supplied from today.
+  RegionId source_region = kNoRegion;
+  uint8_t unit = 0;
+  uint8_t period = 0;
+  // continuity | flags << 2 | grade << 4.
+  uint8_t attrs = 0;
+  // Dimension of `normalized`; kNone without a usable amount.
+  Dimension dimension = Dimension::kNone;
+
+  uint8_t continuity() const { return attrs & 0x03; }
+  uint8_t flags() const { return (attrs >> 2) & 0x03; }
+};
+
 // All the posted listings of one (kind, type, category) in one region.
 struct Bucket {
   uint8_t kind = 0;
   uint8_t type = 0;
   CategoryId category = kNoCategory;
   RegionId region = kNoRegion;
-  std::vector<uint32_t> slots;
+  std::vector<Entry> entries;
   // Upper bounds over every listing ever added (never lowered on removal,
   // so they stay bounds): the best continuity, whether any owner was
   // verified or curated, the longest distance from a need's current source.
@@ -117,6 +147,8 @@ class MatchIndex {
   int RemoveExpired(absl::Time now);
 
   void Reserve(size_t listings);
+  // Returns spare capacity after a bulk load.
+  void ShrinkToFit();
 
   // The registry outbox sequence this index reflects.
   uint64_t sequence() const { return sequence_; }
@@ -136,32 +168,39 @@ class MatchIndex {
   // "listings/{id}".
   std::string name(uint32_t slot) const;
   // The id part of the name, for comparisons without building a string.
-  absl::string_view id(uint32_t slot) const {
-    return listing_names_.Get(slot);
-  }
+  absl::string_view id(uint32_t slot) const { return listing_names_.Get(slot); }
   absl::string_view title(uint32_t slot) const {
     return titles_.Get(title_[slot]);
   }
-  uint8_t kind(uint32_t slot) const { return kind_type_[slot] >> 4; }
-  uint8_t type(uint32_t slot) const { return kind_type_[slot] & 0x0F; }
-  CategoryId category(uint32_t slot) const { return category_[slot]; }
-  uint32_t owner(uint32_t slot) const { return owner_[slot]; }
-  RegionId region(uint32_t slot) const { return region_[slot]; }
-  RegionId source_region(uint32_t slot) const { return source_region_[slot]; }
-  uint16_t required_certs(uint32_t slot) const {
-    return required_certs_[slot];
+  // The listing's bucket and its entry there.
+  const Bucket& bucket_of(uint32_t slot) const {
+    return buckets_[bucket_of_[slot]];
   }
-  uint16_t owner_certs(uint32_t slot) const { return owner_certs_[slot]; }
-  uint8_t continuity(uint32_t slot) const { return attrs_[slot] & 0x03; }
-  uint8_t flags(uint32_t slot) const { return (attrs_[slot] >> 2) & 0x03; }
+  const Entry& entry(uint32_t slot) const {
+    return buckets_[bucket_of_[slot]].entries[position_[slot]];
+  }
+  uint8_t kind(uint32_t slot) const { return bucket_of(slot).kind; }
+  uint8_t type(uint32_t slot) const { return bucket_of(slot).type; }
+  CategoryId category(uint32_t slot) const { return bucket_of(slot).category; }
+  RegionId region(uint32_t slot) const { return bucket_of(slot).region; }
+  uint32_t owner(uint32_t slot) const { return entry(slot).owner; }
+  RegionId source_region(uint32_t slot) const {
+    return entry(slot).source_region;
+  }
+  uint16_t required_certs(uint32_t slot) const {
+    return entry(slot).required_certs;
+  }
+  uint16_t owner_certs(uint32_t slot) const { return entry(slot).owner_certs; }
+  uint8_t continuity(uint32_t slot) const { return entry(slot).continuity(); }
+  uint8_t flags(uint32_t slot) const { return entry(slot).flags(); }
   // "A", "B", "C" or empty.
   absl::string_view grade(uint32_t slot) const;
-  double amount(uint32_t slot) const { return amount_[slot]; }
-  uint8_t unit(uint32_t slot) const { return unit_[slot]; }
-  uint8_t period(uint32_t slot) const { return period_[slot]; }
-  float radius_km(uint32_t slot) const { return radius_[slot]; }
+  double amount(uint32_t slot) const { return entry(slot).amount; }
+  uint8_t unit(uint32_t slot) const { return entry(slot).unit; }
+  uint8_t period(uint32_t slot) const { return entry(slot).period; }
+  float radius_km(uint32_t slot) const { return entry(slot).radius_km; }
   // Seconds since the epoch; 0 when the listing has no end.
-  uint32_t valid_until(uint32_t slot) const { return valid_until_[slot]; }
+  uint32_t valid_until(uint32_t slot) const { return entry(slot).valid_until; }
 
   // Owners.
   absl::string_view owner_name(uint32_t owner) const {
@@ -178,11 +217,12 @@ class MatchIndex {
   // Clusters.
   const std::vector<ClusterRecord>& clusters() const { return clusters_; }
   uint32_t FindCluster(absl::string_view name) const;
-  const std::vector<AgreementRecord>& agreements() const {
-    return agreements_;
-  }
+  const std::vector<AgreementRecord>& agreements() const { return agreements_; }
 
   // Buckets.
+  uint32_t bucket_count() const {
+    return static_cast<uint32_t>(buckets_.size());
+  }
   const Bucket& bucket(uint32_t b) const { return buckets_[b]; }
   // Buckets of (kind, type, category) in any region; empty if none.
   absl::Span<const uint32_t> Posting(uint8_t kind, uint8_t type,
@@ -210,7 +250,10 @@ class MatchIndex {
                        absl::Status* status);
   void ReleaseOwner(uint32_t owner);
   uint32_t InternCluster(absl::string_view name);
-  void AddToBucket(uint32_t slot);
+  // Places `e` in the bucket of (kind, type, category, region).
+  void AddToBucket(uint8_t kind, uint8_t type, CategoryId category,
+                   RegionId region, const Entry& e);
+  // Takes the slot's entry out of its bucket.
   void RemoveFromBucket(uint32_t slot);
   void ClearSlot(uint32_t slot);
 
@@ -218,25 +261,12 @@ class MatchIndex {
   Taxonomy taxonomy_;
   uint64_t sequence_ = 0;
 
-  // Listings, by slot.
+  // Listings, by slot: name, title, and where the entry is.
   NameTable listing_names_;
   TextArena titles_;
   std::vector<uint32_t> title_;
-  std::vector<CategoryId> category_;
-  std::vector<uint32_t> owner_;
-  std::vector<RegionId> region_;
-  std::vector<RegionId> source_region_;
-  std::vector<uint16_t> required_certs_;
-  std::vector<uint16_t> owner_certs_;
-  // kind << 4 | type.
-  std::vector<uint8_t> kind_type_;
-  // continuity | flags << 2 | grade << 4.
-  std::vector<uint8_t> attrs_;
-  std::vector<uint8_t> unit_;
-  std::vector<uint8_t> period_;
-  std::vector<double> amount_;
-  std::vector<float> radius_;
-  std::vector<uint32_t> valid_until_;
+  std::vector<uint32_t> bucket_of_;
+  std::vector<uint32_t> position_;
 
   // Owners, by owner id.
   NameTable owner_names_;

@@ -6,13 +6,14 @@
 #ifndef SERVICES_MATCHING_INDEX_UNITS_H_
 #define SERVICES_MATCHING_INDEX_UNITS_H_
 
+#include <cstdint>
 #include <optional>
 
 #include "jalin/type/v1/quantity.pb.h"
 
 namespace jalin::matching {
 
-enum class Dimension {
+enum class Dimension : uint8_t {
   kNone,
   kMass,
   kVolume,

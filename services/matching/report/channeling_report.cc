@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -106,16 +107,19 @@ Verbs VerbsFor(uint8_t type, bool supply_link) {
       return {"membutuhkan layanan", "needs services:", "dapat menyediakan",
               "can provide"};
     case registry::v1::KNOW_HOW:
-      return {"membutuhkan pendampingan", "needs know-how:",
-              "dapat memberikan pendampingan", "can offer know-how:"};
+      return {"membutuhkan pendampingan",
+              "needs know-how:", "dapat memberikan pendampingan",
+              "can offer know-how:"};
     case registry::v1::MARKET_ACCESS:
       return {"mencari akses pasar untuk", "looks for market access for",
               "dapat menampung dan memasarkan", "can take and sell"};
     default:
-      return supply_link ? Verbs{"kekurangan bahan baku", "is short of raw "
-                                 "material:", "dapat memasok", "can supply"}
-                         : Verbs{"membutuhkan", "needs", "dapat memasok",
-                                 "can supply"};
+      return supply_link
+                 ? Verbs{"kekurangan bahan baku",
+                         "is short of raw "
+                         "material:",
+                         "dapat memasok", "can supply"}
+                 : Verbs{"membutuhkan", "needs", "dapat memasok", "can supply"};
   }
 }
 
@@ -130,12 +134,12 @@ std::string WithQuantity(const MatchIndex& index, uint32_t slot,
   return q.empty() ? t : absl::StrCat(t, " (", q, ")");
 }
 
-matching::v1::LocalizedText ListingLine(const MatchIndex& index,
-                                        const Opp& o, const Group& supplier,
+matching::v1::LocalizedText ListingLine(const MatchIndex& index, const Opp& o,
+                                        const Group& supplier,
                                         const Group& buyer,
                                         const matching::v1::Match& m) {
-  const Related* related = index.taxonomy().Relate(index.category(o.offer),
-                                                   index.category(o.need));
+  const Related* related =
+      index.taxonomy().Relate(index.category(o.offer), index.category(o.need));
   const bool link =
       related != nullptr && related->relation == Relation::kSupplyLink;
   const Verbs v = VerbsFor(index.type(o.need), link);
@@ -152,9 +156,9 @@ matching::v1::LocalizedText ListingLine(const MatchIndex& index,
                         WithQuantity(index, o.offer, true), " (jarak ", km,
                         ", skor ", absl::StrFormat("%.2f", o.score), ")."));
   t.set_en(absl::StrCat(buyer_who, " in ", buyer_region, " ", v.need_en, " ",
-                        WithQuantity(index, o.need, false), "; ",
-                        supplier_who, " in ", supplier_region, " ", v.offer_en,
-                        " ", WithQuantity(index, o.offer, false), " (", km,
+                        WithQuantity(index, o.need, false), "; ", supplier_who,
+                        " in ", supplier_region, " ", v.offer_en, " ",
+                        WithQuantity(index, o.offer, false), " (", km,
                         " apart, score ", absl::StrFormat("%.2f", o.score),
                         ")."));
   return t;
@@ -181,8 +185,10 @@ matching::v1::LocalizedText ComplementLine(const MatchIndex& index,
       " as an input of ", t.Label(link.output, false), "; ", s_name, " in ",
       RegionLabel(index, s.region), " (", t.Label(s.sector, false),
       ") could supply it, though no offer or need is posted yet");
-  if (!link.description_id.empty()) absl::StrAppend(&id, " (", link.description_id, ")");
-  if (!link.description_en.empty()) absl::StrAppend(&en, " (", link.description_en, ")");
+  if (!link.description_id.empty())
+    absl::StrAppend(&id, " (", link.description_id, ")");
+  if (!link.description_en.empty())
+    absl::StrAppend(&en, " (", link.description_en, ")");
   text.set_id(absl::StrCat(id, "."));
   text.set_en(absl::StrCat(en, "."));
   return text;
@@ -195,8 +201,9 @@ double ComplementScore(const MatchIndex& index, const Weights& w,
                        const SupplyLinkInfo& link, const ClusterRecord& s,
                        const ClusterRecord& b) {
   const Taxonomy& t = index.taxonomy();
-  const int levels = std::max(0, t.node(s.sector).depth - t.node(link.input).depth) +
-                     std::max(0, t.node(b.sector).depth - t.node(link.output).depth);
+  const int levels =
+      std::max(0, t.node(s.sector).depth - t.node(link.input).depth) +
+      std::max(0, t.node(b.sector).depth - t.node(link.output).depth);
   Side x, y;
   x.region = s.region;
   x.category = s.sector;
@@ -247,21 +254,30 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
   Signals::ReadLock lock(signals);
   // (offer << 32 | need) -> score; a pair found from both sides counts once.
   absl::flat_hash_map<uint64_t, double> found;
+  // Each listing of one side with its best counterparts on the other,
+  // bucket by bucket: the candidate buckets of a bucket's listings are the
+  // same, so they are listed once.
   auto search = [&](const std::vector<RegionId>& from,
                     const std::vector<RegionId>& to) {
     QueryOptions qo;
-    qo.regions = to;
+    qo.filter = RegionFilter::Make(grid, to);
     qo.now_seconds = options.now_seconds;
     for (RegionId r : from) {
       for (uint32_t b : index.RegionBuckets(r)) {
-        for (uint32_t slot : index.bucket(b).slots) {
-          QueryContext q(index, lock, weights, SideOf(index, slot), qo);
-          SearchResult res = FindTopK(q, options.matches_per_listing);
+        const Bucket& bucket = index.bucket(b);
+        if (bucket.entries.empty()) continue;
+        std::optional<CandidateBuckets> candidates;
+        for (const Entry& e : bucket.entries) {
+          QueryContext q(index, lock, weights, SideOf(index, bucket, e), qo);
+          if (!candidates) candidates = ListBuckets(q);
+          if (candidates->buckets.empty()) break;
+          const SearchResult res =
+              SearchBuckets(q, *candidates, options.matches_per_listing);
           for (const Candidate& c : res.matches) {
-            const bool need = q.query_is_need();
             const uint64_t key =
-                need ? (static_cast<uint64_t>(c.slot) << 32 | slot)
-                     : (static_cast<uint64_t>(slot) << 32 | c.slot);
+                q.query_is_need()
+                    ? (static_cast<uint64_t>(c.slot) << 32 | e.slot)
+                    : (static_cast<uint64_t>(e.slot) << 32 | c.slot);
             found.emplace(key, c.eval.score);
           }
         }
@@ -285,7 +301,8 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
   }
   std::sort(listing_opps.begin(), listing_opps.end(),
             [&](const Opp& a, const Opp& b) {
-              if (a.offer != b.offer) return index.id(a.offer) < index.id(b.offer);
+              if (a.offer != b.offer)
+                return index.id(a.offer) < index.id(b.offer);
               return index.id(a.need) < index.id(b.need);
             });
   std::map<std::pair<std::string, std::string>, PairData> pairs;
@@ -358,17 +375,17 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
   };
   std::vector<Ranked> ranked;
   for (auto& [key, p] : pairs) {
-    std::sort(p.opps.begin(), p.opps.end(),
-              [&](const Opp& a, const Opp& b) { return OppBefore(index, a, b); });
+    std::sort(p.opps.begin(), p.opps.end(), [&](const Opp& a, const Opp& b) {
+      return OppBefore(index, a, b);
+    });
     if (static_cast<int>(p.opps.size()) > options.max_per_pair) {
       p.opps.resize(options.max_per_pair);
     }
     ranked.push_back({p.opps.front().score, &p});
   }
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const Ranked& a, const Ranked& b) {
-                     return a.strength > b.strength;
-                   });
+  std::stable_sort(
+      ranked.begin(), ranked.end(),
+      [](const Ranked& a, const Ranked& b) { return a.strength > b.strength; });
 
   int a_to_b = 0, b_to_a = 0, total = 0;
   for (const Ranked& r : ranked) {
@@ -394,8 +411,8 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
         absl::StatusOr<matching::v1::Match> match = ScorePair(
             index, lock, weights, o.offer, o.need, options.now_seconds);
         if (match.ok()) *op->mutable_match() = *std::move(match);
-        *op->mutable_text() = ListingLine(index, o, p.supplier, p.buyer,
-                                          op->match());
+        *op->mutable_text() =
+            ListingLine(index, o, p.supplier, p.buyer, op->match());
       } else {
         supplier_region = index.clusters()[o.supplier_cluster].region;
         op->set_supply_link(taxonomy.links()[o.link].name);

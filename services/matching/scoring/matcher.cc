@@ -54,14 +54,8 @@ class TopK {
   std::vector<Candidate> heap_;
 };
 
-uint8_t CounterpartKind(const QueryContext& q) {
-  return q.query_is_need() ? kOffer : kNeed;
-}
-
-const std::vector<Related>& RelatedCategories(const QueryContext& q) {
-  const Taxonomy& t = q.index.taxonomy();
-  return q.query_is_need() ? t.OffersFor(q.query.category)
-                           : t.NeedsFor(q.query.category);
+uint8_t CounterpartKind(uint8_t query_kind) {
+  return query_kind == kNeed ? kOffer : kNeed;
 }
 
 struct BucketRef {
@@ -78,54 +72,67 @@ bool RanksBefore(const MatchIndex& index, const Candidate& a,
   return index.id(a.slot) < index.id(b.slot);
 }
 
-SearchResult FindTopK(const QueryContext& q, int k) {
-  SearchResult result;
+CandidateBuckets ListBuckets(const QueryContext& q) {
+  CandidateBuckets out;
   const MatchIndex& index = q.index;
-  const uint8_t kind = CounterpartKind(q);
-  const std::vector<Related>& related = RelatedCategories(q);
-
-  // Allowed regions as a list, when a filter is set.
-  std::vector<RegionId> allowed;
-  if (!q.allowed.empty()) {
-    for (RegionId r = 0; r < q.allowed.size(); ++r) {
-      if (q.allowed[r]) allowed.push_back(r);
-    }
-  }
-
-  const BoundTable bounds(q);
-  std::vector<PostingFacts> postings;
-  std::vector<double> posting_parts;
-  postings.reserve(related.size());
-  posting_parts.reserve(related.size());
-  std::vector<BucketRef> refs;
-  const double radius = q.radius_km;
-  const RegionGrid& grid = index.grid();
-  auto consider = [&](uint32_t b, uint32_t posting) {
-    const Bucket& bucket = index.bucket(b);
-    if (bucket.slots.empty() || !q.RegionAllowed(bucket.region)) return;
-    if (radius > 0 && grid.DistanceKm(bucket.region, q.query.region) > radius) {
-      return;
-    }
-    refs.push_back({bounds.Of(posting_parts[posting], postings[posting],
-                              bucket),
-                    b, posting});
-  };
+  const Taxonomy& taxonomy = index.taxonomy();
+  const uint8_t kind = CounterpartKind(q.query.kind);
+  const std::vector<Related>& related =
+      q.query_is_need() ? taxonomy.OffersFor(q.query.category)
+                        : taxonomy.NeedsFor(q.query.category);
+  static const std::vector<RegionId> kAll;
+  const std::vector<RegionId>& allowed =
+      q.filter == nullptr ? kAll : q.filter->list;
+  out.postings.reserve(related.size());
   for (const Related& r : related) {
-    const uint32_t posting = static_cast<uint32_t>(postings.size());
-    postings.push_back(MakePostingFacts(q, r.category, &r));
-    posting_parts.push_back(bounds.PostingPart(postings.back()));
+    const uint32_t posting = static_cast<uint32_t>(out.postings.size());
+    out.postings.push_back(MakePostingFacts(q, r.category, &r));
     for (uint8_t type : CompatibleTypes(q.query.type)) {
-      absl::Span<const uint32_t> buckets = index.Posting(kind, type, r.category);
+      absl::Span<const uint32_t> buckets =
+          index.Posting(kind, type, r.category);
       if (buckets.empty()) continue;
-      if (!allowed.empty() && allowed.size() < buckets.size()) {
+      auto add = [&](uint32_t b) {
+        const Bucket& bucket = index.bucket(b);
+        if (!bucket.entries.empty() && q.RegionAllowed(bucket.region)) {
+          out.buckets.emplace_back(b, posting);
+        }
+      };
+      if (q.filter != nullptr && allowed.size() < buckets.size()) {
         for (RegionId region : allowed) {
           const uint32_t b = index.FindBucket(kind, type, r.category, region);
-          if (b != kNoId) consider(b, posting);
+          if (b != kNoId) add(b);
         }
       } else {
-        for (uint32_t b : buckets) consider(b, posting);
+        for (uint32_t b : buckets) add(b);
       }
     }
+  }
+  return out;
+}
+
+SearchResult SearchBuckets(const QueryContext& q,
+                           const CandidateBuckets& candidates, int k) {
+  SearchResult result;
+  const MatchIndex& index = q.index;
+  const RegionGrid& grid = index.grid();
+  const BoundTable bounds(q);
+  std::vector<double> posting_parts;
+  posting_parts.reserve(candidates.postings.size());
+  for (const PostingFacts& p : candidates.postings) {
+    posting_parts.push_back(bounds.PostingPart(p));
+  }
+  std::vector<BucketRef> refs;
+  refs.reserve(candidates.buckets.size());
+  for (const auto& [b, posting] : candidates.buckets) {
+    const Bucket& bucket = index.bucket(b);
+    if (bucket.entries.empty()) continue;
+    if (q.radius_km > 0 &&
+        grid.DistanceKm(bucket.region, q.query.region) > q.radius_km) {
+      continue;
+    }
+    refs.push_back({bounds.Of(posting_parts[posting],
+                              candidates.postings[posting], bucket),
+                    b, posting});
   }
   result.stats.buckets = static_cast<int64_t>(refs.size());
 
@@ -141,17 +148,15 @@ SearchResult FindTopK(const QueryContext& q, int k) {
     // Every later bucket is bounded by this bound: nothing there can enter.
     if (top.full() && ref.bound < top.worst_score()) break;
     ++result.stats.buckets_visited;
-    const PostingFacts& posting = postings[ref.posting];
+    const PostingFacts& posting = candidates.postings[ref.posting];
     const Bucket& bucket = index.bucket(ref.bucket);
     const BucketFacts facts = MakeBucketFacts(q, posting, bucket.region);
-    for (uint32_t slot : bucket.slots) {
+    for (const Entry& e : bucket.entries) {
       ++result.stats.candidates;
       Candidate c;
-      if (!Evaluate(q, posting, facts, SideOf(index, slot), &c.eval)) {
-        continue;
-      }
-      if (!top.Admits(c.eval.score, slot)) continue;
-      c.slot = slot;
+      if (!Evaluate(q, posting, facts, e, &c.eval)) continue;
+      if (!top.Admits(c.eval.score, e.slot)) continue;
+      c.slot = e.slot;
       c.related = posting.related;
       top.Offer(std::move(c));
     }
@@ -160,40 +165,43 @@ SearchResult FindTopK(const QueryContext& q, int k) {
   return result;
 }
 
+SearchResult FindTopK(const QueryContext& q, int k) {
+  return SearchBuckets(q, ListBuckets(q), k);
+}
+
 SearchResult BruteForceTopK(const QueryContext& q, int k) {
   SearchResult result;
   const MatchIndex& index = q.index;
   const Taxonomy& taxonomy = index.taxonomy();
-  const uint8_t kind = CounterpartKind(q);
+  const uint8_t kind = CounterpartKind(q.query.kind);
   absl::flat_hash_map<CategoryId, PostingFacts> postings;
   TopK top(index, k);
-  for (uint32_t slot = 0; slot < index.slot_limit(); ++slot) {
-    if (!index.live(slot)) continue;
-    ++result.stats.candidates;
-    if (index.kind(slot) != kind ||
-        !TypesCompatible(q.query.type, index.type(slot))) {
-      continue;
+  // Every listing, in memory order, each checked on its own.
+  for (uint32_t b = 0; b < index.bucket_count(); ++b) {
+    const Bucket& bucket = index.bucket(b);
+    for (const Entry& e : bucket.entries) {
+      ++result.stats.candidates;
+      if (bucket.kind != kind || !TypesCompatible(q.query.type, bucket.type)) {
+        continue;
+      }
+      const CategoryId category = bucket.category;
+      const Related* related =
+          q.query_is_need() ? taxonomy.Relate(category, q.query.category)
+                            : taxonomy.Relate(q.query.category, category);
+      if (related == nullptr) continue;
+      if (!q.RegionAllowed(bucket.region)) continue;
+      auto it = postings.find(category);
+      if (it == postings.end()) {
+        it = postings.emplace(category, MakePostingFacts(q, category, related))
+                 .first;
+      }
+      const BucketFacts facts = MakeBucketFacts(q, it->second, bucket.region);
+      Candidate c;
+      if (!Evaluate(q, it->second, facts, e, &c.eval)) continue;
+      c.slot = e.slot;
+      c.related = related;
+      top.Offer(std::move(c));
     }
-    const CategoryId category = index.category(slot);
-    const Related* related =
-        q.query_is_need() ? taxonomy.Relate(category, q.query.category)
-                          : taxonomy.Relate(q.query.category, category);
-    if (related == nullptr) continue;
-    const RegionId region = index.region(slot);
-    if (!q.RegionAllowed(region)) continue;
-    auto it = postings.find(category);
-    if (it == postings.end()) {
-      it = postings.emplace(category, MakePostingFacts(q, category, related))
-               .first;
-    }
-    const BucketFacts facts = MakeBucketFacts(q, it->second, region);
-    Candidate c;
-    if (!Evaluate(q, it->second, facts, SideOf(index, slot), &c.eval)) {
-      continue;
-    }
-    c.slot = slot;
-    c.related = related;
-    top.Offer(std::move(c));
   }
   result.matches = std::move(top).Sorted();
   return result;

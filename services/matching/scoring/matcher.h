@@ -13,6 +13,7 @@
 #define SERVICES_MATCHING_SCORING_MATCHER_H_
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "services/matching/scoring/scorer.h"
@@ -39,8 +40,24 @@ struct SearchResult {
   SearchStats stats;
 };
 
-// `q` must have been built for an indexed listing or a probe whose kind,
-// type and category are set. `k` >= 1.
+// The buckets that can hold counterparts of `q`'s side (related category x
+// compatible type x allowed region), with their postings' facts. The same
+// for every query listing of one bucket, so that a batch of such queries
+// (a channeling report) lists them once.
+struct CandidateBuckets {
+  std::vector<PostingFacts> postings;
+  // (bucket, index into postings).
+  std::vector<std::pair<uint32_t, uint32_t>> buckets;
+};
+CandidateBuckets ListBuckets(const QueryContext& q);
+
+// The indexed search over `candidates` (listed for a query of the same
+// kind, type, category and allowed regions).
+SearchResult SearchBuckets(const QueryContext& q,
+                           const CandidateBuckets& candidates, int k);
+
+// ListBuckets, then SearchBuckets. `q` must have been built for an indexed
+// listing or a probe whose kind, type and category are set. `k` >= 1.
 SearchResult FindTopK(const QueryContext& q, int k);
 SearchResult BruteForceTopK(const QueryContext& q, int k);
 

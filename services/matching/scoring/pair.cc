@@ -32,8 +32,8 @@ absl::Status CheckPair(const MatchIndex& index, uint32_t offer, uint32_t need,
   if ((index.required_certs(need) & ~index.owner_certs(offer)) != 0) {
     return fail("the supplier lacks a certification the need requires");
   }
-  const double km = index.grid().DistanceKm(index.region(offer),
-                                            index.region(need));
+  const double km =
+      index.grid().DistanceKm(index.region(offer), index.region(need));
   for (uint32_t s : {offer, need}) {
     if (index.radius_km(s) > 0 && km > index.radius_km(s)) {
       return fail(absl::StrCat("they are ", static_cast<int>(km),
@@ -57,11 +57,11 @@ absl::StatusOr<matching::v1::Match> ScorePair(const MatchIndex& index,
   QueryContext q(index, signals, weights, SideOf(index, need), options);
   Candidate c;
   c.slot = offer;
-  c.related = index.taxonomy().Relate(index.category(offer),
-                                      index.category(need));
+  c.related =
+      index.taxonomy().Relate(index.category(offer), index.category(need));
   const PostingFacts p = MakePostingFacts(q, index.category(offer), c.related);
   const BucketFacts b = MakeBucketFacts(q, p, index.region(offer));
-  if (!Evaluate(q, p, b, SideOf(index, offer), &c.eval)) {
+  if (!Evaluate(q, p, b, index.entry(offer), &c.eval)) {
     return absl::FailedPreconditionError("the listings do not match");
   }
   return ExplainMatch(q, c);

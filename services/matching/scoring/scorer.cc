@@ -97,27 +97,29 @@ double Policy(double cluster_diversity, bool across_regions, bool agreement) {
          0.4 * (agreement ? 1.0 : 0.0);
 }
 
-Side SideOf(const MatchIndex& index, uint32_t slot) {
+Side SideOf(const MatchIndex& index, const Bucket& b, const Entry& e) {
   Side s;
-  s.slot = slot;
-  s.kind = index.kind(slot);
-  s.type = index.type(slot);
-  s.category = index.category(slot);
-  s.region = index.region(slot);
-  const uint32_t owner = index.owner(slot);
-  s.owner_key = index.owner_key(owner);
-  s.clusters = index.owner_clusters(owner);
-  s.owner_certs = index.owner_certs(slot);
-  s.required_certs = index.required_certs(slot);
-  s.continuity = index.continuity(slot);
-  s.flags = index.flags(slot);
-  s.radius_km = index.radius_km(slot);
-  s.source_region = index.source_region(slot);
-  s.amount = Normalize(index.amount(slot),
-                       static_cast<type::v1::Unit>(index.unit(slot)),
-                       static_cast<type::v1::Period>(index.period(slot)));
-  s.valid_until = index.valid_until(slot);
+  s.slot = e.slot;
+  s.kind = b.kind;
+  s.type = b.type;
+  s.category = b.category;
+  s.region = b.region;
+  s.owner_key = index.owner_key(e.owner);
+  s.clusters = index.owner_clusters(e.owner);
+  s.owner_certs = e.owner_certs;
+  s.required_certs = e.required_certs;
+  s.continuity = e.continuity();
+  s.flags = e.flags();
+  s.radius_km = e.radius_km;
+  s.source_region = e.source_region;
+  s.amount = Normalize(e.amount, static_cast<type::v1::Unit>(e.unit),
+                       static_cast<type::v1::Period>(e.period));
+  s.valid_until = e.valid_until;
   return s;
+}
+
+Side SideOf(const MatchIndex& index, uint32_t slot) {
+  return SideOf(index, index.bucket_of(slot), index.entry(slot));
 }
 
 bool AgreementCovers(const MatchIndex& index, const AgreementRecord& a,
@@ -194,14 +196,34 @@ AgreementView::AgreementView(const MatchIndex& index, const Side& query) {
 }
 
 bool AgreementView::Covers(const MatchIndex& index, const Side& query,
-                           const Side& candidate) const {
-  const uint8_t st = state_.empty() ? kNone : state_[candidate.region];
+                           RegionId region, CategoryId category,
+                           uint64_t owner_key) const {
+  const uint8_t st = state_.empty() ? kNone : state_[region];
   if (st == kYes) return true;
   if (st == kNone && !any_owner_party_) return false;
+  Side candidate;
+  candidate.region = region;
+  candidate.category = category;
+  candidate.owner_key = owner_key;
   for (const AgreementRecord& a : index.agreements()) {
     if (AgreementCovers(index, a, query, candidate)) return true;
   }
   return false;
+}
+
+std::shared_ptr<const RegionFilter> RegionFilter::Make(
+    const RegionGrid& grid, absl::Span<const RegionId> areas) {
+  auto f = std::make_shared<RegionFilter>();
+  f->mask.assign(grid.size(), false);
+  for (RegionId area : areas) {
+    if (area == kNoRegion) continue;
+    for (RegionId r : grid.Members(area)) {
+      if (!f->mask[r]) f->list.push_back(r);
+      f->mask[r] = true;
+    }
+  }
+  std::sort(f->list.begin(), f->list.end());
+  return f;
 }
 
 QueryContext::QueryContext(const MatchIndex& index,
@@ -214,18 +236,17 @@ QueryContext::QueryContext(const MatchIndex& index,
       query(std::move(query)),
       now_seconds(options.now_seconds) {
   radius_km = options.radius_km > 0 ? options.radius_km : this->query.radius_km;
-  if (!options.regions.empty()) {
-    const RegionGrid& grid = index.grid();
-    allowed.assign(grid.size(), false);
-    for (RegionId area : options.regions) {
-      if (area == kNoRegion) continue;
-      for (RegionId r : grid.Members(area)) allowed[r] = true;
-    }
+  if (options.filter != nullptr) {
+    filter = options.filter;
+  } else if (!options.regions.empty()) {
+    filter = RegionFilter::Make(index.grid(), options.regions);
   }
-  agreements = AgreementView(index, this->query);
+  if (!index.agreements().empty()) {
+    agreements = AgreementView(index, this->query);
+  }
   max_deals_factor = signals.MaxDealsFactor();
   if (!query_is_need()) {
-    query_reliability_static =
+    query_reliability =
         Reliability(this->query.continuity, this->query.flags,
                     DealsFactor(this->query.owner_key == 0
                                     ? 0
@@ -279,14 +300,20 @@ BoundTable::BoundTable(const QueryContext& q) : q_(q) {
       need && q.query.source_region != kNoRegion
           ? grid.DistanceKm(q.query.source_region, q.query.region)
           : 0;
-  for (RegionId r = 0; r < grid.size(); ++r) {
+  auto part = [&](RegionId r) {
     const double km = grid.DistanceKm(r, q.query.region);
     double saved = 0;
     if (source_km > 0) saved = std::max(0.0, source_km - km) / source_km;
-    region_[r] = w[kDistance] * grid.DistanceValue(r, q.query.region) +
-                 w[kDistanceSaved] * saved +
-                 w[kPolicy] * Policy(1.0, r != q.query.region,
-                                     q.agreements.Possible(r));
+    region_[r] =
+        w[kDistance] * grid.DistanceValue(r, q.query.region) +
+        w[kDistanceSaved] * saved +
+        w[kPolicy] * Policy(1.0, r != q.query.region, q.agreements.Possible(r));
+  };
+  // Only allowed regions are ever asked for.
+  if (q.filter == nullptr) {
+    for (RegionId r = 0; r < grid.size(); ++r) part(r);
+  } else {
+    for (RegionId r : q.filter->list) part(r);
   }
   for (uint8_t c = 0; c < 4; ++c) {
     for (uint8_t f = 0; f < 4; ++f) {
@@ -299,7 +326,7 @@ BoundTable::BoundTable(const QueryContext& q) : q_(q) {
 double BoundTable::PostingPart(const PostingFacts& p) const {
   const Weights& w = q_.weights;
   double part = w[kCategory] * p.related->closeness + w[kCapacity] * 1.0;
-  if (!q_.query_is_need()) part += w[kReliability] * q_.query_reliability_static;
+  if (!q_.query_is_need()) part += w[kReliability] * q_.query_reliability;
   if (p.feedback == nullptr) part += w[kFeedback] * 0.5;
   return part;
 }
@@ -312,7 +339,8 @@ double BoundTable::Of(double posting_part, const PostingFacts& p,
   } else if (bucket.max_source_km > 0) {
     // A need's saving grows with its source's distance: the longest one in
     // the bucket bounds it (1 km slack absorbs the float it is kept in).
-    const double km = q_.index.grid().DistanceKm(bucket.region, q_.query.region);
+    const double km =
+        q_.index.grid().DistanceKm(bucket.region, q_.query.region);
     ub += q_.weights[kDistanceSaved] *
           std::max(0.0, 1.0 - km / (bucket.max_source_km + 1.0));
   }
@@ -330,21 +358,18 @@ double BoundTable::Of(double posting_part, const PostingFacts& p,
 }
 
 bool Evaluate(const QueryContext& q, const PostingFacts& p,
-              const BucketFacts& b, const Side& candidate, Evaluation* out) {
-  if (candidate.valid_until != 0 && candidate.valid_until <= q.now_seconds) {
-    return false;
-  }
-  if (q.query.owner_key != 0 && candidate.owner_key == q.query.owner_key) {
-    return false;
-  }
+              const BucketFacts& b, const Entry& e, Evaluation* out) {
+  if (e.valid_until != 0 && e.valid_until <= q.now_seconds) return false;
+  const MatchIndex& index = q.index;
+  const uint64_t owner_key = index.owner_key(e.owner);
+  if (q.query.owner_key != 0 && owner_key == q.query.owner_key) return false;
   const bool query_is_need = q.query_is_need();
-  const Side& offer = query_is_need ? candidate : q.query;
-  const Side& need = query_is_need ? q.query : candidate;
-  if ((need.required_certs & ~offer.owner_certs) != 0) return false;
+  const uint16_t required =
+      query_is_need ? q.query.required_certs : e.required_certs;
+  const uint16_t held = query_is_need ? e.owner_certs : q.query.owner_certs;
+  if ((required & ~held) != 0) return false;
   if (q.radius_km > 0 && b.distance_km > q.radius_km) return false;
-  if (candidate.radius_km > 0 && b.distance_km > candidate.radius_km) {
-    return false;
-  }
+  if (e.radius_km > 0 && b.distance_km > e.radius_km) return false;
   if (!q.RegionAllowed(b.region)) return false;
 
   std::array<double, kComponentCount>& v = out->values;
@@ -353,24 +378,38 @@ bool Evaluate(const QueryContext& q, const PostingFacts& p,
   if (query_is_need) {
     out->saved_km = b.saved_km;
     v[kDistanceSaved] = b.saved_value;
-  } else if (candidate.source_region != kNoRegion) {
-    const double source_km = q.index.grid().DistanceKm(
-        candidate.source_region, candidate.region);
+  } else if (e.source_region != kNoRegion) {
+    const double source_km = index.grid().DistanceKm(e.source_region, b.region);
     out->saved_km = std::max(0.0, source_km - b.distance_km);
     v[kDistanceSaved] = source_km > 0 ? out->saved_km / source_km : 0.0;
   } else {
     out->saved_km = 0;
     v[kDistanceSaved] = 0;
   }
-  out->coverage = Coverage(offer.amount, need.amount);
+  // Coverage of the need by the offer, after normalisation.
+  std::optional<NormalizedAmount> amount;
+  if (e.dimension != Dimension::kNone) {
+    amount.emplace();
+    amount->dimension = e.dimension;
+    amount->amount = e.normalized;
+  }
+  out->coverage = query_is_need ? Coverage(amount, q.query.amount)
+                                : Coverage(q.query.amount, amount);
   v[kCapacity] = out->coverage ? *out->coverage : 0.5;
-  out->supplier_deals =
-      offer.owner_key == 0 ? 0 : q.signals.Deals(offer.owner_key);
-  v[kReliability] = Reliability(offer.continuity, offer.flags,
-                                DealsFactor(out->supplier_deals));
-  out->agreement = q.agreements.Covers(q.index, q.query, candidate);
-  v[kPolicy] = Policy(ClusterDiversity(q.query.clusters, candidate.clusters),
-                      b.across_regions, out->agreement);
+  if (query_is_need) {
+    out->supplier_deals = q.signals.Deals(owner_key);
+    v[kReliability] = Reliability(e.continuity(), e.flags(),
+                                  DealsFactor(out->supplier_deals));
+  } else {
+    out->supplier_deals =
+        q.query.owner_key == 0 ? 0 : q.signals.Deals(q.query.owner_key);
+    v[kReliability] = q.query_reliability;
+  }
+  out->agreement = q.agreements.Covers(index, q.query, b.region,
+                                       p.candidate_category, owner_key);
+  v[kPolicy] =
+      Policy(ClusterDiversity(q.query.clusters, index.owner_clusters(e.owner)),
+             b.across_regions, out->agreement);
   v[kFeedback] = b.feedback_value;
   out->distance_km = b.distance_km;
   out->score = WeightedSum(q.weights, v);

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -51,6 +52,7 @@ struct Side {
 
 // The side of an indexed listing.
 Side SideOf(const MatchIndex& index, uint32_t slot);
+Side SideOf(const MatchIndex& index, const Bucket& bucket, const Entry& entry);
 
 // Which agreements could cover a pair with the query's side, per candidate
 // region; the exact test runs only where the view cannot decide.
@@ -59,9 +61,15 @@ class AgreementView {
   AgreementView() = default;
   AgreementView(const MatchIndex& index, const Side& query);
 
-  // True when an ACTIVE agreement covers the two sides (see Covers()).
+  // True when an ACTIVE agreement covers the query and a candidate in
+  // `region` and `category` owned by `owner_key` (see AgreementCovers()).
+  bool Covers(const MatchIndex& index, const Side& query, RegionId region,
+              CategoryId category, uint64_t owner_key) const;
   bool Covers(const MatchIndex& index, const Side& query,
-              const Side& candidate) const;
+              const Side& candidate) const {
+    return Covers(index, query, candidate.region, candidate.category,
+                  candidate.owner_key);
+  }
   // False when no agreement can cover any candidate in `region`.
   bool Possible(RegionId region) const {
     return any_owner_party_ || (!state_.empty() && state_[region] != kNone);
@@ -82,11 +90,24 @@ class AgreementView {
 bool AgreementCovers(const MatchIndex& index, const AgreementRecord& a,
                      const Side& x, const Side& y);
 
+// The counterpart regions a query allows: regencies, from regencies and
+// whole provinces. Immutable; shared by the queries of one report.
+struct RegionFilter {
+  static std::shared_ptr<const RegionFilter> Make(
+      const RegionGrid& grid, absl::Span<const RegionId> areas);
+  // Indexed by region id.
+  std::vector<bool> mask;
+  // The allowed regencies, ascending.
+  std::vector<RegionId> list;
+};
+
 struct QueryOptions {
   // Counterparts within this many km (0: the query listing's own radius).
   double radius_km = 0;
   // Allowed counterpart regions (regencies or provinces); empty for all.
   std::vector<RegionId> regions;
+  // The same, prepared (takes precedence over `regions`).
+  std::shared_ptr<const RegionFilter> filter;
   // Current time, seconds since the epoch (listings valid until then are
   // out).
   int64_t now_seconds = 0;
@@ -99,7 +120,9 @@ struct QueryContext {
                const Weights& weights, Side query, const QueryOptions& options);
 
   bool query_is_need() const { return query.kind == kNeed; }
-  bool RegionAllowed(RegionId r) const { return allowed.empty() || allowed[r]; }
+  bool RegionAllowed(RegionId r) const {
+    return filter == nullptr || filter->mask[r];
+  }
 
   const MatchIndex& index;
   const Signals::ReadLock& signals;
@@ -108,13 +131,13 @@ struct QueryContext {
   // Effective radius of the query (0: none).
   double radius_km = 0;
   int64_t now_seconds = 0;
-  // Indexed by region id; empty when every region is allowed.
-  std::vector<bool> allowed;
+  // Null when every region is allowed.
+  std::shared_ptr<const RegionFilter> filter;
   AgreementView agreements;
   double max_deals_factor = 0;
-  // Upper bound of the reliability component when the query is the offer
-  // (then it is the query's own and exact).
-  double query_reliability_static = 0;
+  // The reliability component when the query is the offer (then it is the
+  // query's own and exact).
+  double query_reliability = 0;
 };
 
 // Facts shared by the candidates of one related category.
@@ -172,11 +195,11 @@ struct Evaluation {
   int64_t supplier_deals = 0;
 };
 
-// Applies the pair's hard filters that depend on the candidate (the caller
-// has matched kind, type and category through the posting, and the region
-// through the bucket) and, if they pass, scores it.
+// Applies the pair's hard filters that depend on the candidate `e` (the
+// caller has matched kind, type and category through the posting, and the
+// bucket's region) and, if they pass, scores it.
 bool Evaluate(const QueryContext& q, const PostingFacts& p,
-              const BucketFacts& b, const Side& candidate, Evaluation* out);
+              const BucketFacts& b, const Entry& e, Evaluation* out);
 
 // Types that may meet: the same type, or services and know-how.
 bool TypesCompatible(uint8_t a, uint8_t b);

@@ -16,12 +16,12 @@ namespace jalin::matching {
 
 struct GrpcSnapshotOptions {
   // "127.0.0.1:7101".
-  std::string address;
+  std::string address = "";
   // Deadline of the whole export.
   absl::Duration timeout = absl::Minutes(5);
   int chunk_size = 5000;
   // The bearer token presented to the registry.
-  std::function<absl::StatusOr<std::string>()> token;
+  std::function<absl::StatusOr<std::string>()> token = nullptr;
 };
 
 // Thread-compatible (one Export at a time).

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/log/log.h"
 #include "common/status/errors.h"
@@ -136,6 +136,7 @@ absl::Status IndexSync::Load() {
     return Annotate(s, "loading the registry snapshot");
   }
   index->FinalizeTaxonomy();
+  index->ShrinkToFit();
   index->set_sequence(builder.position().sequence());
   const IndexCounts counts = index->counts();
   // The old index stops following before the new one takes over; the feed
@@ -146,9 +147,9 @@ absl::Status IndexSync::Load() {
   info.build_seconds = absl::ToDoubleSeconds(absl::Now() - start);
   std::unique_ptr<MatchIndex> old = live_->Swap(std::move(index), info);
   old.reset();
-  absl::Status started = feed_->Start(
-      builder.position(),
-      [this](const events::v1::Event& e) { return Apply(e); });
+  absl::Status started =
+      feed_->Start(builder.position(),
+                   [this](const events::v1::Event& e) { return Apply(e); });
   log::Info("match index loaded",
             {{"listings", counts.listings},
              {"clusters", counts.clusters},
@@ -170,8 +171,7 @@ absl::Status IndexSync::Apply(const events::v1::Event& event) {
     if (event.sequence() != 0 && event.sequence() <= index.sequence()) {
       return absl::OkStatus();  // already in the snapshot or applied
     }
-    absl::Status a =
-        ApplyRegistryEvent(index, event, clock_->Now(), &opened);
+    absl::Status a = ApplyRegistryEvent(index, event, clock_->Now(), &opened);
     if (!a.ok()) return a;
     index.set_sequence(std::max(index.sequence(), event.sequence()));
     applied = true;
@@ -185,10 +185,11 @@ absl::Status IndexSync::Apply(const events::v1::Event& event) {
 
 int IndexSync::PurgeExpired() {
   int removed = 0;
-  live_->Write([&](MatchIndex& index) {
-         removed = index.RemoveExpired(clock_->Now());
-         return absl::OkStatus();
-       })
+  live_
+      ->Write([&](MatchIndex& index) {
+        removed = index.RemoveExpired(clock_->Now());
+        return absl::OkStatus();
+      })
       .IgnoreError();
   return removed;
 }

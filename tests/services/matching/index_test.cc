@@ -1,13 +1,14 @@
 // The match index's building blocks: interned strings, the taxonomy's
 // relations, unit normalisation, and listings coming, changing and going.
 
-#include "services/matching/index/match_index.h"
-
+#include <map>
+#include <random>
 #include <string>
 
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/matching/index/match_index.h"
 #include "services/matching/index/string_pool.h"
 #include "services/matching/index/taxonomy.h"
 #include "services/matching/index/units.h"
@@ -16,10 +17,10 @@
 namespace jalin::matching {
 namespace {
 
+using registry::v1::Listing;
+using test::ListingSpec;
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
-using test::ListingSpec;
-using registry::v1::Listing;
 
 TEST(NameTableTest, InternsFindsRemovesAndReusesIds) {
   NameTable t;
@@ -88,9 +89,7 @@ class TaxonomyTest : public ::testing::Test {
     t_.AddLink(test::Link("bio-jamu", "biofarmaka", "jamu", 1.0));
     t_.Finalize();
   }
-  CategoryId Id(const std::string& id) {
-    return t_.Find("categories/" + id);
-  }
+  CategoryId Id(const std::string& id) { return t_.Find("categories/" + id); }
 
   Taxonomy t_;
 };
@@ -219,27 +218,61 @@ TEST_F(MatchIndexTest, UpsertMovesBetweenBucketsAndRemoveFrees) {
   const CategoryId jahe = index_.taxonomy().Find("categories/jahe");
   uint32_t b_kra = index_.FindBucket(kOffer, registry::v1::GOODS, jahe, kra);
   ASSERT_NE(b_kra, kNoId);
-  EXPECT_EQ(index_.bucket(b_kra).slots.size(), 2u);
+  EXPECT_EQ(index_.bucket(b_kra).entries.size(), 2u);
 
   // Moving a listing to Surabaya moves it between buckets.
   ASSERT_TRUE(index_.UpsertListing(Offer("a", "35.78"), now_).ok());
   EXPECT_EQ(index_.FindListing("listings/a"), a);
-  EXPECT_EQ(index_.bucket(b_kra).slots.size(), 1u);
+  EXPECT_EQ(index_.bucket(b_kra).entries.size(), 1u);
   uint32_t b_sby = index_.FindBucket(kOffer, registry::v1::GOODS, jahe, sby);
   ASSERT_NE(b_sby, kNoId);
-  EXPECT_THAT(index_.bucket(b_sby).slots, ElementsAre(a));
+  ASSERT_EQ(index_.bucket(b_sby).entries.size(), 1u);
+  EXPECT_EQ(index_.bucket(b_sby).entries[0].slot, a);
+  EXPECT_EQ(index_.entry(a).slot, a);
   EXPECT_EQ(index_.region(a), sby);
   EXPECT_EQ(index_.counts().listings, 2);
 
   index_.RemoveListing("listings/a");
   EXPECT_EQ(index_.FindListing("listings/a"), kNoId);
-  EXPECT_TRUE(index_.bucket(b_sby).slots.empty());
+  EXPECT_TRUE(index_.bucket(b_sby).entries.empty());
+  // The entry left behind in Karanganyar was moved into the freed place.
+  EXPECT_EQ(index_.entry(index_.FindListing("listings/b")).slot,
+            index_.FindListing("listings/b"));
   EXPECT_EQ(index_.counts().listings, 1);
   // The owner stays while it has a listing, and goes with its last one.
   EXPECT_NE(index_.FindOwner("clusters/bio"), kNoId);
   index_.RemoveListing("listings/b");
   EXPECT_EQ(index_.FindOwner("clusters/bio"), kNoId);
   EXPECT_EQ(index_.counts().owners, 0);
+}
+
+TEST_F(MatchIndexTest, ChurnKeepsEveryEntryWhereItsSlotSaysItIs) {
+  std::mt19937 rng(5);
+  const char* regions[] = {"33.13", "33.14", "35.78", "91.05"};
+  std::map<std::string, std::string> where;  // live listing -> region
+  for (int step = 0; step < 5000; ++step) {
+    const std::string id = absl::StrCat("l", rng() % 300);
+    if (rng() % 4 == 0) {
+      index_.RemoveListing("listings/" + id);
+      where.erase("listings/" + id);
+    } else {
+      const std::string region = regions[rng() % 4];
+      ASSERT_TRUE(index_.UpsertListing(Offer(id, region), now_).ok());
+      where["listings/" + id] = "regions/" + region;
+    }
+  }
+  EXPECT_EQ(index_.counts().listings, static_cast<int64_t>(where.size()));
+  size_t in_buckets = 0;
+  for (uint32_t b = 0; b < index_.bucket_count(); ++b) {
+    for (const Entry& e : index_.bucket(b).entries) {
+      ++in_buckets;
+      ASSERT_TRUE(index_.live(e.slot));
+      EXPECT_EQ(&index_.entry(e.slot), &e);
+      EXPECT_EQ(where.at(index_.name(e.slot)),
+                index_.grid().name(index_.bucket(b).region));
+    }
+  }
+  EXPECT_EQ(in_buckets, where.size());
 }
 
 TEST_F(MatchIndexTest, ClosedExpiredOrIncompleteListingsLeave) {
@@ -316,8 +349,7 @@ TEST_F(MatchIndexTest, ToProtoCarriesWhatTheIndexHolds) {
   EXPECT_EQ(out.valid_until().seconds(), in.valid_until().seconds());
   EXPECT_EQ(out.owner_profile().display_name(), "UD Sehat");
   EXPECT_THAT(out.owner_profile().clusters(), ElementsAre("clusters/jamu"));
-  EXPECT_THAT(out.owner_profile().certifications(),
-              ElementsAre(type::v1::NIB));
+  EXPECT_THAT(out.owner_profile().certifications(), ElementsAre(type::v1::NIB));
   EXPECT_TRUE(out.owner_profile().verified());
   EXPECT_TRUE(out.owner_profile().curated());
 }
