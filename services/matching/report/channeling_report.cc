@@ -1,0 +1,433 @@
+#include "services/matching/report/channeling_report.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/matching/scoring/explain.h"
+#include "services/matching/scoring/matcher.h"
+#include "services/matching/scoring/pair.h"
+
+namespace jalin::matching {
+namespace {
+
+using matching::v1::ChannelingReport;
+using matching::v1::ClusterPair;
+using matching::v1::Opportunity;
+
+// Who stands for one side of an opportunity: a cluster, or the owner.
+struct Group {
+  std::string name;
+  std::string display;
+  RegionId region = kNoRegion;
+  bool is_cluster = false;
+};
+
+struct Opp {
+  Opportunity::Kind kind = Opportunity::LISTING_MATCH;
+  uint32_t offer = kNoId;
+  uint32_t need = kNoId;
+  // Complementarity: the link and the two clusters.
+  uint32_t link = kNoLink;
+  uint32_t supplier_cluster = kNoId;
+  uint32_t buyer_cluster = kNoId;
+  double score = 0;
+};
+
+struct PairData {
+  Group supplier;
+  Group buyer;
+  std::vector<Opp> opps;
+};
+
+Group ClusterGroup(const MatchIndex& index, uint32_t c, RegionId fallback) {
+  const ClusterRecord& rec = index.clusters()[c];
+  Group g;
+  g.name = rec.name;
+  g.display = rec.display_name.empty() ? rec.name : rec.display_name;
+  g.region = rec.known && rec.region != kNoRegion ? rec.region : fallback;
+  g.is_cluster = true;
+  return g;
+}
+
+Group GroupOf(const MatchIndex& index, uint32_t slot) {
+  const uint32_t owner = index.owner(slot);
+  const RegionId region = index.region(slot);
+  absl::Span<const uint32_t> clusters = index.owner_clusters(owner);
+  uint32_t pick = kNoId;
+  for (uint32_t c : clusters) {
+    const ClusterRecord& rec = index.clusters()[c];
+    if (rec.known && rec.region == region) {
+      pick = c;
+      break;
+    }
+  }
+  if (pick == kNoId) {
+    for (uint32_t c : clusters) {
+      if (index.clusters()[c].known) {
+        pick = c;
+        break;
+      }
+    }
+  }
+  if (pick == kNoId && !clusters.empty()) pick = clusters.front();
+  if (pick != kNoId) return ClusterGroup(index, pick, region);
+  Group g;
+  g.name = std::string(index.owner_name(owner));
+  g.display = OwnerLabel(index, owner);
+  g.region = region;
+  return g;
+}
+
+// "UD Sehat (Klaster Jamu Nglorog)" when the owner is a member; the
+// cluster's name when the cluster posted it.
+std::string Who(const MatchIndex& index, uint32_t slot, const Group& g) {
+  const uint32_t owner = index.owner(slot);
+  if (!g.is_cluster || index.owner_name(owner) == g.name) return g.display;
+  return absl::StrCat(OwnerLabel(index, owner), " (", g.display, ")");
+}
+
+struct Verbs {
+  const char* need_id;
+  const char* need_en;
+  const char* offer_id;
+  const char* offer_en;
+};
+
+Verbs VerbsFor(uint8_t type, bool supply_link) {
+  switch (type) {
+    case registry::v1::SERVICE:
+      return {"membutuhkan layanan", "needs services:", "dapat menyediakan",
+              "can provide"};
+    case registry::v1::KNOW_HOW:
+      return {"membutuhkan pendampingan",
+              "needs know-how:", "dapat memberikan pendampingan",
+              "can offer know-how:"};
+    case registry::v1::MARKET_ACCESS:
+      return {"mencari akses pasar untuk", "looks for market access for",
+              "dapat menampung dan memasarkan", "can take and sell"};
+    default:
+      return supply_link
+                 ? Verbs{"kekurangan bahan baku",
+                         "is short of raw "
+                         "material:",
+                         "dapat memasok", "can supply"}
+                 : Verbs{"membutuhkan", "needs", "dapat memasok", "can supply"};
+  }
+}
+
+std::string WithQuantity(const MatchIndex& index, uint32_t slot,
+                         bool indonesian) {
+  const std::string q = QuantityText(index.amount(slot), index.unit(slot),
+                                     index.period(slot), indonesian);
+  std::string t(index.title(slot));
+  if (t.empty()) {
+    t = std::string(index.taxonomy().Label(index.category(slot), indonesian));
+  }
+  return q.empty() ? t : absl::StrCat(t, " (", q, ")");
+}
+
+matching::v1::LocalizedText ListingLine(const MatchIndex& index, const Opp& o,
+                                        const Group& supplier,
+                                        const Group& buyer,
+                                        const matching::v1::Match& m) {
+  const Related* related =
+      index.taxonomy().Relate(index.category(o.offer), index.category(o.need));
+  const bool link =
+      related != nullptr && related->relation == Relation::kSupplyLink;
+  const Verbs v = VerbsFor(index.type(o.need), link);
+  const std::string buyer_who = Who(index, o.need, buyer);
+  const std::string supplier_who = Who(index, o.offer, supplier);
+  const std::string& buyer_region = RegionLabel(index, index.region(o.need));
+  const std::string& supplier_region =
+      RegionLabel(index, index.region(o.offer));
+  const std::string km = absl::StrFormat("%.0f km", m.distance_km());
+  matching::v1::LocalizedText t;
+  t.set_id(absl::StrCat(buyer_who, " di ", buyer_region, " ", v.need_id, " ",
+                        WithQuantity(index, o.need, true), "; ", supplier_who,
+                        " di ", supplier_region, " ", v.offer_id, " ",
+                        WithQuantity(index, o.offer, true), " (jarak ", km,
+                        ", skor ", absl::StrFormat("%.2f", o.score), ")."));
+  t.set_en(absl::StrCat(buyer_who, " in ", buyer_region, " ", v.need_en, " ",
+                        WithQuantity(index, o.need, false), "; ", supplier_who,
+                        " in ", supplier_region, " ", v.offer_en, " ",
+                        WithQuantity(index, o.offer, false), " (", km,
+                        " apart, score ", absl::StrFormat("%.2f", o.score),
+                        ")."));
+  return t;
+}
+
+matching::v1::LocalizedText ComplementLine(const MatchIndex& index,
+                                           const Opp& o) {
+  const Taxonomy& t = index.taxonomy();
+  const SupplyLinkInfo& link = t.links()[o.link];
+  const ClusterRecord& s = index.clusters()[o.supplier_cluster];
+  const ClusterRecord& b = index.clusters()[o.buyer_cluster];
+  const std::string s_name = s.display_name.empty() ? s.name : s.display_name;
+  const std::string b_name = b.display_name.empty() ? b.name : b.display_name;
+  matching::v1::LocalizedText text;
+  std::string id = absl::StrCat(
+      b_name, " di ", RegionLabel(index, b.region), " (",
+      t.Label(b.sector, true), ") memerlukan ", t.Label(link.input, true),
+      " sebagai bahan baku ", t.Label(link.output, true), "; ", s_name, " di ",
+      RegionLabel(index, s.region), " (", t.Label(s.sector, true),
+      ") dapat memasok, belum ada penawaran atau kebutuhan yang terdaftar");
+  std::string en = absl::StrCat(
+      b_name, " in ", RegionLabel(index, b.region), " (",
+      t.Label(b.sector, false), ") uses ", t.Label(link.input, false),
+      " as an input of ", t.Label(link.output, false), "; ", s_name, " in ",
+      RegionLabel(index, s.region), " (", t.Label(s.sector, false),
+      ") could supply it, though no offer or need is posted yet");
+  if (!link.description_id.empty())
+    absl::StrAppend(&id, " (", link.description_id, ")");
+  if (!link.description_en.empty())
+    absl::StrAppend(&en, " (", link.description_en, ")");
+  text.set_id(absl::StrCat(id, "."));
+  text.set_en(absl::StrCat(en, "."));
+  return text;
+}
+
+// The score of a complementarity: the components that exist without
+// listings (category closeness through the link, distance, policy); the
+// others count zero.
+double ComplementScore(const MatchIndex& index, const Weights& w,
+                       const SupplyLinkInfo& link, const ClusterRecord& s,
+                       const ClusterRecord& b) {
+  const Taxonomy& t = index.taxonomy();
+  const int levels =
+      std::max(0, t.node(s.sector).depth - t.node(link.input).depth) +
+      std::max(0, t.node(b.sector).depth - t.node(link.output).depth);
+  Side x, y;
+  x.region = s.region;
+  x.category = s.sector;
+  y.region = b.region;
+  y.category = b.sector;
+  bool agreement = false;
+  for (const AgreementRecord& a : index.agreements()) {
+    if (AgreementCovers(index, a, x, y)) {
+      agreement = true;
+      break;
+    }
+  }
+  std::array<double, kComponentCount> v = {};
+  v[kCategory] = LinkCloseness(link.strength, levels);
+  v[kDistance] = index.grid().DistanceValue(s.region, b.region);
+  v[kPolicy] = Policy(1.0, s.region != b.region, agreement);
+  return WeightedSum(w, v);
+}
+
+bool OppBefore(const MatchIndex& index, const Opp& a, const Opp& b) {
+  if (a.score != b.score) return a.score > b.score;
+  if (a.kind != b.kind) return a.kind < b.kind;
+  if (a.kind == Opportunity::LISTING_MATCH) {
+    if (a.offer != b.offer) return index.id(a.offer) < index.id(b.offer);
+    return index.id(a.need) < index.id(b.need);
+  }
+  return index.taxonomy().links()[a.link].name <
+         index.taxonomy().links()[b.link].name;
+}
+
+}  // namespace
+
+ChannelingReport GenerateChannelingReport(const MatchIndex& index,
+                                          const Signals& signals,
+                                          const Weights& weights,
+                                          const ReportOptions& options) {
+  const RegionGrid& grid = index.grid();
+  std::vector<RegionId> side_a = {options.region_a};
+  std::vector<RegionId> side_b;
+  for (RegionId r : grid.Members(options.region_b)) {
+    if (r != options.region_a) side_b.push_back(r);
+  }
+  std::vector<bool> in_a(grid.size(), false);
+  for (RegionId r : side_a) in_a[r] = true;
+  std::vector<bool> in_b(grid.size(), false);
+  for (RegionId r : side_b) in_b[r] = true;
+
+  Signals::ReadLock lock(signals);
+  // (offer << 32 | need) -> score; a pair found from both sides counts once.
+  absl::flat_hash_map<uint64_t, double> found;
+  // Each listing of one side with its best counterparts on the other,
+  // bucket by bucket: the candidate buckets of a bucket's listings are the
+  // same, so they are listed once.
+  auto search = [&](const std::vector<RegionId>& from,
+                    const std::vector<RegionId>& to) {
+    QueryOptions qo;
+    qo.filter = RegionFilter::Make(grid, to);
+    qo.now_seconds = options.now_seconds;
+    for (RegionId r : from) {
+      for (uint32_t b : index.RegionBuckets(r)) {
+        const Bucket& bucket = index.bucket(b);
+        if (bucket.entries.empty()) continue;
+        std::optional<CandidateBuckets> candidates;
+        for (const Entry& e : bucket.entries) {
+          QueryContext q(index, lock, weights, SideOf(index, bucket, e), qo);
+          if (!candidates) candidates = ListBuckets(q);
+          if (candidates->buckets.empty()) break;
+          const SearchResult res =
+              SearchBuckets(q, *candidates, options.matches_per_listing);
+          for (const Candidate& c : res.matches) {
+            const uint64_t key =
+                q.query_is_need()
+                    ? (static_cast<uint64_t>(c.slot) << 32 | e.slot)
+                    : (static_cast<uint64_t>(e.slot) << 32 | c.slot);
+            found.emplace(key, c.eval.score);
+          }
+        }
+      }
+    }
+  };
+  if (!side_b.empty()) {
+    search(side_a, side_b);
+    search(side_b, side_a);
+  }
+
+  // Grouped in name order, so that nothing depends on hash order.
+  std::vector<Opp> listing_opps;
+  listing_opps.reserve(found.size());
+  for (const auto& [key, score] : found) {
+    Opp o;
+    o.offer = static_cast<uint32_t>(key >> 32);
+    o.need = static_cast<uint32_t>(key & 0xFFFFFFFFu);
+    o.score = score;
+    listing_opps.push_back(o);
+  }
+  std::sort(listing_opps.begin(), listing_opps.end(),
+            [&](const Opp& a, const Opp& b) {
+              if (a.offer != b.offer)
+                return index.id(a.offer) < index.id(b.offer);
+              return index.id(a.need) < index.id(b.need);
+            });
+  std::map<std::pair<std::string, std::string>, PairData> pairs;
+  for (const Opp& o : listing_opps) {
+    Group s = GroupOf(index, o.offer);
+    Group b = GroupOf(index, o.need);
+    PairData& p = pairs[{s.name, b.name}];
+    if (p.opps.empty()) {
+      p.supplier = std::move(s);
+      p.buyer = std::move(b);
+    }
+    p.opps.push_back(o);
+  }
+
+  // Cluster-level complementarity where no listing match joins the two.
+  const Taxonomy& taxonomy = index.taxonomy();
+  std::vector<uint32_t> clusters_a, clusters_b;
+  for (uint32_t c = 0; c < index.clusters().size(); ++c) {
+    const ClusterRecord& rec = index.clusters()[c];
+    if (!rec.known || rec.region == kNoRegion || rec.sector == kNoCategory) {
+      continue;
+    }
+    if (in_a[rec.region]) clusters_a.push_back(c);
+    if (in_b[rec.region]) clusters_b.push_back(c);
+  }
+  auto complement = [&](const std::vector<uint32_t>& suppliers,
+                        const std::vector<uint32_t>& buyers) {
+    for (uint32_t sc : suppliers) {
+      const ClusterRecord& s = index.clusters()[sc];
+      for (uint32_t bc : buyers) {
+        const ClusterRecord& b = index.clusters()[bc];
+        auto existing = pairs.find({s.name, b.name});
+        if (existing != pairs.end() && !existing->second.opps.empty()) {
+          continue;
+        }
+        for (uint32_t l = 0; l < taxonomy.links().size(); ++l) {
+          const SupplyLinkInfo& link = taxonomy.links()[l];
+          if (link.strength <= 0 || !taxonomy.InSubtree(s.sector, link.input) ||
+              !taxonomy.InSubtree(b.sector, link.output)) {
+            continue;
+          }
+          Opp o;
+          o.kind = Opportunity::COMPLEMENTARITY;
+          o.link = l;
+          o.supplier_cluster = sc;
+          o.buyer_cluster = bc;
+          o.score = ComplementScore(index, weights, link, s, b);
+          PairData& p = pairs[{s.name, b.name}];
+          if (p.opps.empty()) {
+            p.supplier = ClusterGroup(index, sc, s.region);
+            p.buyer = ClusterGroup(index, bc, b.region);
+          }
+          p.opps.push_back(o);
+        }
+      }
+    }
+  };
+  complement(clusters_a, clusters_b);
+  complement(clusters_b, clusters_a);
+
+  ChannelingReport report;
+  report.set_region_a(grid.name(options.region_a));
+  report.set_region_b(grid.name(options.region_b));
+  *report.mutable_generate_time() =
+      google::protobuf::util::TimeUtil::SecondsToTimestamp(options.now_seconds);
+
+  struct Ranked {
+    double strength;
+    const PairData* data;
+  };
+  std::vector<Ranked> ranked;
+  for (auto& [key, p] : pairs) {
+    std::sort(p.opps.begin(), p.opps.end(), [&](const Opp& a, const Opp& b) {
+      return OppBefore(index, a, b);
+    });
+    if (static_cast<int>(p.opps.size()) > options.max_per_pair) {
+      p.opps.resize(options.max_per_pair);
+    }
+    ranked.push_back({p.opps.front().score, &p});
+  }
+  std::stable_sort(
+      ranked.begin(), ranked.end(),
+      [](const Ranked& a, const Ranked& b) { return a.strength > b.strength; });
+
+  int a_to_b = 0, b_to_a = 0, total = 0;
+  for (const Ranked& r : ranked) {
+    const PairData& p = *r.data;
+    ClusterPair* cp = report.add_pairs();
+    cp->set_supplier(p.supplier.name);
+    cp->set_supplier_display_name(p.supplier.display);
+    cp->set_supplier_region(grid.name(p.supplier.region));
+    cp->set_buyer(p.buyer.name);
+    cp->set_buyer_display_name(p.buyer.display);
+    cp->set_buyer_region(grid.name(p.buyer.region));
+    cp->set_strength(r.strength);
+    for (const Opp& o : p.opps) {
+      Opportunity* op = cp->add_opportunities();
+      op->set_kind(o.kind);
+      op->set_score(o.score);
+      RegionId supplier_region;
+      if (o.kind == Opportunity::LISTING_MATCH) {
+        supplier_region = index.region(o.offer);
+        op->set_offer_listing(index.name(o.offer));
+        op->set_need_listing(index.name(o.need));
+        // The match as the need sees its supplier.
+        absl::StatusOr<matching::v1::Match> match = ScorePair(
+            index, lock, weights, o.offer, o.need, options.now_seconds);
+        if (match.ok()) *op->mutable_match() = *std::move(match);
+        *op->mutable_text() =
+            ListingLine(index, o, p.supplier, p.buyer, op->match());
+      } else {
+        supplier_region = index.clusters()[o.supplier_cluster].region;
+        op->set_supply_link(taxonomy.links()[o.link].name);
+        *op->mutable_text() = ComplementLine(index, o);
+      }
+      const bool from_a = in_a[supplier_region];
+      op->set_direction(from_a ? Opportunity::A_TO_B : Opportunity::B_TO_A);
+      (from_a ? a_to_b : b_to_a)++;
+      ++total;
+    }
+  }
+  report.set_opportunity_count(total);
+  report.set_a_to_b_count(a_to_b);
+  report.set_b_to_a_count(b_to_a);
+  return report;
+}
+
+}  // namespace jalin::matching

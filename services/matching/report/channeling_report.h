@@ -1,0 +1,46 @@
+// The channeling report of a meeting between two regions (DESIGN §8): every
+// cooperation opportunity in both directions, grouped by cluster pair, each
+// a line of the meeting's follow-up list in Bahasa Indonesia and English.
+//
+// Opportunities come from two sources:
+//  - listing matches: each listing in one region with its best counterparts
+//    in the other (the indexed top-k restricted to that region), the pair
+//    scored once whichever side found it;
+//  - complementarity: two clusters whose sectors are joined by a supply
+//    link (input -> output) with no listing match between them yet.
+// The supplying and the buying side are grouped by the owner's cluster (a
+// cluster in the listing's region first), or by the owner when it has none.
+// Deterministic: the same data gives the same report.
+
+#ifndef SERVICES_MATCHING_REPORT_CHANNELING_REPORT_H_
+#define SERVICES_MATCHING_REPORT_CHANNELING_REPORT_H_
+
+#include <cstdint>
+
+#include "jalin/matching/v1/channeling.pb.h"
+#include "services/matching/index/match_index.h"
+#include "services/matching/scoring/signals.h"
+#include "services/matching/scoring/weights.h"
+
+namespace jalin::matching {
+
+struct ReportOptions {
+  // A regency or city.
+  RegionId region_a = kNoRegion;
+  // A regency or city, or a province (its regencies other than region_a).
+  RegionId region_b = kNoRegion;
+  // Most opportunities kept per cluster pair.
+  int max_per_pair = 10;
+  // Counterparts looked up for every listing.
+  int matches_per_listing = 3;
+  int64_t now_seconds = 0;
+};
+
+// Reads `index` and `signals` (the caller holds the index's read lock).
+matching::v1::ChannelingReport GenerateChannelingReport(
+    const MatchIndex& index, const Signals& signals, const Weights& weights,
+    const ReportOptions& options);
+
+}  // namespace jalin::matching
+
+#endif  // SERVICES_MATCHING_REPORT_CHANNELING_REPORT_H_

@@ -1,0 +1,31 @@
+// Turns a scored candidate into what people read: a Match with each
+// component's value, weight, contribution and a sentence in Bahasa
+// Indonesia and English, and a one-sentence reason naming the strongest
+// components.
+
+#ifndef SERVICES_MATCHING_SCORING_EXPLAIN_H_
+#define SERVICES_MATCHING_SCORING_EXPLAIN_H_
+
+#include <string>
+
+#include "jalin/matching/v1/match.pb.h"
+#include "services/matching/scoring/matcher.h"
+
+namespace jalin::matching {
+
+// The Match for `c`, a counterpart found for `q.query`. `c.slot` is the
+// counterpart's slot.
+matching::v1::Match ExplainMatch(const QueryContext& q, const Candidate& c);
+
+// "2 ton/bulan" and "2 ton/month"; empty when no amount.
+std::string QuantityText(double amount, int unit, int period, bool indonesian);
+
+// The owner's display name, or its resource name.
+std::string OwnerLabel(const MatchIndex& index, uint32_t owner);
+
+// "Kabupaten Karanganyar".
+const std::string& RegionLabel(const MatchIndex& index, RegionId region);
+
+}  // namespace jalin::matching
+
+#endif  // SERVICES_MATCHING_SCORING_EXPLAIN_H_

@@ -1,0 +1,329 @@
+// Following the registry: loading a snapshot, applying events after its
+// position (and only those), rebuilding, retrying a registry that is not up
+// yet; and the Redis feed moving its consumer group to a snapshot's
+// position on a real redis-server.
+
+#include "services/matching/sync/index_sync.h"
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/events/event_builder.h"
+#include "common/testing/redis_server.h"
+#include "common/testing/temp_dir.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "jalin/events/v1/registry_events.pb.h"
+#include "services/matching/sync/redis_registry_feed.h"
+#include "tests/services/matching/test_data.h"
+
+namespace jalin::matching {
+namespace {
+
+using registry::v1::ExportSnapshotResponse;
+using registry::v1::Listing;
+using ::testing::ElementsAre;
+
+events::v1::Event ListingEvent(const Listing& l, const std::string& verb,
+                               uint64_t sequence) {
+  events::v1::ListingEvent payload;
+  *payload.mutable_listing() = l;
+  events::v1::Event e = events::MakeEvent(
+      {.service = "registry",
+       .type = absl::StrCat("jalin.registry.listing.", verb),
+       .subject = l.name()},
+      payload, absl::Now());
+  e.set_sequence(sequence);
+  return e;
+}
+
+Listing Offer(const std::string& id, const std::string& category = "jahe") {
+  return test::Listing({.id = id,
+                        .owner = "clusters/bio",
+                        .region = "33.13",
+                        .category = category});
+}
+
+// A snapshot held in memory; fails the first `failures` exports.
+class MemorySnapshot final : public SnapshotSource {
+ public:
+  absl::Status Export(SnapshotSink& sink) override {
+    ++exports;
+    if (failures > 0) {
+      --failures;
+      return absl::UnavailableError("registry not up yet");
+    }
+    registry::v1::SnapshotPosition position;
+    position.set_stream("jalin.registry.events");
+    position.set_stream_id(stream_id);
+    position.set_sequence(sequence);
+    if (absl::Status s = sink.OnPosition(position); !s.ok()) return s;
+    ExportSnapshotResponse records;
+    // Listings before the categories they use, as the registry sends them.
+    for (const Listing& l : listings) *records.add_listings() = l;
+    *records.add_categories() = test::Category("biofarmaka");
+    *records.add_categories() = test::Category("jahe", "biofarmaka");
+    *records.add_categories() = test::Category("jamu");
+    return sink.OnRecords(records);
+  }
+
+  std::vector<Listing> listings;
+  std::string stream_id = "5-0";
+  uint64_t sequence = 5;
+  int failures = 0;
+  std::atomic<int> exports{0};
+};
+
+// Records Start/Stop; the test calls the handler itself.
+class ManualFeed final : public RegistryFeed {
+ public:
+  absl::Status Start(const registry::v1::SnapshotPosition& position,
+                     RegistryEventHandler handler) override {
+    absl::MutexLock lock(&mu_);
+    starts.push_back(position.stream_id());
+    handler_ = std::move(handler);
+    return absl::OkStatus();
+  }
+  void Stop() override {
+    absl::MutexLock lock(&mu_);
+    ++stops;
+  }
+  bool healthy() const override { return true; }
+  absl::Status Deliver(const events::v1::Event& e) {
+    RegistryEventHandler h;
+    {
+      absl::MutexLock lock(&mu_);
+      h = handler_;
+    }
+    return h(e);
+  }
+
+  std::vector<std::string> starts;
+  int stops = 0;
+
+ private:
+  absl::Mutex mu_;
+  RegistryEventHandler handler_;
+};
+
+class IndexSyncTest : public ::testing::Test {
+ protected:
+  IndexSyncTest()
+      : sync_(test::Grid(), &source_, &feed_, &live_, &clock_,
+              {.retry_initial = absl::Milliseconds(5),
+               .retry_max = absl::Milliseconds(20)},
+              [this](const std::vector<std::string>& names) {
+                absl::MutexLock lock(&mu_);
+                opened_.insert(opened_.end(), names.begin(), names.end());
+              }) {
+    source_.listings = {Offer("a"), Offer("b")};
+  }
+
+  bool Has(const std::string& name) {
+    bool found = false;
+    EXPECT_TRUE(live_
+                    .Read([&](const MatchIndex& index) {
+                      found = index.FindListing(name) != kNoId;
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    return found;
+  }
+  uint64_t Sequence() {
+    uint64_t s = 0;
+    live_.Read([&](const MatchIndex& index) {
+           s = index.sequence();
+           return absl::OkStatus();
+         })
+        .IgnoreError();
+    return s;
+  }
+
+  FakeClock clock_{absl::Now()};
+  MemorySnapshot source_;
+  ManualFeed feed_;
+  LiveIndex live_;
+  absl::Mutex mu_;
+  std::vector<std::string> opened_;
+  IndexSync sync_;
+};
+
+TEST_F(IndexSyncTest, LoadsTheSnapshotAndFollowsFromItsPosition) {
+  EXPECT_FALSE(live_.ready());
+  ASSERT_TRUE(sync_.Load().ok());
+  EXPECT_TRUE(live_.ready());
+  EXPECT_TRUE(Has("listings/a"));
+  EXPECT_EQ(Sequence(), 5u);
+  EXPECT_THAT(feed_.starts, ElementsAre("5-0"));
+  // The taxonomy arrived after the listings and is in place.
+  live_.Read([](const MatchIndex& index) {
+         const Taxonomy& t = index.taxonomy();
+         EXPECT_NE(t.Relate(t.Find("categories/jahe"),
+                            t.Find("categories/biofarmaka")),
+                   nullptr);
+         return absl::OkStatus();
+       })
+      .IgnoreError();
+}
+
+TEST_F(IndexSyncTest, AppliesOnlyEventsAfterTheSnapshot) {
+  ASSERT_TRUE(sync_.Load().ok());
+  // Already in the snapshot: skipped, even though it would add a listing.
+  ASSERT_TRUE(feed_.Deliver(ListingEvent(Offer("old"), "created", 5)).ok());
+  EXPECT_FALSE(Has("listings/old"));
+  ASSERT_TRUE(feed_.Deliver(ListingEvent(Offer("c"), "created", 6)).ok());
+  EXPECT_TRUE(Has("listings/c"));
+  Listing closed = Offer("a");
+  closed.set_status(Listing::CLOSED);
+  ASSERT_TRUE(feed_.Deliver(ListingEvent(closed, "updated", 7)).ok());
+  EXPECT_FALSE(Has("listings/a"));
+  ASSERT_TRUE(feed_.Deliver(ListingEvent(Offer("b"), "deleted", 8)).ok());
+  EXPECT_FALSE(Has("listings/b"));
+  // A replay of an applied event changes nothing.
+  ASSERT_TRUE(feed_.Deliver(ListingEvent(Offer("a"), "updated", 6)).ok());
+  EXPECT_FALSE(Has("listings/a"));
+  EXPECT_EQ(Sequence(), 8u);
+  EXPECT_EQ(live_.info().events_applied, 3);
+  absl::MutexLock lock(&mu_);
+  EXPECT_THAT(opened_, ElementsAre("listings/c"));
+}
+
+TEST_F(IndexSyncTest, TaxonomyEventsChangeRelations) {
+  ASSERT_TRUE(sync_.Load().ok());
+  events::v1::SupplyLinkEvent link;
+  *link.mutable_supply_link() = test::Link("bio-jamu", "biofarmaka", "jamu", 1);
+  events::v1::Event e = events::MakeEvent(
+      {.service = "registry", .type = "jalin.registry.supply_link.created"},
+      link, absl::Now());
+  e.set_sequence(6);
+  ASSERT_TRUE(feed_.Deliver(e).ok());
+  live_.Read([](const MatchIndex& index) {
+         const Taxonomy& t = index.taxonomy();
+         const Related* r =
+             t.Relate(t.Find("categories/jahe"), t.Find("categories/jamu"));
+         EXPECT_NE(r, nullptr);
+         if (r != nullptr) {
+           EXPECT_EQ(r->relation, Relation::kSupplyLink);
+         }
+         return absl::OkStatus();
+       })
+      .IgnoreError();
+}
+
+TEST_F(IndexSyncTest, AnUndecodablePayloadIsAnError) {
+  ASSERT_TRUE(sync_.Load().ok());
+  events::v1::Event e = ListingEvent(Offer("x"), "created", 6);
+  e.mutable_data()->set_type_url("type.googleapis.com/jalin.events.v1.Nope");
+  EXPECT_EQ(feed_.Deliver(e).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(Has("listings/x"));
+  EXPECT_EQ(Sequence(), 5u);
+}
+
+TEST_F(IndexSyncTest, RebuildSwapsAndRestartsTheFeedAtTheNewPosition) {
+  ASSERT_TRUE(sync_.Load().ok());
+  source_.listings = {Offer("b"), Offer("z")};
+  source_.stream_id = "9-0";
+  source_.sequence = 9;
+  ASSERT_TRUE(sync_.Load().ok());
+  EXPECT_FALSE(Has("listings/a"));
+  EXPECT_TRUE(Has("listings/z"));
+  EXPECT_EQ(Sequence(), 9u);
+  EXPECT_THAT(feed_.starts, ElementsAre("5-0", "9-0"));
+  EXPECT_GE(feed_.stops, 2);
+}
+
+TEST_F(IndexSyncTest, BackgroundLoadRetriesUntilTheRegistryAnswers) {
+  source_.failures = 3;
+  sync_.StartBackgroundLoad();
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (!live_.ready() && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_TRUE(live_.ready());
+  EXPECT_EQ(source_.exports.load(), 4);
+  sync_.Stop();
+}
+
+TEST_F(IndexSyncTest, PurgeDropsListingsPastTheirEnd) {
+  Listing soon = Offer("soon");
+  soon.mutable_valid_until()->set_seconds(absl::ToUnixSeconds(clock_.Now()) +
+                                          60);
+  source_.listings.push_back(soon);
+  ASSERT_TRUE(sync_.Load().ok());
+  EXPECT_EQ(sync_.PurgeExpired(), 0);
+  clock_.Advance(absl::Minutes(5));
+  EXPECT_EQ(sync_.PurgeExpired(), 1);
+  EXPECT_FALSE(Has("listings/soon"));
+}
+
+class RedisFeedTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = jalin::testing::RedisServer::Start(dir_.path());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    redis_ = std::make_unique<redis::Client>(
+        redis::Options{.address = server_->address()});
+  }
+
+  std::string Publish(const events::v1::Event& e) {
+    auto r = redis_->Command({"XADD", "jalin.registry.events", "*", "id",
+                              e.id(), "type", e.type(), "event",
+                              e.SerializeAsString()});
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->str : "";
+  }
+
+  // Collects subjects delivered to a feed started at `stream_id`, until
+  // `want` arrived (or a deadline).
+  std::vector<std::string> Follow(RedisRegistryFeed& feed,
+                                  const std::string& stream_id, size_t want) {
+    absl::Mutex mu;
+    std::vector<std::string> got;
+    registry::v1::SnapshotPosition position;
+    position.set_stream_id(stream_id);
+    EXPECT_TRUE(feed.Start(position,
+                           [&](const events::v1::Event& e) {
+                             absl::MutexLock lock(&mu);
+                             got.push_back(e.subject());
+                             return absl::OkStatus();
+                           })
+                    .ok());
+    {
+      absl::MutexLock lock(&mu);
+      auto enough = [&] { return got.size() >= want; };
+      mu.AwaitWithTimeout(absl::Condition(&enough), absl::Seconds(10));
+    }
+    feed.Stop();
+    absl::MutexLock lock(&mu);
+    return got;
+  }
+
+  jalin::testing::TempDir dir_;
+  std::unique_ptr<jalin::testing::RedisServer> server_;
+  std::unique_ptr<redis::Client> redis_;
+};
+
+TEST_F(RedisFeedTest, StartsAfterThePositionAndMovesAnExistingGroup) {
+  Publish(ListingEvent(Offer("one"), "created", 1));
+  const std::string second = Publish(ListingEvent(Offer("two"), "created", 2));
+  Publish(ListingEvent(Offer("three"), "created", 3));
+  RedisRegistryFeed feed(redis_.get(), {.block = absl::Milliseconds(50)});
+  EXPECT_THAT(Follow(feed, "0-0", 3),
+              ElementsAre("listings/one", "listings/two", "listings/three"));
+  EXPECT_FALSE(feed.healthy());  // stopped
+  // A later start (a restart or rebuild) at the second event's id: the
+  // group moves back there and delivers what came after it.
+  Publish(ListingEvent(Offer("four"), "created", 4));
+  EXPECT_THAT(Follow(feed, second, 2),
+              ElementsAre("listings/three", "listings/four"));
+}
+
+}  // namespace
+}  // namespace jalin::matching
