@@ -1,11 +1,14 @@
 #include "services/gateway/backend_call.h"
 
+#include <atomic>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "boost/asio/post.hpp"
 #include "boost/asio/steady_timer.hpp"
 #include "common/rpc/client.h"
 #include "common/status/grpc_status.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
 #include "grpcpp/support/proto_buffer_reader.h"
 #include "grpcpp/support/proto_buffer_writer.h"
 #include "services/gateway/http_error.h"
@@ -114,6 +117,7 @@ class StreamCall final
   }
 
   void OnDone(const grpc::Status& status) override {
+    done_ = true;
     tracker_->Remove(&ctx_);
     std::shared_ptr<boost::asio::steady_timer> timer = keepalive_;
     boost::asio::post(timer->get_executor(), [timer] { timer->cancel(); });
@@ -173,7 +177,12 @@ class StreamCall final
     }
     observer_->StreamOpened();
     if (options_.sse && options_.keepalive > absl::ZeroDuration()) {
-      ArmKeepAlive(keepalive_, self_, options_.keepalive);
+      boost::asio::post(keepalive_->get_executor(),
+                        [timer = keepalive_,
+                         weak = std::weak_ptr<StreamCall>(self_),
+                         interval = options_.keepalive] {
+                          ArmKeepAlive(timer, weak, interval);
+                        });
     }
   }
 
@@ -186,7 +195,7 @@ class StreamCall final
     timer->async_wait([timer, weak, interval](boost::system::error_code ec) {
       if (ec) return;
       std::shared_ptr<StreamCall> c = weak.lock();
-      if (c == nullptr) return;
+      if (c == nullptr || c->done_) return;
       c->state_->exchange().WriteChunk(": keep-alive\n\n", nullptr);
       ArmKeepAlive(timer, weak, interval);
     });
@@ -203,6 +212,7 @@ class StreamCall final
   std::vector<grpc::ByteBuffer> requests_;
   size_t next_write_ = 0;
   grpc::ByteBuffer response_;
+  std::atomic<bool> done_{false};
   // Set before cancelling when a response could not be turned into JSON.
   absl::Status failure_;
   absl::Mutex mu_;

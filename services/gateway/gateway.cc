@@ -101,7 +101,7 @@ void Gateway::Handle(std::shared_ptr<HttpExchange> exchange) {
       state->route = path == "/healthz" ? "health" : "openapi";
       if (!read_only) {
         state->ReplyError(absl::UnimplementedError(absl::StrCat(
-                              req.method_string(), " is not allowed on ",
+                              View(req.method_string()), " is not allowed on ",
                               path)),
                           {{"Allow", "GET, HEAD"}}, 405);
         return;
@@ -131,13 +131,13 @@ void Gateway::Handle(std::shared_ptr<HttpExchange> exchange) {
     if (!lookup.allowed_methods.empty()) {
       state->ReplyError(
           absl::UnimplementedError(absl::StrCat(
-              req.method_string(), " is not allowed on ", path, "; use ",
+              View(req.method_string()), " is not allowed on ", path, "; use ",
               absl::StrJoin(lookup.allowed_methods, ", "))),
           {{"Allow", absl::StrJoin(lookup.allowed_methods, ", ")}}, 405);
       return;
     }
     state->ReplyError(absl::NotFoundError(absl::StrCat(
-        "no API method at ", req.method_string(), " ", path)));
+        "no API method at ", View(req.method_string()), " ", path)));
     return;
   }
   HandleApi(std::move(state), *lookup.route, std::move(lookup.bindings),
@@ -261,7 +261,7 @@ void Gateway::HandleStatic(std::shared_ptr<ExchangeState> state,
   const HttpRequest& req = state->request();
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
     state->ReplyError(
-        absl::UnimplementedError(absl::StrCat(req.method_string(),
+        absl::UnimplementedError(absl::StrCat(View(req.method_string()),
                                               " is not allowed on ", path)),
         {{"Allow", "GET, HEAD"}}, 405);
     return;

@@ -1,10 +1,13 @@
 #include "services/gateway/http_server.h"
 
+#include <array>
 #include <deque>
+#include <optional>
 #include <map>
 #include <sstream>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
@@ -141,8 +144,15 @@ class Session final : public HttpConnection,
                       absl::StrCat("request header larger than ",
                                    state_->options.max_header_bytes, " bytes"));
       }
-      if (ec.category() == http::error::end_of_stream.category() &&
-          ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      const bool peer_gone = ec == http::error::end_of_stream ||
+                             ec == http::error::partial_message ||
+                             ec == beast::error::timeout ||
+                             ec == net::error::eof ||
+                             ec == net::error::connection_reset ||
+                             ec == net::error::operation_aborted;
+      if (!peer_gone &&
+          ec.category() ==
+              http::make_error_code(http::error::bad_target).category()) {
         return Reject(http::status::bad_request,
                       absl::StrCat("malformed HTTP request: ", ec.message()));
       }
@@ -197,10 +207,30 @@ class Session final : public HttpConnection,
     if (keep_alive_ && !state_->stopping) {
       DoRead();
     } else {
-      beast::error_code ignored;
-      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-      Close();
+      LingerAndClose();
     }
+  }
+
+  // Closes our side, then reads and drops what the peer still sends (for
+  // a short while) before closing: closing with unread data would reset
+  // the connection and could destroy the response in the peer's buffers
+  // (a refused oversize body, a pipelined request).
+  void LingerAndClose() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(2));
+    lingering_ = true;
+    // A read still watching for the peer of a stream drains instead.
+    if (!watching_) DrainThenClose();
+  }
+
+  void DrainThenClose() {
+    stream_.async_read_some(
+        net::buffer(watch_buffer_),
+        [self = shared_from_this()](beast::error_code ec, size_t) {
+          if (ec || self->closed_) return self->Close();
+          self->DrainThenClose();
+        });
   }
 
   // While a response streams, a read that fails tells that the peer left.
@@ -212,7 +242,11 @@ class Session final : public HttpConnection,
           self->watching_ = false;
           if (self->closed_) return;
           if (ec) return self->Close();
-          if (self->streaming_) self->DoWatch();
+          if (self->streaming_) {
+            self->DoWatch();
+          } else if (self->lingering_) {
+            self->DrainThenClose();
+          }
         });
   }
 
@@ -245,6 +279,7 @@ class Session final : public HttpConnection,
   bool in_exchange_ = false;
   bool streaming_ = false;
   bool watching_ = false;
+  bool lingering_ = false;
   bool closed_ = false;
 };
 

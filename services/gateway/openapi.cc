@@ -1,5 +1,6 @@
 #include "services/gateway/openapi.h"
 
+#include <cctype>
 #include <deque>
 #include <map>
 #include <set>
@@ -322,10 +323,10 @@ std::string BuildOpenApi(const RouteTable& routes, const std::string& version) {
               {"description", "google.rpc.Code name, e.g. NOT_FOUND"}}},
             {"details",
              {{"type", "array"},
-              {"items", schemas.Message(google::protobuf::DescriptorPool::
-                                            generated_pool()
-                                                ->FindMessageTypeByName(
-                                                    "google.protobuf.Any"))}}}}}}}}}};
+              {"items",
+               {{"type", "object"},
+                {"properties", {{"@type", {{"type", "string"}}}}},
+                {"additionalProperties", true}}}}}}}}}}}};
   Json components = {
       {"schemas", schemas.Components()},
       {"responses",

@@ -1,5 +1,7 @@
 #include "services/gateway/rate_limiter.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/log/log.h"
 

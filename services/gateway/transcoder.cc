@@ -26,6 +26,15 @@ google::protobuf::util::JsonParseOptions StrictJson() {
   return o;
 }
 
+// Strict proto3 JSON parsing, with protobuf's status turned into absl's.
+absl::Status ParseJson(absl::string_view json, Message* m) {
+  google::protobuf::util::Status s = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(json.data(), json.size()), m, StrictJson());
+  if (s.ok()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      std::string(s.message().data(), s.message().size()));
+}
+
 // "memberCount" → "member_count"; paths already in snake_case stay.
 std::string SnakeCase(absl::string_view camel) {
   std::string out;
@@ -162,9 +171,7 @@ absl::Status SetFromText(Message* parent, const FieldDescriptor* f,
         if (text.find_first_of("\"\\") != absl::string_view::npos) {
           return bad();
         }
-        if (!google::protobuf::util::JsonStringToMessage(
-                 absl::StrCat("\"", text, "\""), sub, StrictJson())
-                 .ok()) {
+        if (!ParseJson(absl::StrCat("\"", text, "\""), sub).ok()) {
           return bad();
         }
         return absl::OkStatus();
@@ -180,13 +187,10 @@ absl::Status SetFromText(Message* parent, const FieldDescriptor* f,
 absl::Status ParseBody(absl::string_view json, const FieldPath& body_field,
                        Message* m) {
   if (absl::StripAsciiWhitespace(json).empty()) return absl::OkStatus();
-  if (body_field.empty()) {
-    return google::protobuf::util::JsonStringToMessage(json, m, StrictJson());
-  }
+  if (body_field.empty()) return ParseJson(json, m);
   const FieldDescriptor* f = body_field.front();
   if (f->type() == FieldDescriptor::TYPE_MESSAGE && !f->is_repeated()) {
-    return google::protobuf::util::JsonStringToMessage(
-        json, m->GetReflection()->MutableMessage(m, f), StrictJson());
+    return ParseJson(json, m->GetReflection()->MutableMessage(m, f));
   }
   // A repeated or scalar body: parse {"<field>": <body>} into a fresh
   // request, after checking that the body is exactly one JSON value (so it
@@ -195,9 +199,8 @@ absl::Status ParseBody(absl::string_view json, const FieldPath& body_field,
     return absl::InvalidArgumentError("body is not one JSON value");
   }
   std::unique_ptr<Message> tmp(m->New());
-  absl::Status s = google::protobuf::util::JsonStringToMessage(
-      absl::StrCat("{\"", f->json_name(), "\":", json, "}"), tmp.get(),
-      StrictJson());
+  absl::Status s = ParseJson(
+      absl::StrCat("{\"", f->json_name(), "\":", json, "}"), tmp.get());
   if (s.ok()) m->MergeFrom(*tmp);
   return s;
 }
@@ -345,10 +348,12 @@ absl::StatusOr<std::string> ResponseToJson(const Route& route,
                                            const Message& m) {
   google::protobuf::util::JsonPrintOptions opts;
   std::string out;
-  absl::Status s = google::protobuf::util::MessageToJsonString(m, &out, opts);
+  google::protobuf::util::Status s =
+      google::protobuf::util::MessageToJsonString(m, &out, opts);
   if (!s.ok()) {
-    return absl::InternalError(
-        absl::StrCat("cannot print the response as JSON: ", s.message()));
+    return absl::InternalError(absl::StrCat(
+        "cannot print the response as JSON: ",
+        absl::string_view(s.message().data(), s.message().size())));
   }
   if (route.response_body_field.empty()) return out;
   nlohmann::json whole = nlohmann::json::parse(out, nullptr, false);

@@ -3,6 +3,8 @@
 // (types, index, no traversal), /openapi.json, /healthz, keep-alive.
 
 #include <filesystem>
+#include <functional>
+#include <set>
 #include <fstream>
 
 #include "absl/strings/match.h"

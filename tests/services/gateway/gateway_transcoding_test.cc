@@ -4,7 +4,10 @@
 // codes map to HTTP statuses with AIP-193 bodies; bad input is refused
 // with a clear message before anything reaches the backend.
 
+#include <functional>
+#include <map>
 #include <regex>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
