@@ -21,8 +21,7 @@ using google::protobuf::Message;
 
 absl::Status ToByteBuffer(const Message& m, grpc::ByteBuffer* out) {
   bool own = false;
-  grpc::Status s =
-      grpc::SerializationTraits<Message>::Serialize(m, out, &own);
+  grpc::Status s = grpc::SerializationTraits<Message>::Serialize(m, out, &own);
   if (!s.ok()) {
     return absl::InternalError(
         absl::StrCat("cannot serialise the request: ", s.error_message()));
@@ -104,16 +103,17 @@ class StreamCall final
     }
     EnsureHeaders();
     AddHold();
-    state_->exchange().WriteChunk(
-        FormatStreamMessage(*m, *json, options_.sse), [this](bool written) {
-          // The hold keeps this call alive until RemoveHold.
-          if (written) {
-            StartRead(&response_);
-          } else {
-            ctx_.TryCancel();
-          }
-          RemoveHold();
-        });
+    state_->exchange().WriteChunk(FormatStreamMessage(*m, *json, options_.sse),
+                                  [this](bool written) {
+                                    // The hold keeps this call alive until
+                                    // RemoveHold.
+                                    if (written) {
+                                      StartRead(&response_);
+                                    } else {
+                                      ctx_.TryCancel();
+                                    }
+                                    RemoveHold();
+                                  });
   }
 
   void OnDone(const grpc::Status& status) override {
@@ -121,8 +121,9 @@ class StreamCall final
     tracker_->Remove(&ctx_);
     std::shared_ptr<boost::asio::steady_timer> timer = keepalive_;
     boost::asio::post(timer->get_executor(), [timer] { timer->cancel(); });
-    google::rpc::Status rpc = failure_.ok() ? ToRpcStatus(status)
-                                            : state_->ToRpcStatusForHttp(failure_);
+    google::rpc::Status rpc = failure_.ok()
+                                  ? ToRpcStatus(status)
+                                  : state_->ToRpcStatusForHttp(failure_);
     bool begun;
     {
       absl::MutexLock lock(&mu_);
@@ -177,12 +178,12 @@ class StreamCall final
     }
     observer_->StreamOpened();
     if (options_.sse && options_.keepalive > absl::ZeroDuration()) {
-      boost::asio::post(keepalive_->get_executor(),
-                        [timer = keepalive_,
-                         weak = std::weak_ptr<StreamCall>(self_),
-                         interval = options_.keepalive] {
-                          ArmKeepAlive(timer, weak, interval);
-                        });
+      boost::asio::post(
+          keepalive_->get_executor(),
+          [timer = keepalive_, weak = std::weak_ptr<StreamCall>(self_),
+           interval = options_.keepalive] {
+            ArmKeepAlive(timer, weak, interval);
+          });
     }
   }
 
@@ -302,27 +303,26 @@ void StartUnaryCall(grpc::GenericStub* stub, const Route& route,
   rpc::PrepareContext(&call->ctx, options.timeout, options.token,
                       options.request_id);
   tracker->Add(&call->ctx);
-  stub->UnaryCall(
-      &call->ctx, route.grpc_path, grpc::StubOptions(), &call->request,
-      &call->response, [call](grpc::Status status) {
-        call->tracker->Remove(&call->ctx);
-        if (!status.ok()) {
-          call->state->ReplyError(ToRpcStatus(status));
-          return;
-        }
-        std::unique_ptr<Message> m =
-            NewMessage(call->route->method->output_type());
-        absl::Status s = FromByteBuffer(&call->response, m.get());
-        absl::StatusOr<std::string> json =
-            s.ok() ? ResponseToJson(*call->route, *m)
-                   : absl::StatusOr<std::string>(s);
-        if (!json.ok()) {
-          call->state->ReplyError(json.status(), {}, 502);
-          return;
-        }
-        call->state->Reply(http::status::ok, "application/json",
-                           *std::move(json));
-      });
+  stub->UnaryCall(&call->ctx, route.grpc_path, grpc::StubOptions(),
+                  &call->request, &call->response, [call](grpc::Status status) {
+                    call->tracker->Remove(&call->ctx);
+                    if (!status.ok()) {
+                      call->state->ReplyError(ToRpcStatus(status));
+                      return;
+                    }
+                    std::unique_ptr<Message> m =
+                        NewMessage(call->route->method->output_type());
+                    absl::Status s = FromByteBuffer(&call->response, m.get());
+                    absl::StatusOr<std::string> json =
+                        s.ok() ? ResponseToJson(*call->route, *m)
+                               : absl::StatusOr<std::string>(s);
+                    if (!json.ok()) {
+                      call->state->ReplyError(json.status(), {}, 502);
+                      return;
+                    }
+                    call->state->Reply(http::status::ok, "application/json",
+                                       *std::move(json));
+                  });
 }
 
 void StartStreamCall(grpc::GenericStub* stub, const Route& route,
@@ -336,9 +336,8 @@ void StartStreamCall(grpc::GenericStub* stub, const Route& route,
       return;
     }
   }
-  auto call = std::make_shared<StreamCall>(route, std::move(state),
-                                           std::move(options), tracker,
-                                           observer);
+  auto call = std::make_shared<StreamCall>(
+      route, std::move(state), std::move(options), tracker, observer);
   call->Start(stub, std::move(buffers));
 }
 

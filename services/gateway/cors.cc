@@ -19,8 +19,8 @@ CorsPolicy::CorsPolicy(std::vector<std::string> origins) {
 
 bool CorsPolicy::Allows(absl::string_view origin) const {
   if (origin.empty()) return false;
-  return any_ || std::find(origins_.begin(), origins_.end(), origin) !=
-                     origins_.end();
+  return any_ ||
+         std::find(origins_.begin(), origins_.end(), origin) != origins_.end();
 }
 
 HeaderList CorsPolicy::ResponseHeaders(absl::string_view origin) const {

@@ -63,9 +63,9 @@ void ExchangeState::BeginStream(std::string content_type,
 
 void ExchangeState::EndStream(int grpc_code, absl::string_view error) {
   exchange_->EndStream();
-  Record(grpc_code == 0 ? 200
-                        : HttpStatusFromCode(
-                              static_cast<absl::StatusCode>(grpc_code)),
+  Record(grpc_code == 0
+             ? 200
+             : HttpStatusFromCode(static_cast<absl::StatusCode>(grpc_code)),
          error, 0);
 }
 
@@ -73,8 +73,8 @@ void ExchangeState::Record(int status, absl::string_view error, size_t bytes) {
   if (recorded_.exchange(true)) return;
   const HttpRequest& req = request();
   ExchangeRecord r;
-  r.method = absl::string_view(req.method_string().data(),
-                               req.method_string().size());
+  r.method =
+      absl::string_view(req.method_string().data(), req.method_string().size());
   r.target = absl::string_view(req.target().data(), req.target().size());
   r.route = route;
   r.status = status;

@@ -44,8 +44,8 @@ class ExchangeState {
              const HeaderList& extra = {});
   // A JSON error body with the status mapped from its code, or
   // `http_status` when given.
-  void ReplyError(const google::rpc::Status& status, const HeaderList& extra = {},
-                  int http_status = 0);
+  void ReplyError(const google::rpc::Status& status,
+                  const HeaderList& extra = {}, int http_status = 0);
   void ReplyError(const absl::Status& status, const HeaderList& extra = {},
                   int http_status = 0);
 

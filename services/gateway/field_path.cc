@@ -30,15 +30,15 @@ absl::StatusOr<FieldPath> ResolveFieldPath(const Descriptor* type,
   const Descriptor* current = type;
   for (absl::string_view part : absl::StrSplit(path, '.')) {
     if (current == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "\"", path, "\": \"", out.back()->name(),
-          "\" is not a message field and has no sub-fields"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("\"", path, "\": \"", out.back()->name(),
+                       "\" is not a message field and has no sub-fields"));
     }
     const FieldDescriptor* f = current->FindFieldByName(std::string(part));
     if (f == nullptr) f = FindByJsonName(current, part);
     if (f == nullptr) {
-      return absl::NotFoundError(absl::StrCat("\"", path, "\": ",
-                                              current->full_name(),
+      return absl::NotFoundError(absl::StrCat("\"", path,
+                                              "\": ", current->full_name(),
                                               " has no field \"", part, "\""));
     }
     if (!out.empty() && (out.back()->is_repeated() ||
@@ -56,9 +56,10 @@ absl::StatusOr<FieldPath> ResolveFieldPath(const Descriptor* type,
 }
 
 std::string ProtoPathName(const FieldPath& path) {
-  return absl::StrJoin(path, ".", [](std::string* out, const FieldDescriptor* f) {
-    out->append(f->name());
-  });
+  return absl::StrJoin(path, ".",
+                       [](std::string* out, const FieldDescriptor* f) {
+                         out->append(f->name());
+                       });
 }
 
 google::protobuf::Message* MutableParent(google::protobuf::Message* root,

@@ -60,9 +60,9 @@ HttpResponse Gateway::Rejected(http::status status, absl::string_view reason) {
   v.Add("request", std::string(reason));
   res.body() = ErrorJson(v.ToStatus("request rejected"), domain_,
                          static_cast<int>(status));
-  log::Write(log::Level::kInfo, "http rejected",
-             {{"status", static_cast<int>(status)},
-              {"error", std::string(reason)}});
+  log::Write(
+      log::Level::kInfo, "http rejected",
+      {{"status", static_cast<int>(status)}, {"error", std::string(reason)}});
   return res;
 }
 
@@ -87,7 +87,8 @@ void Gateway::Handle(std::shared_ptr<HttpExchange> exchange) {
       q == absl::string_view::npos ? "" : target.substr(q + 1);
   absl::StatusOr<SplitPath> split = SplitRequestPath(path);
   if (!split.ok()) {
-    state->ReplyError(InvalidFieldError("path", std::string(split.status().message())));
+    state->ReplyError(
+        InvalidFieldError("path", std::string(split.status().message())));
     return;
   }
   const bool api = path == "/v1" || absl::StartsWith(path, "/v1/");
@@ -100,10 +101,10 @@ void Gateway::Handle(std::shared_ptr<HttpExchange> exchange) {
     if (path == "/openapi.json" || path == "/healthz") {
       state->route = path == "/healthz" ? "health" : "openapi";
       if (!read_only) {
-        state->ReplyError(absl::UnimplementedError(absl::StrCat(
-                              View(req.method_string()), " is not allowed on ",
-                              path)),
-                          {{"Allow", "GET, HEAD"}}, 405);
+        state->ReplyError(
+            absl::UnimplementedError(absl::StrCat(View(req.method_string()),
+                                                  " is not allowed on ", path)),
+            {{"Allow", "GET, HEAD"}}, 405);
         return;
       }
       if (path == "/openapi.json") {
@@ -140,8 +141,7 @@ void Gateway::Handle(std::shared_ptr<HttpExchange> exchange) {
         "no API method at ", View(req.method_string()), " ", path)));
     return;
   }
-  HandleApi(std::move(state), *lookup.route, std::move(lookup.bindings),
-            query);
+  HandleApi(std::move(state), *lookup.route, std::move(lookup.bindings), query);
 }
 
 void Gateway::HandleApi(std::shared_ptr<ExchangeState> state,
@@ -152,8 +152,7 @@ void Gateway::HandleApi(std::shared_ptr<ExchangeState> state,
   const HttpRequest& req = state->request();
 
   std::string token;
-  const absl::string_view authorization =
-      View(req[http::field::authorization]);
+  const absl::string_view authorization = View(req[http::field::authorization]);
   if (!authorization.empty()) {
     absl::string_view rest = authorization;
     if (!absl::ConsumePrefix(&rest, "Bearer ") &&
@@ -183,8 +182,8 @@ void Gateway::HandleApi(std::shared_ptr<ExchangeState> state,
 
   HttpInput input{std::move(bindings), query, body};
   const google::protobuf::MethodDescriptor* m = route.method;
-  auto requests =
-      std::make_shared<std::vector<std::unique_ptr<google::protobuf::Message>>>();
+  auto requests = std::make_shared<
+      std::vector<std::unique_ptr<google::protobuf::Message>>>();
   if (m->client_streaming()) {
     auto built = BuildStreamRequests(route, input);
     if (!built.ok()) {
@@ -223,16 +222,16 @@ void Gateway::HandleApi(std::shared_ptr<ExchangeState> state,
   call.request_id = state->request_id;
   const bool streaming = m->server_streaming() || m->client_streaming();
   call.timeout = streaming ? options_.stream_timeout : options_.backend_timeout;
-  call.sse = absl::StrContains(View(req[http::field::accept]),
-                               "text/event-stream");
+  call.sse =
+      absl::StrContains(View(req[http::field::accept]), "text/event-stream");
   call.keepalive = options_.sse_keepalive;
 
   auto forward = [this, state, requests, stub, &route, streaming,
                   call = std::move(call)](RateDecision d) mutable {
     if (!d.allowed) {
       deps_.observer->RateLimited();
-      const int64_t seconds = absl::ToInt64Seconds(
-          absl::Ceil(d.retry_after, absl::Seconds(1)));
+      const int64_t seconds =
+          absl::ToInt64Seconds(absl::Ceil(d.retry_after, absl::Seconds(1)));
       state->ReplyError(
           WithErrorInfo(absl::ResourceExhaustedError(absl::StrCat(
                             "rate limit exceeded; retry in ", seconds, " s")),
@@ -241,8 +240,8 @@ void Gateway::HandleApi(std::shared_ptr<ExchangeState> state,
       return;
     }
     if (streaming) {
-      StartStreamCall(stub, route, std::move(*requests), state,
-                      std::move(call), deps_.tracker, deps_.observer);
+      StartStreamCall(stub, route, std::move(*requests), state, std::move(call),
+                      deps_.tracker, deps_.observer);
     } else {
       StartUnaryCall(stub, route, std::move(requests->front()), state,
                      std::move(call), deps_.tracker, deps_.observer);
@@ -269,8 +268,8 @@ void Gateway::HandleStatic(std::shared_ptr<ExchangeState> state,
   absl::StatusOr<StaticFile> file = deps_.files->Lookup(path);
   if (!file.ok()) {
     if (file.status().code() == absl::StatusCode::kInvalidArgument) {
-      state->ReplyError(InvalidFieldError(
-          "path", std::string(file.status().message())));
+      state->ReplyError(
+          InvalidFieldError("path", std::string(file.status().message())));
     } else {
       state->ReplyError(
           absl::NotFoundError(absl::StrCat("no such file: ", path)));

@@ -37,8 +37,8 @@ void GatewaySettings::Register(Config& config) {
   config.AddDuration("sse_keepalive", &sse_keepalive,
                      "Interval of keep-alive comments on idle SSE streams");
   config.AddInt("rate_limit", &rate_limit,
-                "Requests per client per window (kept in Redis); 0 disables",
-                0, INT64_MAX);
+                "Requests per client per window (kept in Redis); 0 disables", 0,
+                INT64_MAX);
   config.AddDuration("rate_limit_window", &rate_limit_window,
                      "Window of the rate limit");
   config.AddString("registry_address", &registry_address,
@@ -58,7 +58,8 @@ void GatewaySettings::Register(Config& config) {
 
 void RaiseOpenFileLimit() {
   rlimit limit;
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 &&
+      limit.rlim_cur < limit.rlim_max) {
     limit.rlim_cur = limit.rlim_max;
     setrlimit(RLIMIT_NOFILE, &limit);
   }
@@ -125,9 +126,8 @@ absl::StatusOr<std::unique_ptr<GatewayStack>> GatewayStack::Create(
             {{"http_listen", s.http_listen},
              {"http_port", m->server_->port()},
              {"routes", m->routes_->routes().size()},
-             {"web_dir", m->files_->available()
-                             ? m->files_->root().string()
-                             : std::string()}});
+             {"web_dir", m->files_->available() ? m->files_->root().string()
+                                                : std::string()}});
   return m;
 }
 

@@ -12,9 +12,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/config/config.h"
 #include "common/auth/authenticator.h"
 #include "common/clock.h"
+#include "common/config/config.h"
 #include "common/redis/redis_client.h"
 #include "prometheus/registry.h"
 #include "services/gateway/backend_call.h"

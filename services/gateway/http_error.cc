@@ -64,11 +64,11 @@ std::string ErrorJson(const google::rpc::Status& status, int http_status) {
     }
     details.push_back(std::move(detail));
   }
-  nlohmann::json error = {{"code", http_status != 0 ? http_status
-                                                   : HttpStatusFromCode(code)},
-                          {"message", status.message()},
-                          {"status", StatusCodeName(code)},
-                          {"details", std::move(details)}};
+  nlohmann::json error = {
+      {"code", http_status != 0 ? http_status : HttpStatusFromCode(code)},
+      {"message", status.message()},
+      {"status", StatusCodeName(code)},
+      {"details", std::move(details)}};
   return nlohmann::json{{"error", std::move(error)}}.dump(
       -1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

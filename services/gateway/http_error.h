@@ -1,7 +1,8 @@
 // gRPC status → HTTP: the status code (google.rpc.Code mapping of AIP-193)
 // and the JSON error body
 //   {"error": {"code": 404, "message": "...", "status": "NOT_FOUND",
-//              "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
+//              "details": [{"@type":
+//              "type.googleapis.com/google.rpc.ErrorInfo",
 //                           "reason": "...", "domain": "...", ...}]}}
 // with every google.rpc detail decoded to JSON.
 

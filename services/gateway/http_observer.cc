@@ -28,8 +28,7 @@ void HttpObserver::Record(const ExchangeRecord& r) {
       0.1,    0.25,  0.5,    1,     2.5,  5,     10};
   const double seconds = absl::ToDoubleSeconds(r.latency);
   latency_
-      ->Add({{"route", std::string(r.route)},
-             {"code", absl::StrCat(r.status)}},
+      ->Add({{"route", std::string(r.route)}, {"code", absl::StrCat(r.status)}},
             kBuckets)
       .Observe(seconds);
   const log::Level level =

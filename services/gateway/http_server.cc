@@ -2,8 +2,8 @@
 
 #include <array>
 #include <deque>
-#include <optional>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "absl/base/thread_annotations.h"
@@ -74,16 +74,16 @@ class Session final : public HttpConnection,
   }
 
   void Send(std::string bytes, std::function<void(bool)> done) override {
-    net::post(stream_.get_executor(), [self = shared_from_this(),
-                                       bytes = std::move(bytes),
-                                       done = std::move(done)]() mutable {
-      if (self->closed_) {
-        if (done) done(false);
-        return;
-      }
-      self->queue_.push_back({std::move(bytes), std::move(done)});
-      if (!self->writing_) self->DoWrite();
-    });
+    net::post(stream_.get_executor(),
+              [self = shared_from_this(), bytes = std::move(bytes),
+               done = std::move(done)]() mutable {
+                if (self->closed_) {
+                  if (done) done(false);
+                  return;
+                }
+                self->queue_.push_back({std::move(bytes), std::move(done)});
+                if (!self->writing_) self->DoWrite();
+              });
   }
 
   void EndExchange(bool keep_alive) override {
@@ -95,16 +95,17 @@ class Session final : public HttpConnection,
   }
 
   void WatchPeerClose(std::function<void()> on_close) override {
-    net::post(stream_.get_executor(), [self = shared_from_this(),
-                                       on_close = std::move(on_close)]() mutable {
-      if (self->closed_) {
-        on_close();
-        return;
-      }
-      self->streaming_ = true;
-      self->on_peer_close_ = std::move(on_close);
-      if (!self->watching_) self->DoWatch();
-    });
+    net::post(
+        stream_.get_executor(),
+        [self = shared_from_this(), on_close = std::move(on_close)]() mutable {
+          if (self->closed_) {
+            on_close();
+            return;
+          }
+          self->streaming_ = true;
+          self->on_peer_close_ = std::move(on_close);
+          if (!self->watching_) self->DoWatch();
+        });
   }
 
   net::any_io_executor executor() override { return stream_.get_executor(); }
@@ -124,11 +125,41 @@ class Session final : public HttpConnection,
         static_cast<uint32_t>(state_->options.max_header_bytes));
     stream_.expires_after(
         absl::ToChronoMilliseconds(state_->options.idle_timeout));
-    http::async_read(
+    http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) {
-          self->OnRead(ec);
+          self->OnHeader(ec);
         });
+  }
+
+  // The header is in: refuse an announced oversize body at once, answer
+  // "Expect: 100-continue" (curl sends it for larger bodies), then read the
+  // body.
+  void OnHeader(beast::error_code ec) {
+    if (closed_) return;
+    if (ec) return OnRead(ec);
+    const auto length = parser_->content_length();
+    if (length && *length > state_->options.max_body_bytes) {
+      return OnRead(http::error::body_limit);
+    }
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+      net::async_write(
+          stream_, net::buffer(kContinue, sizeof(kContinue) - 1),
+          [self = shared_from_this()](beast::error_code ec, size_t) {
+            if (ec) return self->Close();
+            self->ReadBody();
+          });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       self->OnRead(ec);
+                     });
   }
 
   void OnRead(beast::error_code ec) {
@@ -144,12 +175,11 @@ class Session final : public HttpConnection,
                       absl::StrCat("request header larger than ",
                                    state_->options.max_header_bytes, " bytes"));
       }
-      const bool peer_gone = ec == http::error::end_of_stream ||
-                             ec == http::error::partial_message ||
-                             ec == beast::error::timeout ||
-                             ec == net::error::eof ||
-                             ec == net::error::connection_reset ||
-                             ec == net::error::operation_aborted;
+      const bool peer_gone =
+          ec == http::error::end_of_stream ||
+          ec == http::error::partial_message || ec == beast::error::timeout ||
+          ec == net::error::eof || ec == net::error::connection_reset ||
+          ec == net::error::operation_aborted;
       if (!peer_gone &&
           ec.category() ==
               http::make_error_code(http::error::bad_target).category()) {
@@ -330,7 +360,8 @@ void HttpExchange::BeginStream(http::response<http::empty_body> header,
 void HttpExchange::WriteChunk(absl::string_view data,
                               std::function<void(bool)> written) {
   if (data.empty()) {
-    if (written) net::post(connection_->executor(), [w = std::move(written)] { w(true); });
+    if (written)
+      net::post(connection_->executor(), [w = std::move(written)] { w(true); });
     return;
   }
   connection_->Send(absl::StrCat(absl::Hex(data.size()), "\r\n", data, "\r\n"),
@@ -414,9 +445,7 @@ void HttpServer::Accept() {
       });
 }
 
-bool HttpServer::serving() const {
-  return port_ != 0 && !state_->stopping;
-}
+bool HttpServer::serving() const { return port_ != 0 && !state_->stopping; }
 
 int HttpServer::connections() const {
   absl::MutexLock lock(&state_->mu);
@@ -446,9 +475,8 @@ void HttpServer::Finish(absl::Time deadline) {
     absl::MutexLock lock(&state_->mu);
     state_->mu.AwaitWithDeadline(
         absl::Condition(
-            +[](State* s) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-              return s->sessions.empty();
-            },
+            +[](State* s)
+                 ABSL_NO_THREAD_SAFETY_ANALYSIS { return s->sessions.empty(); },
             state_.get()),
         deadline);
   }

@@ -22,7 +22,8 @@ std::string Singular(const std::string& plural) {
   if (absl::EndsWith(plural, "ies")) {
     return plural.substr(0, plural.size() - 3) + "y";
   }
-  if (absl::EndsWith(plural, "sses")) return plural.substr(0, plural.size() - 2);
+  if (absl::EndsWith(plural, "sses"))
+    return plural.substr(0, plural.size() - 2);
   if (absl::EndsWith(plural, "s")) return plural.substr(0, plural.size() - 1);
   return plural;
 }
@@ -264,8 +265,7 @@ std::string BuildOpenApi(const RouteTable& routes, const std::string& version) {
     if (!m->client_streaming() && r.body != "*") {
       QueryParameters(m->input_type(), "", 0, r, schemas, params);
     }
-    std::string op_id =
-        absl::StrCat(m->service()->name(), "_", m->name());
+    std::string op_id = absl::StrCat(m->service()->name(), "_", m->name());
     for (int i = 2; !operation_ids.insert(op_id).second; ++i) {
       op_id = absl::StrCat(m->service()->name(), "_", m->name(), i);
     }
@@ -334,24 +334,22 @@ std::string BuildOpenApi(const RouteTable& routes, const std::string& version) {
          {{"description",
            "An error (AIP-193): google.rpc details such as BadRequest and "
            "ErrorInfo are decoded, each with its @type."},
-          {"content",
-           {{"application/json", {{"schema", error_schema}}}}}}}}},
+          {"content", {{"application/json", {{"schema", error_schema}}}}}}}}},
       {"securitySchemes",
        {{"bearer",
          {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"}}}}}};
-  Json doc = {
-      {"openapi", "3.0.3"},
-      {"info",
-       {{"title", "jalin API"},
-        {"version", version},
-        {"description",
-         "HTTP/JSON transcoding of the jalin gRPC services (registry, "
-         "matching, curation, notification), generated from their "
-         "google.api.http bindings. Field names are lowerCamel."}}},
-      {"servers", Json::array({{{"url", "/"}}})},
-      {"security", Json::array({{{"bearer", Json::array()}}})},
-      {"paths", std::move(paths)},
-      {"components", std::move(components)}};
+  Json doc = {{"openapi", "3.0.3"},
+              {"info",
+               {{"title", "jalin API"},
+                {"version", version},
+                {"description",
+                 "HTTP/JSON transcoding of the jalin gRPC services (registry, "
+                 "matching, curation, notification), generated from their "
+                 "google.api.http bindings. Field names are lowerCamel."}}},
+              {"servers", Json::array({{{"url", "/"}}})},
+              {"security", Json::array({{{"bearer", Json::array()}}})},
+              {"paths", std::move(paths)},
+              {"components", std::move(components)}};
   return doc.dump();
 }
 

@@ -2,7 +2,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
 namespace jalin::gateway {
@@ -32,8 +31,7 @@ class Parser {
     }
     if (pos_ != text_.size()) return Error("unexpected character");
     for (size_t i = 0; i + 1 < segments_->size(); ++i) {
-      if ((*segments_)[i].kind ==
-          PathTemplate::Segment::Kind::kDoubleStar) {
+      if ((*segments_)[i].kind == PathTemplate::Segment::Kind::kDoubleStar) {
         return Error("'**' must be the last segment");
       }
     }
@@ -77,7 +75,8 @@ class Parser {
       return absl::OkStatus();
     }
     if (Consume('*')) {
-      segments_->push_back({Consume('*') ? Kind::kDoubleStar : Kind::kStar, ""});
+      segments_->push_back(
+          {Consume('*') ? Kind::kDoubleStar : Kind::kStar, ""});
       return absl::OkStatus();
     }
     std::string literal;
@@ -165,9 +164,10 @@ int PathTemplate::Specificity() const {
   return n;
 }
 
-bool PathTemplate::MatchSegments(const std::vector<std::string>& path) const {
-  const bool open_ended = !segments_.empty() &&
-                          segments_.back().kind == Segment::Kind::kDoubleStar;
+bool PathTemplate::MatchSegments(const std::vector<std::string>& path,
+                                 const std::string& last) const {
+  const bool open_ended =
+      !segments_.empty() && segments_.back().kind == Segment::Kind::kDoubleStar;
   if (open_ended ? path.size() < segments_.size() - 1
                  : path.size() != segments_.size()) {
     return false;
@@ -175,34 +175,34 @@ bool PathTemplate::MatchSegments(const std::vector<std::string>& path) const {
   for (size_t i = 0; i < segments_.size(); ++i) {
     const Segment& s = segments_[i];
     if (s.kind == Segment::Kind::kDoubleStar) return true;
-    if (path[i].empty()) return false;
-    if (s.kind == Segment::Kind::kLiteral && path[i] != s.literal) {
-      return false;
-    }
+    const std::string& p = i + 1 == path.size() ? last : path[i];
+    if (p.empty()) return false;
+    if (s.kind == Segment::Kind::kLiteral && p != s.literal) return false;
   }
   return true;
 }
 
 std::optional<std::vector<PathTemplate::Binding>> PathTemplate::Match(
     const SplitPath& path) const {
-  std::vector<std::string> segments = path.segments;
-  if (!verb_.empty()) {
-    if (path.verb != verb_) return std::nullopt;
-    segments.back() = path.last_without_verb;
-  }
-  if (!MatchSegments(segments)) return std::nullopt;
+  const std::vector<std::string>& segments = path.segments;
+  if (!verb_.empty() && path.verb != verb_) return std::nullopt;
+  const std::string& last =
+      verb_.empty() ? segments.back() : path.last_without_verb;
+  if (!MatchSegments(segments, last)) return std::nullopt;
   std::vector<Binding> out;
   out.reserve(variables_.size());
   for (const Variable& v : variables_) {
-    const bool to_end =
-        v.end == static_cast<int>(segments_.size()) && v.end > v.begin &&
-        segments_[v.end - 1].kind == Segment::Kind::kDoubleStar;
+    const bool to_end = v.end == static_cast<int>(segments_.size()) &&
+                        v.end > v.begin &&
+                        segments_[v.end - 1].kind == Segment::Kind::kDoubleStar;
     const size_t end = to_end ? segments.size() : static_cast<size_t>(v.end);
     Binding b;
     b.field_path = v.field_path;
     b.single_segment = !to_end && v.end - v.begin == 1;
-    b.raw_value = absl::StrJoin(segments.begin() + v.begin,
-                                segments.begin() + end, "/");
+    for (size_t i = v.begin; i < end; ++i) {
+      if (i > static_cast<size_t>(v.begin)) b.raw_value.push_back('/');
+      b.raw_value += i + 1 == segments.size() ? last : segments[i];
+    }
     out.push_back(std::move(b));
   }
   return out;

@@ -73,7 +73,10 @@ class PathTemplate {
   int Specificity() const;
 
  private:
-  bool MatchSegments(const std::vector<std::string>& path) const;
+  // Matches `path`, reading its last segment as `last` (the segment
+  // without its verb).
+  bool MatchSegments(const std::vector<std::string>& path,
+                     const std::string& last) const;
 
   std::string pattern_;
   std::vector<Segment> segments_;

@@ -6,6 +6,16 @@
 #include "common/log/log.h"
 
 namespace jalin::gateway {
+namespace {
+
+// Allowed without counting: Redis could not be asked.
+RateDecision Uncounted() {
+  RateDecision d;
+  d.degraded = true;
+  return d;
+}
+
+}  // namespace
 
 RateLimiter::RateLimiter(redis::Client* redis, RateLimitOptions options,
                          const Clock* clock)
@@ -19,7 +29,7 @@ void RateLimiter::Check(std::string client,
                         std::function<void(RateDecision)> done) {
   if (!enabled()) return done(RateDecision{});
   if (absl::ToUnixMicros(clock_->Now()) < skip_until_micros_.load()) {
-    return done(RateDecision{.allowed = true, .degraded = true});
+    return done(Uncounted());
   }
   {
     absl::MutexLock lock(&mu_);
@@ -78,19 +88,17 @@ void RateLimiter::Decide(std::deque<Pending>& batch) {
   commands.reserve(batch.size() * 2);
   const std::string expire = absl::StrCat(window_ms * 2);
   for (const Pending& p : batch) {
-    std::string key =
-        absl::StrCat(options_.key_prefix, p.client, ":", index);
+    std::string key = absl::StrCat(options_.key_prefix, p.client, ":", index);
     commands.push_back({"INCR", key});
     commands.push_back({"PEXPIRE", std::move(key), expire});
   }
   absl::StatusOr<std::vector<redis::Reply>> replies =
       redis_->Pipeline(commands);
   if (!replies.ok()) {
-    skip_until_micros_ =
-        absl::ToUnixMicros(now + options_.retry_after_failure);
+    skip_until_micros_ = absl::ToUnixMicros(now + options_.retry_after_failure);
     SetDegraded(true, std::string(replies.status().message()));
     for (Pending& p : batch) {
-      p.done(RateDecision{.allowed = true, .degraded = true});
+      p.done(Uncounted());
     }
     return;
   }

@@ -134,8 +134,8 @@ absl::StatusOr<RouteTable> RouteTable::Build(
     for (int i = 0; i < service->method_count(); ++i) {
       const MethodDescriptor* m = service->method(i);
       if (!m->options().HasExtension(google::api::http)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            m->full_name(), ": no google.api.http binding"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(m->full_name(), ": no google.api.http binding"));
       }
       const google::api::HttpRule& rule =
           m->options().GetExtension(google::api::http);

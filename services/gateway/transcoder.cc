@@ -28,8 +28,10 @@ google::protobuf::util::JsonParseOptions StrictJson() {
 
 // Strict proto3 JSON parsing, with protobuf's status turned into absl's.
 absl::Status ParseJson(absl::string_view json, Message* m) {
-  google::protobuf::util::Status s = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(json.data(), json.size()), m, StrictJson());
+  google::protobuf::util::Status s =
+      google::protobuf::util::JsonStringToMessage(
+          google::protobuf::StringPiece(json.data(), json.size()), m,
+          StrictJson());
   if (s.ok()) return absl::OkStatus();
   return absl::InvalidArgumentError(
       std::string(s.message().data(), s.message().size()));
@@ -70,8 +72,8 @@ absl::Status SetFromText(Message* parent, const FieldDescriptor* f,
   const Reflection* r = parent->GetReflection();
   const bool rep = f->is_repeated();
   auto bad = [&]() {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", text, "\" is not a valid ", TypeName(f)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text, "\" is not a valid ", TypeName(f)));
   };
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING: {
@@ -215,10 +217,12 @@ void ApplyBindings(const Route& route,
     absl::StatusOr<std::string> value =
         PercentDecode(bindings[i].raw_value, /*plus_is_space=*/false);
     if (!value.ok()) {
-      v.Add(name, absl::StrCat("bad path parameter: ", value.status().message()));
+      v.Add(name,
+            absl::StrCat("bad path parameter: ", value.status().message()));
       continue;
     }
-    if (absl::Status s = SetFromText(MutableParent(m, path), path.back(), *value);
+    if (absl::Status s =
+            SetFromText(MutableParent(m, path), path.back(), *value);
         !s.ok()) {
       v.Add(name, absl::StrCat("bad path parameter: ", s.message()));
     }
@@ -240,15 +244,14 @@ void ApplyQuery(const Route& route, absl::string_view query, Message* m,
   for (const auto& [raw_key, raw_value] : pairs) {
     absl::StatusOr<std::string> key = PercentDecode(raw_key, true);
     if (!key.ok()) {
-      v.Add(raw_key, absl::StrCat("bad query parameter name: ",
-                                  key.status().message()));
+      v.Add(raw_key,
+            absl::StrCat("bad query parameter name: ", key.status().message()));
       continue;
     }
-    absl::StatusOr<FieldPath> path =
-        ResolveFieldPath(m->GetDescriptor(), *key);
+    absl::StatusOr<FieldPath> path = ResolveFieldPath(m->GetDescriptor(), *key);
     if (!path.ok()) {
-      v.Add(*key, absl::StrCat("unknown query parameter: ",
-                               path.status().message()));
+      v.Add(*key,
+            absl::StrCat("unknown query parameter: ", path.status().message()));
       continue;
     }
     const FieldDescriptor* leaf = path->back();

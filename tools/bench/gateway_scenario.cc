@@ -259,7 +259,8 @@ int RunGateway(const Args& args) {
         dir.File("registry.log"));
     const std::string address = absl::StrCat("127.0.0.1:", port);
     if (p.ok() && rpc::WaitForServing(address, "", absl::Seconds(20)).ok()) {
-      auto stub = registry::v1::RegistryService::NewStub(rpc::MakeChannel(address));
+      auto stub =
+          registry::v1::RegistryService::NewStub(rpc::MakeChannel(address));
       grpc::ClientContext ctx;
       rpc::PrepareContext(&ctx, absl::Seconds(5), token);
       registry::v1::GetRegionRequest req;
@@ -288,10 +289,9 @@ int RunGateway(const Args& args) {
        "JALIN_NOTIFICATION_ADDRESS=" + fake_address,
        "JALIN_WEB_DIR=" + dir.File("web")},
       dir.File("gateway.log"));
-  if (!gw.ok() ||
-      !rpc::WaitForServing(absl::StrCat("127.0.0.1:", grpc_port), "",
-                           absl::Seconds(20))
-           .ok()) {
+  if (!gw.ok() || !rpc::WaitForServing(absl::StrCat("127.0.0.1:", grpc_port),
+                                       "", absl::Seconds(20))
+                       .ok()) {
     std::cerr << "gateway did not start\n"
               << testing::TailOfFile(dir.File("gateway.log")) << "\n";
     return 2;
@@ -335,12 +335,13 @@ int RunGateway(const Args& args) {
   const double via_rps = (via_a.per_second + via_b.per_second) / 2;
   Print("direct_grpc_throughput", direct_rps, "req/s");
   Print("gateway_http_throughput", via_rps, "req/s");
-  Print("direct_grpc_p99_loaded", std::max(direct_a.latency_ms.p99,
-                                           direct_b.latency_ms.p99), "ms");
+  Print("direct_grpc_p99_loaded",
+        std::max(direct_a.latency_ms.p99, direct_b.latency_ms.p99), "ms");
   Print("gateway_http_p99_loaded",
         std::max(via_a.latency_ms.p99, via_b.latency_ms.p99), "ms");
-  Print("errors", static_cast<double>(direct_a.errors + direct_b.errors +
-                                      via_a.errors + via_b.errors),
+  Print("errors",
+        static_cast<double>(direct_a.errors + direct_b.errors + via_a.errors +
+                            via_b.errors),
         "");
 
   // One request at a time.
@@ -387,17 +388,16 @@ int RunGateway(const Args& args) {
   fake_notification.WaitOpen(streams.size(), absl::Seconds(30));
   const double open_seconds = absl::ToDoubleSeconds(absl::Now() - open_start);
   const int64_t rss_after = RssBytes(gw_pid);
-  Print("sse_clients_open", static_cast<double>(fake_notification.open()),
-        "");
+  Print("sse_clients_open", static_cast<double>(fake_notification.open()), "");
   Print("sse_connect_time", open_seconds, "s");
   Print("gateway_threads", ThreadCount(gw_pid), "");
   Print("gateway_threads_before_sse", threads_before, "");
   Print("gateway_rss_before_sse", rss_before / 1048576.0, "MiB");
   Print("gateway_rss_with_sse", rss_after / 1048576.0, "MiB");
-  Print("sse_memory_per_client",
-        streams.empty() ? 0
-                        : (rss_after - rss_before) / 1024.0 / streams.size(),
-        "KiB");
+  Print(
+      "sse_memory_per_client",
+      streams.empty() ? 0 : (rss_after - rss_before) / 1024.0 / streams.size(),
+      "KiB");
   notification::v1::Notification n;
   n.set_name("recipients/r/notifications/bench");
   n.set_cursor("1700000000000-1");

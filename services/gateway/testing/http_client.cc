@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -26,7 +27,8 @@ absl::StatusOr<int> Connect(int port) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
     close(fd);
-    return absl::UnavailableError(absl::StrCat("cannot connect to port ", port));
+    return absl::UnavailableError(
+        absl::StrCat("cannot connect to port ", port));
   }
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -36,8 +38,8 @@ absl::StatusOr<int> Connect(int port) {
 absl::Status SendAll(int fd, const std::string& data) {
   size_t sent = 0;
   while (sent < data.size()) {
-    const ssize_t n = send(fd, data.data() + sent, data.size() - sent,
-                           MSG_NOSIGNAL);
+    const ssize_t n =
+        send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) return absl::UnavailableError("send failed");
     sent += static_cast<size_t>(n);
   }
@@ -50,7 +52,8 @@ int ReadSome(int fd, std::string* out, absl::Time deadline) {
   const absl::Duration left = deadline - absl::Now();
   if (left <= absl::ZeroDuration()) return -1;
   pollfd p{fd, POLLIN, 0};
-  const int r = poll(&p, 1, static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
+  const int r =
+      poll(&p, 1, static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
   if (r <= 0) return -1;
   char buf[16384];
   const ssize_t n = recv(fd, buf, sizeof(buf), 0);
@@ -63,8 +66,8 @@ int ReadSome(int fd, std::string* out, absl::Time deadline) {
 std::string RequestText(const std::string& method, const std::string& target,
                         const Headers& headers, const std::string& body,
                         bool close) {
-  std::string req = absl::StrCat(method, " ", target,
-                                 " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+  std::string req =
+      absl::StrCat(method, " ", target, " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
   for (const auto& [k, v] : headers) absl::StrAppend(&req, k, ": ", v, "\r\n");
   if (!body.empty() || method == "POST" || method == "PATCH" ||
       method == "PUT") {
@@ -126,9 +129,8 @@ absl::StatusOr<HttpResult> ReadResponse(int fd, std::string& buffer,
       return absl::DeadlineExceededError("no response header");
     }
   }
-  if (absl::Status s =
-          ParseHead(absl::string_view(buffer).substr(0, end), &result.status,
-                    &result.headers);
+  if (absl::Status s = ParseHead(absl::string_view(buffer).substr(0, end),
+                                 &result.status, &result.headers);
       !s.ok()) {
     return s;
   }
@@ -185,15 +187,14 @@ absl::StatusOr<HttpResult> HttpCall(int port, const std::string& method,
       SendAll(*fd, RequestText(method, target, headers, body, true));
   std::string buffer;
   absl::StatusOr<HttpResult> r =
-      sent.ok() ? ReadResponse(*fd, buffer, absl::Now() + timeout,
-                               method == "HEAD")
-                : absl::StatusOr<HttpResult>(sent);
+      sent.ok()
+          ? ReadResponse(*fd, buffer, absl::Now() + timeout, method == "HEAD")
+          : absl::StatusOr<HttpResult>(sent);
   close(*fd);
   return r;
 }
 
-absl::StatusOr<std::unique_ptr<HttpConnection>> HttpConnection::Open(
-    int port) {
+absl::StatusOr<std::unique_ptr<HttpConnection>> HttpConnection::Open(int port) {
   absl::StatusOr<int> fd = Connect(port);
   if (!fd.ok()) return fd.status();
   return std::unique_ptr<HttpConnection>(new HttpConnection(*fd));
@@ -298,7 +299,7 @@ absl::StatusOr<SseEvent> StreamReader::NextEvent(absl::Duration timeout,
         if (name == "event") e.event = std::string(value);
         if (name == "data") {
           if (!e.data.empty()) e.data.push_back('\n');
-          e.data.append(value);
+          e.data.append(value.data(), value.size());
         }
       }
       if (any_field) return e;

@@ -42,14 +42,21 @@ class FakeBackend::Reactor final : public grpc::ServerGenericBidiReactor {
       return;
     }
     owner_->Record(received_);
-    Answer a = owner_->Decide(received_);
     {
       absl::MutexLock lock(&mu_);
+      if (finishing_) return;  // Cancelled while reading.
+    }
+    Answer a = owner_->Decide(received_);
+    bool hold;
+    {
+      absl::MutexLock lock(&mu_);
+      if (finishing_) return;
       final_ = a.status;
       for (std::string& m : a.messages) queue_.push_back(std::move(m));
       finishing_ = !a.hold;
+      hold = a.hold;
     }
-    if (a.hold) {
+    if (hold) {
       StartSendInitialMetadata();
       owner_->Opened(this);
     }
@@ -69,7 +76,11 @@ class FakeBackend::Reactor final : public grpc::ServerGenericBidiReactor {
     Pump();
   }
 
-  void OnCancel() override { owner_->Closed(this); }
+  // The client went away: every call must still finish.
+  void OnCancel() override {
+    owner_->Closed(this);
+    CloseWith(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+  }
 
   void OnDone() override {
     owner_->Closed(this);

@@ -16,8 +16,8 @@
 #include "gtest/gtest.h"
 #include "prometheus/registry.h"
 #include "services/gateway/gateway_stack.h"
-#include "tests/services/gateway/fake_backend.h"
 #include "services/gateway/testing/http_client.h"
+#include "tests/services/gateway/fake_backend.h"
 
 namespace jalin::gateway::testing {
 

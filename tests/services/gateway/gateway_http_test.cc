@@ -3,9 +3,9 @@
 // (types, index, no traversal), /openapi.json, /healthz, keep-alive.
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <set>
-#include <fstream>
 
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
@@ -66,11 +66,11 @@ TEST_F(HttpSurfaceTest, RequestIdAndBearerTokenArePassedOn) {
 }
 
 TEST_F(HttpSurfaceTest, CorsPreflightAndResponses) {
-  auto pre = HttpCall(port(), "OPTIONS", "/v1/clusters/c1",
-                      {{"Origin", "https://dasbor.jateng.example"},
-                       {"Access-Control-Request-Method", "PATCH"},
-                       {"Access-Control-Request-Headers",
-                        "authorization, content-type"}});
+  auto pre = HttpCall(
+      port(), "OPTIONS", "/v1/clusters/c1",
+      {{"Origin", "https://dasbor.jateng.example"},
+       {"Access-Control-Request-Method", "PATCH"},
+       {"Access-Control-Request-Headers", "authorization, content-type"}});
   ASSERT_TRUE(pre.ok());
   EXPECT_EQ(pre->status, 204);
   EXPECT_EQ(pre->header("access-control-allow-origin"),
@@ -159,7 +159,7 @@ TEST_F(HttpSurfaceTest, OpenApiDocumentDescribesEveryRoute) {
   EXPECT_EQ(get_region["parameters"][0]["name"], "region");
   EXPECT_EQ(get_region["parameters"][0]["in"], "path");
   EXPECT_EQ(get_region["responses"]["200"]["content"]["application/json"]
-                       ["schema"]["$ref"],
+                      ["schema"]["$ref"],
             "#/components/schemas/jalin.registry.v1.Region");
 
   const auto& withdraw =
@@ -173,36 +173,37 @@ TEST_F(HttpSurfaceTest, OpenApiDocumentDescribesEveryRoute) {
   for (const auto& p : doc["paths"]["/v1/listings"]["get"]["parameters"]) {
     params.insert(p["name"]);
   }
-  for (const char* p : {"pageSize", "pageToken", "region", "kind",
-                        "verifiedOnly"}) {
+  for (const char* p :
+       {"pageSize", "pageToken", "region", "kind", "verifiedOnly"}) {
     EXPECT_TRUE(params.count(p)) << p;
   }
   const auto& create = doc["paths"]["/v1/clusters"]["post"];
-  EXPECT_EQ(create["requestBody"]["content"]["application/json"]["schema"]
-                  ["$ref"],
-            "#/components/schemas/jalin.registry.v1.Cluster");
+  EXPECT_EQ(
+      create["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+      "#/components/schemas/jalin.registry.v1.Cluster");
   const auto& schemas = doc["components"]["schemas"];
-  EXPECT_EQ(schemas["jalin.registry.v1.Cluster"]["properties"]["memberCount"]
-                   ["type"],
-            "integer");
+  EXPECT_EQ(
+      schemas["jalin.registry.v1.Cluster"]["properties"]["memberCount"]["type"],
+      "integer");
   const auto& kind = schemas["jalin.registry.v1.Listing.Kind"];
   ASSERT_TRUE(kind.is_object());
   EXPECT_NE(std::find(kind["enum"].begin(), kind["enum"].end(), "NEED"),
             kind["enum"].end());
   // Every $ref resolves.
-  std::function<void(const nlohmann::json&)> check = [&](const nlohmann::json& j) {
-    if (j.is_object()) {
-      if (j.contains("$ref") && j["$ref"].is_string()) {
-        const std::string ref = j["$ref"];
-        if (absl::StartsWith(ref, "#/components/schemas/")) {
-          EXPECT_TRUE(schemas.contains(ref.substr(21))) << ref;
+  std::function<void(const nlohmann::json&)> check =
+      [&](const nlohmann::json& j) {
+        if (j.is_object()) {
+          if (j.contains("$ref") && j["$ref"].is_string()) {
+            const std::string ref = j["$ref"];
+            if (absl::StartsWith(ref, "#/components/schemas/")) {
+              EXPECT_TRUE(schemas.contains(ref.substr(21))) << ref;
+            }
+          }
+          for (const auto& [k, v] : j.items()) check(v);
+        } else if (j.is_array()) {
+          for (const auto& v : j) check(v);
         }
-      }
-      for (const auto& [k, v] : j.items()) check(v);
-    } else if (j.is_array()) {
-      for (const auto& v : j) check(v);
-    }
-  };
+      };
   check(doc);
   // Server streams offer SSE.
   EXPECT_TRUE(doc["paths"]["/v1/recipients/{recipient}/notifications:subscribe"]

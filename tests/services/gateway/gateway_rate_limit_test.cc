@@ -58,7 +58,8 @@ TEST_F(RateLimitTest, ClientsPastTheirBudgetGet429) {
   EXPECT_EQ(backend_->received_count(), 5u);
   EXPECT_EQ(RateLimitState(), "ok");
   // The counter lives in Redis.
-  auto keys = redis_->Command({"KEYS", "jalin:gateway:ratelimit:sub:users/ani:*"});
+  auto keys =
+      redis_->Command({"KEYS", "jalin:gateway:ratelimit:sub:users/ani:*"});
   ASSERT_TRUE(keys.ok());
   ASSERT_EQ(keys->elements.size(), 1u);
   auto count = redis_->Command({"GET", keys->elements[0].str});

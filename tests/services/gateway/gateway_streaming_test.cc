@@ -14,8 +14,7 @@
 namespace jalin::gateway::testing {
 namespace {
 
-constexpr char kSubscribe[] =
-    "/v1/recipients/ani/notifications:subscribe";
+constexpr char kSubscribe[] = "/v1/recipients/ani/notifications:subscribe";
 
 class StreamingTest : public GatewayFixture {
  protected:
@@ -26,8 +25,8 @@ class StreamingTest : public GatewayFixture {
     GatewayFixture::SetUp();
     backend_->SetAnswer([](const Received& r) {
       Answer a;
-      a.hold = r.method ==
-               "/jalin.notification.v1.NotificationService/Subscribe";
+      a.hold =
+          r.method == "/jalin.notification.v1.NotificationService/Subscribe";
       return a;
     });
   }
@@ -123,11 +122,12 @@ TEST_F(StreamingTest, WithoutEventStreamAcceptTheStreamIsNdjson) {
 TEST_F(StreamingTest, ErrorBeforeTheFirstMessageIsAnHttpError) {
   backend_->SetAnswer([](const Received&) {
     Answer a;
-    a.status = grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                            "not your inbox");
+    a.status =
+        grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "not your inbox");
     return a;
   });
-  auto r = HttpCall(port(), "GET", kSubscribe, {{"Accept", "text/event-stream"}});
+  auto r =
+      HttpCall(port(), "GET", kSubscribe, {{"Accept", "text/event-stream"}});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 403);
   nlohmann::json j = nlohmann::json::parse(r->body);
@@ -172,9 +172,9 @@ TEST_F(StreamingTest, ImportRecordsTakesAndAnswersNdjson) {
       "\n\n"
       R"({"batchId": "b2", "records": []})"
       "\n";
-  auto stream = StreamReader::Open(port(), "POST", "/v1/records:import",
-                                   {{"Content-Type", "application/x-ndjson"}},
-                                   body);
+  auto stream =
+      StreamReader::Open(port(), "POST", "/v1/records:import",
+                         {{"Content-Type", "application/x-ndjson"}}, body);
   ASSERT_TRUE(stream.ok()) << stream.status();
   EXPECT_EQ((*stream)->status(), 200);
   EXPECT_EQ((*stream)->header("content-type"), "application/x-ndjson");

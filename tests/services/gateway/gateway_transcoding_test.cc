@@ -73,8 +73,7 @@ std::string FieldValue(const Message& m, const std::string& path) {
   const Message* cur = &m;
   std::vector<std::string> parts = absl::StrSplit(path, '.');
   for (size_t i = 0; i < parts.size(); ++i) {
-    const FieldDescriptor* f =
-        cur->GetDescriptor()->FindFieldByName(parts[i]);
+    const FieldDescriptor* f = cur->GetDescriptor()->FindFieldByName(parts[i]);
     if (f == nullptr) return "<no field " + parts[i] + ">";
     if (i + 1 == parts.size()) return cur->GetReflection()->GetString(*cur, f);
     cur = &cur->GetReflection()->GetMessage(*cur, f);
@@ -122,9 +121,8 @@ TEST_F(TranscodingTest, EveryAnnotatedMethodOfEveryServiceIsReachable) {
       auto r = HttpCall(port(), verb, target,
                         {{"Content-Type", "application/json"}}, body);
       ASSERT_TRUE(r.ok()) << method->full_name() << ": " << r.status();
-      EXPECT_EQ(r->status, 200)
-          << method->full_name() << " " << verb << " " << target << ": "
-          << r->body;
+      EXPECT_EQ(r->status, 200) << method->full_name() << " " << verb << " "
+                                << target << ": " << r->body;
       ASSERT_TRUE(backend_->WaitForCalls(1, absl::Seconds(5)));
       std::vector<Received> got = backend_->received();
       ASSERT_EQ(got.size(), 1u) << method->full_name();
@@ -316,49 +314,102 @@ struct BadInput {
 TEST_F(TranscodingTest, BadInputIsRefusedAndNothingReachesTheBackend) {
   const Headers json = {{"Content-Type", "application/json"}};
   const std::vector<BadInput> table = {
-      {"malformed JSON", "POST", "/v1/clusters", json,
-       R"({"displayName": )", 400, "invalid JSON"},
+      {"malformed JSON", "POST", "/v1/clusters", json, R"({"displayName": )",
+       400, "invalid JSON"},
       {"unknown field", "POST", "/v1/clusters", json,
        R"({"displayName": "x", "noSuchField": 1})", 400, "noSuchField"},
-      {"wrong type", "POST", "/v1/clusters", json,
-       R"({"memberCount": "many"})", 400, "memberCount"},
-      {"wrong enum", "POST", "/v1/clusters", json,
-       R"({"roles": ["JUGGLER"]})", 400, "JUGGLER"},
+      {"wrong type", "POST", "/v1/clusters", json, R"({"memberCount": "many"})",
+       400, "member_count"},
+      {"wrong enum", "POST", "/v1/clusters", json, R"({"roles": ["JUGGLER"]})",
+       400, "JUGGLER"},
       {"not an object", "POST", "/v1/clusters", json, "[1, 2]", 400,
        "invalid JSON"},
       {"oversize body", "POST", "/v1/clusters", json,
        absl::StrCat(R"({"description": ")", std::string(100 << 10, 'x'),
                     R"("})"),
        413, "larger than"},
-      {"broken percent-escape in path", "GET", "/v1/regions/%ZZ", {}, "", 400,
+      {"broken percent-escape in path",
+       "GET",
+       "/v1/regions/%ZZ",
+       {},
+       "",
+       400,
        "percent-escape"},
-      {"path parameter not UTF-8", "GET", "/v1/regions/%FF%FE", {}, "", 400,
+      {"path parameter not UTF-8",
+       "GET",
+       "/v1/regions/%FF%FE",
+       {},
+       "",
+       400,
        "UTF-8"},
-      {"control character in path", "GET", "/v1/regions/a%00b", {}, "", 400,
+      {"control character in path",
+       "GET",
+       "/v1/regions/a%00b",
+       {},
+       "",
+       400,
        "control character"},
-      {"unknown query parameter", "GET", "/v1/regions?noSuch=1", {}, "", 400,
+      {"unknown query parameter",
+       "GET",
+       "/v1/regions?noSuch=1",
+       {},
+       "",
+       400,
        "unknown query parameter"},
-      {"wrong query type", "GET", "/v1/regions?pageSize=ten", {}, "", 400,
+      {"wrong query type",
+       "GET",
+       "/v1/regions?pageSize=ten",
+       {},
+       "",
+       400,
        "pageSize"},
-      {"unknown enum value in query", "GET", "/v1/regions?level=CONTINENT", {},
-       "", 400, "CONTINENT"},
-      {"single field given twice", "GET", "/v1/regions?pageSize=1&pageSize=2",
-       {}, "", 400, "more than once"},
-      {"query sets a path field", "GET", "/v1/regions/33?name=regions/34", {},
-       "", 400, "set by the URL path"},
+      {"unknown enum value in query",
+       "GET",
+       "/v1/regions?level=CONTINENT",
+       {},
+       "",
+       400,
+       "CONTINENT"},
+      {"single field given twice",
+       "GET",
+       "/v1/regions?pageSize=1&pageSize=2",
+       {},
+       "",
+       400,
+       "more than once"},
+      {"query sets a path field",
+       "GET",
+       "/v1/regions/33?name=regions/34",
+       {},
+       "",
+       400,
+       "set by the URL path"},
       {"query on a whole-body method", "POST", "/v1/matches:find?topK=3", json,
        "{}", 400, "the request is the body"},
       {"body on a method without one", "GET", "/v1/regions/33", json,
        R"({"name": "x"})", 400, "takes no request body"},
-      {"unsupported content type", "POST", "/v1/clusters",
-       {{"Content-Type", "text/xml"}}, "<cluster/>", 415, "Content-Type"},
+      {"unsupported content type",
+       "POST",
+       "/v1/clusters",
+       {{"Content-Type", "text/xml"}},
+       "<cluster/>",
+       415,
+       "Content-Type"},
       {"unknown route", "GET", "/v1/volcanoes", {}, "", 404, "no API method"},
       {"wrong method", "DELETE", "/v1/regions", {}, "", 405, "GET"},
-      {"not a bearer token", "GET", "/v1/regions",
-       {{"Authorization", "Basic dXNlcjpwdw=="}}, "", 401, "Bearer"},
-      {"bad NDJSON line", "POST", "/v1/records:import",
+      {"not a bearer token",
+       "GET",
+       "/v1/regions",
+       {{"Authorization", "Basic dXNlcjpwdw=="}},
+       "",
+       401,
+       "Bearer"},
+      {"bad NDJSON line",
+       "POST",
+       "/v1/records:import",
        {{"Content-Type", "application/x-ndjson"}},
-       "{\"batchId\": \"b1\"}\n{\"batchId\": 7, \"oops\": true}\n", 400,
+       "{\"batchId\": \"b1\"}\n{\"batchId\": 7, \"oops\": true}\n",
+       400,
        "body line 2"},
   };
   for (const BadInput& row : table) {
@@ -387,8 +438,8 @@ TEST_F(TranscodingTest, BadInputIsRefusedAndNothingReachesTheBackend) {
 }
 
 TEST_F(TranscodingTest, BadRequestNamesEveryViolation) {
-  auto r = HttpCall(port(), "GET",
-                    "/v1/listings?pageSize=x&kind=SIDEWAYS&nope=1");
+  auto r =
+      HttpCall(port(), "GET", "/v1/listings?pageSize=x&kind=SIDEWAYS&nope=1");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 400);
   nlohmann::json j = nlohmann::json::parse(r->body);

@@ -59,8 +59,8 @@ TEST(PathTemplateTest, CustomVerbs) {
   EXPECT_EQ((*b)[0].raw_value, "proposals/p1");
   EXPECT_FALSE(MatchPath(accept, "/v1/proposals/p1:decline").has_value());
   EXPECT_FALSE(MatchPath(accept, "/v1/proposals/p1").has_value());
-  EXPECT_TRUE(MatchPath("/v1/categories:search", "/v1/categories:search")
-                  .has_value());
+  EXPECT_TRUE(
+      MatchPath("/v1/categories:search", "/v1/categories:search").has_value());
   EXPECT_FALSE(
       MatchPath("/v1/categories:search", "/v1/categories").has_value());
   auto t = PathTemplate::Parse(accept);
@@ -76,9 +76,9 @@ TEST(PathTemplateTest, DoubleWildcardTakesTheRest) {
 }
 
 TEST(PathTemplateTest, RejectsMalformedTemplates) {
-  for (const char* bad : {"v1/regions", "/v1/{name=regions/*", "/v1/{}",
-                          "/v1/{a.}", "/v1/**/x", "/v1/{a={b}}", "/v1/x:",
-                          "/v1//x"}) {
+  for (const char* bad :
+       {"v1/regions", "/v1/{name=regions/*", "/v1/{}", "/v1/{a.}", "/v1/**/x",
+        "/v1/{a={b}}", "/v1/x:", "/v1//x"}) {
     EXPECT_FALSE(PathTemplate::Parse(bad).ok()) << bad;
   }
 }
@@ -87,7 +87,9 @@ TEST(PathTemplateTest, PercentDecoding) {
   EXPECT_EQ(*PercentDecode("a%20b%2Fc", false), "a b/c");
   EXPECT_EQ(*PercentDecode("a+b", true), "a b");
   EXPECT_EQ(*PercentDecode("a+b", false), "a+b");
-  EXPECT_EQ(*PercentDecode("Rp%C2%A0500", false), "Rp\xC2\xA0" "500");
+  EXPECT_EQ(*PercentDecode("Rp%C2%A0500", false),
+            "Rp\xC2\xA0"
+            "500");
   EXPECT_FALSE(PercentDecode("%2", false).ok());
   EXPECT_FALSE(PercentDecode("%G0", false).ok());
   EXPECT_FALSE(PercentDecode("%C3%28", false).ok());
@@ -124,7 +126,8 @@ TEST(RouteTableTest, EveryServiceBuildsAndTheMostSpecificRouteWins) {
 TEST(OpenApiPathTest, WildcardsBecomeNamedParameters) {
   auto p = ToOpenApiPath(
       *PathTemplate::Parse("/v1/{name=recipients/*/notifications/*}:markRead"));
-  EXPECT_EQ(p.path, "/v1/recipients/{recipient}/notifications/{notification}:markRead");
+  EXPECT_EQ(p.path,
+            "/v1/recipients/{recipient}/notifications/{notification}:markRead");
   ASSERT_EQ(p.parameters.size(), 2u);
   EXPECT_EQ(p.parameters[0].field, "name");
   EXPECT_EQ(p.parameters[0].pattern,
