@@ -419,6 +419,7 @@ absl::Status HttpServer::Start() {
         absl::StrCat("cannot listen on ", listen, ": ", ec.message()));
   }
   port_ = acceptor_.local_endpoint().port();
+  work_.emplace(net::make_work_guard(ioc_));
   Accept();
   for (int i = 0; i < std::max(1, state_->options.threads); ++i) {
     threads_.emplace_back([this] { ioc_.run(); });
@@ -480,6 +481,7 @@ void HttpServer::Finish(absl::Time deadline) {
             state_.get()),
         deadline);
   }
+  work_.reset();
   ioc_.stop();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
