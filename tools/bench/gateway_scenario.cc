@@ -21,9 +21,12 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -315,8 +318,11 @@ int RunGateway(const Args& args) {
     };
   };
   auto http_caller = [&] {
-    std::shared_ptr<HttpConnection> conn = *HttpConnection::Open(http_port);
+    auto opened = HttpConnection::Open(http_port);
+    std::shared_ptr<HttpConnection> conn;
+    if (opened.ok()) conn = std::move(*opened);
     return [conn, &token] {
+      if (conn == nullptr) return false;
       auto r = conn->Call("GET", "/v1/regions/33.13",
                           {{"Authorization", "Bearer " + token}});
       return r.ok() && r->status == 200 &&
