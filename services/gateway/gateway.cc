@@ -226,8 +226,8 @@ void Gateway::HandleApi(std::shared_ptr<ExchangeState> state,
       absl::StrContains(View(req[http::field::accept]), "text/event-stream");
   call.keepalive = options_.sse_keepalive;
 
-  auto forward = [this, state, requests, stub, &route, streaming,
-                  call = std::move(call)](RateDecision d) mutable {
+  if (deps_.limiter != nullptr) {
+    const RateDecision d = deps_.limiter->Check(state->client);
     if (!d.allowed) {
       deps_.observer->RateLimited();
       const int64_t seconds =
@@ -239,18 +239,13 @@ void Gateway::HandleApi(std::shared_ptr<ExchangeState> state,
           {{"Retry-After", absl::StrCat(seconds)}});
       return;
     }
-    if (streaming) {
-      StartStreamCall(stub, route, std::move(*requests), state, std::move(call),
-                      deps_.tracker, deps_.observer);
-    } else {
-      StartUnaryCall(stub, route, std::move(requests->front()), state,
-                     std::move(call), deps_.tracker, deps_.observer);
-    }
-  };
-  if (deps_.limiter != nullptr) {
-    deps_.limiter->Check(state->client, std::move(forward));
+  }
+  if (streaming) {
+    StartStreamCall(stub, route, std::move(*requests), state, std::move(call),
+                    deps_.tracker, deps_.observer);
   } else {
-    forward(RateDecision{});
+    StartUnaryCall(stub, route, std::move(requests->front()), state,
+                   std::move(call), deps_.tracker, deps_.observer);
   }
 }
 

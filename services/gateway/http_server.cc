@@ -440,6 +440,9 @@ void HttpServer::Accept() {
           beast::error_code ignored;
           socket.close(ignored);
         } else {
+          // Responses and events are written whole: send them at once.
+          beast::error_code ignored;
+          socket.set_option(tcp::no_delay(true), ignored);
           std::make_shared<Session>(std::move(socket), state_)->Start();
         }
         if (!state_->stopping) Accept();

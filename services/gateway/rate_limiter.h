@@ -1,13 +1,19 @@
 // A per-client request limit kept in Redis, so that every gateway replica
-// counts against the same budget: a fixed window of `window` per client,
-// `limit` requests in each (INCR + PEXPIRE on
-// "<prefix><client>:<window index>").
+// counts against the same budget: fixed windows of `window`, at most
+// `limit` admitted requests per client in each, counted under
+// "<prefix><client>:<window index>".
 //
-// Checks are asynchronous: a worker thread sends every check waiting in its
-// queue in one pipelined round trip, so an HTTP thread never blocks on
-// Redis and a busy gateway pays about one round trip per batch. When Redis
-// cannot be reached, traffic is let through and the limiter reports itself
-// degraded (and skips Redis for `retry_after_failure`).
+// Decisions are taken at once, without waiting for Redis: each process
+// knows a client's count as Redis last reported it plus what it admitted
+// since, and refuses once that reaches the limit. A worker thread adds what
+// was admitted to Redis (INCRBY, pipelined for every client that has
+// something to report) and learns the totals every replica reached. With
+// one replica the limit is exact; with several, a replica can overshoot by
+// what the others admitted since its last report (one round trip).
+//
+// When Redis cannot be reached, traffic passes uncounted-by-Redis, the
+// limiter reports itself degraded, and Redis is tried again after
+// `retry_after_failure`.
 //
 // Thread-safe. `redis` and `clock` must outlive the limiter.
 
@@ -15,12 +21,12 @@
 #define SERVICES_GATEWAY_RATE_LIMITER_H_
 
 #include <atomic>
-#include <deque>
-#include <functional>
+#include <cstdint>
 #include <string>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
@@ -34,16 +40,12 @@ struct RateLimitOptions {
   absl::Duration window = absl::Minutes(1);
   std::string key_prefix = "jalin:gateway:ratelimit:";
   absl::Duration retry_after_failure = absl::Seconds(1);
-  // Most checks sent in one pipeline.
-  size_t max_batch = 256;
 };
 
 struct RateDecision {
   bool allowed = true;
   // When refused: until the window ends (at least one second).
   absl::Duration retry_after;
-  // Redis could not be asked: allowed without counting.
-  bool degraded = false;
 };
 
 class RateLimiter {
@@ -55,37 +57,42 @@ class RateLimiter {
   RateLimiter(const RateLimiter&) = delete;
   RateLimiter& operator=(const RateLimiter&) = delete;
 
-  // Decides for `client` and calls `done` exactly once: on the worker
-  // thread, or at once (on the caller's thread) when the limit is off or
-  // Redis is known to be down. After Stop(), allows at once.
-  void Check(std::string client, std::function<void(RateDecision)> done);
+  // Decides for `client` and, when allowed, counts the request.
+  RateDecision Check(const std::string& client);
 
   bool enabled() const { return options_.limit > 0; }
   // True while Redis is failing.
   bool degraded() const { return degraded_.load(); }
 
-  // Answers what is queued (allowed) and joins the worker.
+  // Reports what is left to Redis (best effort) and joins the worker.
   void Stop();
 
  private:
-  struct Pending {
-    std::string client;
-    std::function<void(RateDecision)> done;
+  struct Count {
+    int64_t window = 0;
+    // The total Redis reported last (every replica's admissions).
+    int64_t known = 0;
+    // Admitted here and not yet sent / being sent to Redis.
+    int64_t unsent = 0;
+    int64_t sending = 0;
   };
 
   void Run();
-  void Decide(std::deque<Pending>& batch);
+  // One round trip: sends every unsent count. False if Redis failed.
+  bool Sync();
   void SetDegraded(bool degraded, const std::string& why);
+  int64_t WindowIndex(absl::Time t) const;
 
   redis::Client* const redis_;
   const RateLimitOptions options_;
   const Clock* const clock_;
   std::atomic<bool> degraded_{false};
-  std::atomic<int64_t> skip_until_micros_{0};
 
   absl::Mutex mu_;
-  std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, Count> counts_ ABSL_GUARDED_BY(mu_);
+  bool dirty_ ABSL_GUARDED_BY(mu_) = false;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Time retry_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   std::thread worker_;
 };
 
