@@ -218,6 +218,10 @@ class Session final : public HttpConnection,
 
   void OnWrite(beast::error_code ec) {
     writing_ = false;
+    // Close() ran while this write was in flight (the peer of a stream left,
+    // or shutdown): it already failed every queued write, this one included,
+    // and emptied the queue.
+    if (closed_) return;
     Pending done = std::move(queue_.front());
     queue_.pop_front();
     if (ec) {
