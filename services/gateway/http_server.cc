@@ -46,15 +46,12 @@ class Session final : public HttpConnection,
                       public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, std::shared_ptr<HttpServer::State> state)
-      : stream_(std::move(socket)), state_(std::move(state)) {
+      : registration_{state, this},
+        stream_(std::move(socket)),
+        state_(std::move(state)) {
     beast::error_code ec;
     tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = peer.address().to_string();
-  }
-
-  ~Session() override {
-    absl::MutexLock lock(&state_->mu);
-    state_->sessions.erase(this);
   }
 
   void Start() {
@@ -299,6 +296,20 @@ class Session final : public HttpConnection,
     on_peer_close_ = nullptr;
   }
 
+  // Leaves the server's session map when destroyed. Declared first, so it
+  // is destroyed last: HttpServer::Finish() waits for the map to empty
+  // before it destroys the io_context, and the socket and its timer must be
+  // gone by then (the last owner may be a gRPC thread finishing a call).
+  struct Registration {
+    std::shared_ptr<HttpServer::State> state;
+    const void* key;
+    ~Registration() {
+      absl::MutexLock lock(&state->mu);
+      state->sessions.erase(key);
+    }
+  };
+
+  Registration registration_;
   beast::tcp_stream stream_;
   const std::shared_ptr<HttpServer::State> state_;
   std::string remote_;
