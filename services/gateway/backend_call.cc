@@ -119,8 +119,10 @@ class StreamCall final
   void OnDone(const grpc::Status& status) override {
     done_ = true;
     tracker_->Remove(&ctx_);
-    std::shared_ptr<boost::asio::steady_timer> timer = keepalive_;
-    boost::asio::post(timer->get_executor(), [timer] { timer->cancel(); });
+    // No local copy of the timer: it must not outlive self_.reset() below,
+    // which may release the connection and let the server shut down.
+    boost::asio::post(keepalive_->get_executor(),
+                      [timer = keepalive_] { timer->cancel(); });
     google::rpc::Status rpc = failure_.ok()
                                   ? ToRpcStatus(status)
                                   : state_->ToRpcStatusForHttp(failure_);
