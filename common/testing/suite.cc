@@ -81,6 +81,18 @@ absl::Status Suite::Launch(Service& s) {
     env.push_back(absl::StrCat("JALIN_DATA_DIR=", JALIN_SOURCE_DIR, "/data"));
   }
   env.insert(env.end(), s.env.begin(), s.env.end());
+  if (s.name == "gateway") {
+    // The gateway also serves HTTP: on a free port unless the test chose
+    // one, never on the fixed development port.
+    bool chosen = false;
+    for (const std::string& e : s.env) {
+      chosen |= e.rfind("JALIN_HTTP_LISTEN=", 0) == 0;
+    }
+    if (!chosen) {
+      if (s.http_port == 0) s.http_port = FreePort();
+      env.push_back(absl::StrCat("JALIN_HTTP_LISTEN=127.0.0.1:", s.http_port));
+    }
+  }
   const std::string binary =
       absl::StrCat(binary_dir_, "/services/", s.name, "/jalin-", s.name);
   auto p = Process::Start({binary}, env, dir_.File(s.name + ".log"));

@@ -58,6 +58,8 @@ class Suite {
     std::string name;
     int port = 0;
     int metrics_port = 0;
+    // The gateway's HTTP port when the suite chose it (see Launch).
+    int http_port = 0;
     std::vector<std::string> env;
     std::unique_ptr<Process> process;
   };
