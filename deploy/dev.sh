@@ -186,8 +186,9 @@ MSG
 # --- demo data --------------------------------------------------------------
 
 # Generates the Jawa Tengah demo dataset (jalin-datagen's fixed default seed:
-# the same records every time) and imports it with jalinctl as the
-# integrator of province 33, then waits until matching has indexed it.
+# the same records every time, certificates dated for the current month) and
+# imports it with jalinctl as the integrator of province 33, then waits until
+# matching has indexed it.
 # Safe to repeat: records already imported report "unchanged". Services are
 # reached at JALIN_<SERVICE>_ADDRESS and the token is minted with
 # JALIN_JWT_HS256_SECRET_FILE (dev_env sets both); JALIN_BIN_DIR and

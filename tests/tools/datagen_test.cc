@@ -8,6 +8,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "common/regions/region_table.h"
 #include "common/testing/temp_dir.h"
 #include "common/validation/validators.h"
@@ -27,6 +29,7 @@ using ctl::RecordType;
 using registry::v1::ImportRecord;
 
 const std::string kData = std::string(JALIN_SOURCE_DIR) + "/data";
+const absl::CivilDay kAsOf(2026, 11, 1);
 
 // Keeps every record in memory (tests only generate small datasets).
 class CollectingSink final : public RecordSink {
@@ -56,6 +59,7 @@ class DatagenTest : public ::testing::Test {
     options.seed = seed;
     options.scale = scale;
     options.regions = codes;
+    options.as_of = kAsOf;
     Generator g(taxonomy_, regions_, options);
     CollectingSink sink;
     GeneratorCounts counts;
@@ -262,7 +266,16 @@ TEST_F(DatagenTest, JawaTengahIsPlausible) {
           break;
       }
       if (cert.has_expire_date()) {
-        EXPECT_GT(cert.expire_date().year(), cert.issue_date().year());
+        const absl::CivilDay issued(cert.issue_date().year(),
+                                    cert.issue_date().month(),
+                                    cert.issue_date().day());
+        const absl::CivilDay expires(cert.expire_date().year(),
+                                     cert.expire_date().month(),
+                                     cert.expire_date().day());
+        EXPECT_LT(issued, kAsOf);
+        // Valid for months after the day the data is for.
+        EXPECT_GT(expires - kAsOf, 100) << cert.DebugString();
+        EXPECT_GT(expires.year(), issued.year());
       }
     }
   }
@@ -397,6 +410,20 @@ TEST_F(DatagenTest, SelectRegions) {
   EXPECT_FALSE(SelectRegions(*regions_, "99", "").ok());
   EXPECT_FALSE(SelectRegions(*regions_, "33.13", "").ok());
   EXPECT_FALSE(SelectRegions(*regions_, "", "33").ok());
+}
+
+TEST(DefaultAsOfTest, FirstDayOfTheMonthInUtc) {
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  EXPECT_EQ(DefaultAsOf(absl::FromCivil(
+                absl::CivilSecond(2026, 11, 23, 19, 30, 0), utc)),
+            absl::CivilDay(2026, 11, 1));
+  EXPECT_EQ(
+      DefaultAsOf(absl::FromCivil(absl::CivilSecond(2027, 1, 1, 0, 0, 0), utc)),
+      absl::CivilDay(2027, 1, 1));
+  // The last second of a month still belongs to it.
+  EXPECT_EQ(DefaultAsOf(absl::FromCivil(
+                absl::CivilSecond(2028, 2, 29, 23, 59, 59), utc)),
+            absl::CivilDay(2028, 2, 1));
 }
 
 TEST(RngTest, DeterministicAndInRange) {

@@ -569,12 +569,18 @@ class RegionGenerator {
       c->set_number(MakeCertificateNumber(
           rng_, type::v1::CertificationKind_Name(rule.kind), region_.code));
       if (rule.years > 0) {
-        const int year = static_cast<int>(rng_.Int(2020, 2025));
-        c->mutable_issue_date()->set_year(year);
-        c->mutable_issue_date()->set_month(static_cast<int>(rng_.Int(1, 12)));
-        c->mutable_issue_date()->set_day(static_cast<int>(rng_.Int(1, 28)));
+        // Issued within its validity before `as_of`, still valid for at
+        // least four months after it.
+        const int64_t oldest = std::max<int64_t>(30, rule.years * 365 - 120);
+        absl::CivilDay issued = options_.as_of - rng_.Int(30, oldest);
+        issued = absl::CivilDay(issued.year(), issued.month(),
+                                std::min(issued.day(), 28));
+        c->mutable_issue_date()->set_year(static_cast<int>(issued.year()));
+        c->mutable_issue_date()->set_month(issued.month());
+        c->mutable_issue_date()->set_day(issued.day());
         *c->mutable_expire_date() = c->issue_date();
-        c->mutable_expire_date()->set_year(year + rule.years);
+        c->mutable_expire_date()->set_year(static_cast<int>(issued.year()) +
+                                           rule.years);
       }
     }
     SetLocation(e->mutable_location(),
@@ -626,6 +632,11 @@ class RegionGenerator {
 };
 
 }  // namespace
+
+absl::CivilDay DefaultAsOf(absl::Time now) {
+  const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
+  return absl::CivilDay(today.year(), today.month(), 1);
+}
 
 absl::StatusOr<std::vector<std::string>> SelectRegions(
     const regions::RegionTable& table, const std::string& provinces,

@@ -7,9 +7,9 @@
 // consumer goods look for market channels.
 //
 // Deterministic: the records of a region depend only on the seed, the
-// scale and the region, not on which other regions are generated or on the
-// machine. Streaming: only one region's clusters are held in memory, so
-// datasets of millions of records take bounded memory.
+// scale, the as-of date and the region, not on which other regions are
+// generated or on the machine. Streaming: only one region's clusters are held
+// in memory, so datasets of millions of records take bounded memory.
 
 #ifndef TOOLS_DATAGEN_GENERATOR_H_
 #define TOOLS_DATAGEN_GENERATOR_H_
@@ -20,6 +20,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "common/regions/region_table.h"
 #include "tools/datagen/record_sink.h"
 #include "tools/datagen/taxonomy.h"
@@ -40,7 +42,16 @@ struct GeneratorOptions {
   // Version stamped on every record: generate again with a higher version
   // to produce updates of the same records.
   int64_t version = 1;
+  // The day the data is generated for: certificates are issued before it
+  // and still valid months after it. Data meant for a running registry
+  // (which refuses expired certificates) uses DefaultAsOf(absl::Now()).
+  absl::CivilDay as_of = absl::CivilDay(2026, 1, 1);
 };
+
+// The first day (UTC) of the month of `now`: the as-of day of data
+// generated at `now`, the same all month long so that files generated again
+// within a month are identical.
+absl::CivilDay DefaultAsOf(absl::Time now);
 
 struct GeneratorCounts {
   int64_t clusters = 0;

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "common/config/config.h"
 #include "common/regions/region_table.h"
@@ -23,6 +24,7 @@ int Main(int argc, char** argv) {
   int64_t seed = kDemoSeed;
   double scale = 1.0;
   int64_t version = 1;
+  std::string as_of;
   Config config(
       "jalin-datagen",
       "writes clusters.csv, partners.csv, enterprises.csv and listings.csv "
@@ -30,7 +32,8 @@ int Main(int argc, char** argv) {
       "kabupaten/kota, their UMKM, partners, and offers and needs along "
       "each cluster's value chain. The same seed and scale always give the "
       "same files; a region's records do not depend on the other regions "
-      "chosen. Scale 1 is a demo (about 200 UMKM per kabupaten); UMKM grow "
+      "chosen; certificates are dated around --as_of. Scale 1 is a demo (about "
+      "200 UMKM per kabupaten); UMKM grow "
       "linearly with --scale, streamed to disk in bounded memory.");
   config.AddString("provinces", &provinces,
                    "comma-separated province codes: every kabupaten/kota of "
@@ -45,6 +48,9 @@ int Main(int argc, char** argv) {
   config.AddDouble("scale", &scale, "dataset size; 1 = demo", 0.01, 100000);
   config.AddInt("version", &version,
                 "version of every record (raise it to produce updates)", 1);
+  config.AddString("as_of", &as_of,
+                   "the day certificates are valid on (YYYY-MM-DD); "
+                   "default: the first day of this month (UTC)");
   config.ParseOrExit(argc, argv);
 
   if (format != "csv" && format != "jsonl") {
@@ -66,6 +72,12 @@ int Main(int argc, char** argv) {
   options.seed = static_cast<uint64_t>(seed);
   options.scale = scale;
   options.version = version;
+  if (as_of.empty()) {
+    options.as_of = DefaultAsOf(absl::Now());
+  } else if (!absl::ParseCivilTime(as_of, &options.as_of)) {
+    std::cerr << "jalin-datagen: --as_of: not a date (YYYY-MM-DD)\n";
+    return 2;
+  }
   auto selected = SelectRegions(*table, provinces, regions);
   if (!selected.ok()) {
     std::cerr << "jalin-datagen: " << selected.status().message() << "\n";
