@@ -9,7 +9,7 @@
 
 namespace jalin::ctl {
 
-int HealthCommand(const std::vector<std::string>& args) {
+int HealthCommand(const std::vector<std::string>& args, Io& io) {
   std::string addresses = "127.0.0.1:7101";
   std::string service;
   absl::Duration wait = absl::ZeroDuration();
@@ -22,7 +22,7 @@ int HealthCommand(const std::vector<std::string>& args) {
                    "health entry to ask for: \"\" (readiness), liveness, "
                    "store, redis");
   config.AddDuration("wait", &wait, "wait this long for SERVING; 0 asks once");
-  if (auto code = ParseFlags(config, args)) return *code;
+  if (auto code = ParseFlags(config, args, io)) return *code;
 
   int exit_code = kOk;
   for (absl::string_view a :
@@ -31,21 +31,21 @@ int HealthCommand(const std::vector<std::string>& args) {
     if (wait > absl::ZeroDuration()) {
       absl::Status s = rpc::WaitForServing(address, service, wait);
       if (!s.ok()) {
-        std::cerr << address << ": " << s.message() << "\n";
+        io.err << address << ": " << s.message() << "\n";
         exit_code = kUnavailable;
         continue;
       }
-      std::cout << address << ": SERVING\n";
+      io.out << address << ": SERVING\n";
       continue;
     }
     absl::StatusOr<std::string> status =
         rpc::CheckHealth(address, service, absl::Seconds(3));
     if (!status.ok()) {
-      std::cerr << address << ": " << status.status().message() << "\n";
+      io.err << address << ": " << status.status().message() << "\n";
       exit_code = kUnavailable;
       continue;
     }
-    std::cout << address << ": " << *status << "\n";
+    io.out << address << ": " << *status << "\n";
     if (*status != "SERVING") exit_code = kUnavailable;
   }
   return exit_code;

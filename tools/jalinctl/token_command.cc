@@ -10,7 +10,7 @@
 
 namespace jalin::ctl {
 
-int TokenCommand(const std::vector<std::string>& args) {
+int TokenCommand(const std::vector<std::string>& args, Io& io) {
   std::string role = "admin";
   std::string regions;
   std::string subject;
@@ -39,12 +39,12 @@ int TokenCommand(const std::vector<std::string>& args) {
   config.AddString("jwt_rs256_private_key_file", &private_key_file,
                    "RS256 private key (PEM) instead of the HS256 secret");
   config.AddDuration("ttl", &ttl, "how long the token is valid");
-  if (auto code = ParseFlags(config, args)) return *code;
+  if (auto code = ParseFlags(config, args, io)) return *code;
 
   auth::Principal p;
   std::optional<auth::Role> parsed = auth::ParseRole(role);
   if (!parsed) {
-    std::cerr << "jalinctl token: unknown role '" << role << "'\n";
+    io.err << "jalinctl token: unknown role '" << role << "'\n";
     return kUsage;
   }
   p.role = *parsed;
@@ -56,11 +56,11 @@ int TokenCommand(const std::vector<std::string>& args) {
   p.source_system = source_system;
   absl::StatusOr<auth::JwtKeys> keys =
       auth::LoadJwtKeys(secret_file, "", private_key_file);
-  if (!keys.ok()) return ReportError(keys.status());
+  if (!keys.ok()) return ReportError(io, keys.status());
   absl::StatusOr<std::string> token =
       auth::MintToken(p, *keys, absl::Now(), ttl);
-  if (!token.ok()) return ReportError(token.status());
-  std::cout << *token << "\n";
+  if (!token.ok()) return UsageError(io, token.status());
+  io.out << *token << "\n";
   return kOk;
 }
 
