@@ -64,6 +64,24 @@ deps() {
     as_root apt-get update -qq
     as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
+  web_deps
+}
+
+# The dashboard's tools: Node.js (Debian's nodejs and npm, only when no node
+# is installed at all) and its npm packages from web/package-lock.json.
+web_deps() {
+  if ! command -v node >/dev/null; then
+    say "installing nodejs and npm"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  local web="$ROOT/web"
+  if [ ! -f "$web/node_modules/.package-lock.json" ] ||
+     [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
+    say "installing the dashboard's npm packages"
+    (cd "$web" && npm ci --no-audit --no-fund >/dev/null)
+  fi
 }
 
 # --- build ------------------------------------------------------------------
@@ -89,6 +107,17 @@ build() {
   fi
   say "building $config${*:+ ($*)}"
   cmake --build "$dir" -j "$JOBS" ${*:+--target "$@"}
+  build_web
+}
+
+# web/dist, which the gateway serves, from web/src when a source changed.
+build_web() {
+  local web="$ROOT/web"
+  if [ ! -f "$web/dist/build.json" ] || [ -n "$(find "$web/src" "$web/build.mjs" \
+       "$web/package-lock.json" -newer "$web/dist/build.json" -print -quit)" ]; then
+    say "building the dashboard (web/dist)"
+    node "$web/build.mjs" >/dev/null
+  fi
 }
 
 # --- run --------------------------------------------------------------------
@@ -172,6 +201,9 @@ MSG
   done
   cat <<MSG
   redis          127.0.0.1:$REDIS_PORT
+
+Dashboard: http://127.0.0.1:8080/ (served by the gateway from web/dist)
+  sign in by pasting the development token below.
 
 Development token (admin, 30 days), also in var/dev-token:
   $token
