@@ -3,7 +3,8 @@
 // regencies through the API, then as a facilitator: signs in, opens the
 // overview, follows proposals, runs the channeling report between the two
 // regencies, proposes the match, sees the notification arrive live in the
-// feed and the proposal on the proposals page, and switches to English.
+// feed, finds the proposal on the proposals page and accepts it for the
+// supplier, and switches to English on a phone-sized screen.
 // Screenshots go to --artifacts.
 //
 //   node dashboard_e2e.mjs --binary-dir B --source-dir S --web-dir D --artifacts A
@@ -137,8 +138,18 @@ async function scenario(suite, page, shots) {
   const row = page.locator(`tr[data-proposal="${proposal}"][data-state=PROPOSED]`);
   await row.waitFor();
   check(await row.locator('button[name=accept-supplier]').count() === 1, 'the supplier side can be answered');
+  await row.locator('td.supplier').filter({ hasText: 'UD Jahe Lawu' }).waitFor();
+  await row.locator('td.buyer').filter({ hasText: 'UD Sehat Sragen' }).waitFor();
   await page.locator('.stat[data-stage=proposed] .n').filter({ hasText: /^1$/ }).waitFor();
   await shot('04-proposals');
+
+  // The facilitator accepts for the supplier: the buyer's answer is pending.
+  await row.locator('button[name=accept-supplier]').click();
+  const partly = page.locator(`tr[data-proposal="${proposal}"][data-state=PARTIALLY_ACCEPTED]`);
+  await partly.waitFor();
+  check(await partly.locator('button[name=accept-supplier]').count() === 0, 'the supplier answered once');
+  check(await partly.locator('button[name=accept-buyer]').count() === 1, 'the buyer can still answer');
+  await page.locator('.stat[data-stage=accepted] .n').filter({ hasText: /^1$/ }).waitFor();
 
   // English, and a phone-sized overview.
   await page.locator('#lang').selectOption('en');

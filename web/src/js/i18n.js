@@ -118,7 +118,8 @@ const texts = {
   },
 };
 
-let lang = localStorage.getItem('jalin.lang') === 'en' ? 'en' : 'id';
+// (Guarded so that the module also loads outside a browser, in unit tests.)
+let lang = globalThis.localStorage?.getItem('jalin.lang') === 'en' ? 'en' : 'id';
 
 export function language() {
   return lang;
@@ -126,8 +127,8 @@ export function language() {
 
 export function setLanguage(l) {
   lang = l === 'en' ? 'en' : 'id';
-  localStorage.setItem('jalin.lang', lang);
-  document.documentElement.lang = lang;
+  globalThis.localStorage?.setItem('jalin.lang', lang);
+  if (globalThis.document) document.documentElement.lang = lang;
 }
 
 export function t(key, vars = {}) {

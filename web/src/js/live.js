@@ -13,6 +13,7 @@ let controller = null;
 let timer = 0;
 let state = 'off';
 let received = [];
+let unseen = 0;
 
 function cursorKey(p) {
   return 'jalin.cursor:' + recipient(p);
@@ -32,6 +33,15 @@ export function liveNotifications() {
   return received;
 }
 
+// Live notifications not yet shown on the feed page.
+export function unseenCount() {
+  return unseen;
+}
+
+export function markSeen() {
+  unseen = 0;
+}
+
 export function onNotification(f) {
   listeners.add(f);
   return () => listeners.delete(f);
@@ -47,6 +57,7 @@ export function stopLive() {
   controller = null;
   window.clearTimeout(timer);
   received = [];
+  unseen = 0;
   setState('off');
 }
 
@@ -95,6 +106,7 @@ function connect(p, key, backoff) {
       const n = JSON.parse(ev.data);
       if (n.cursor) localStorage.setItem(key, n.cursor);
       received = [n, ...received];
+      unseen += 1;
       for (const f of listeners) f(n);
     },
     onclose() {

@@ -3,7 +3,7 @@
 import { principal, signOut } from './auth.js';
 import { h, fill } from './dom.js';
 import { language, setLanguage, t } from './i18n.js';
-import { liveNotifications, liveState, onLiveState, onNotification, startLive, stopLive } from './live.js';
+import { liveState, markSeen, unseenCount, onLiveState, onNotification, startLive, stopLive } from './live.js';
 import { curationPage } from './pages/curation.js';
 import { feedPage } from './pages/feed.js';
 import { listingsPage } from './pages/listings.js';
@@ -22,7 +22,8 @@ let cleanup = null;
 
 function renderShell(p) {
   const current = (location.hash.replace(/^#\//, '') || 'overview').split('?')[0];
-  const unseen = liveNotifications().length;
+  if (p && current === 'feed') markSeen();
+  const unseen = unseenCount();
   fill(document.getElementById('nav'), p
     ? Object.keys(pages).map((name) => h('a', {
         href: `#/${name}`, class: name === current ? 'active' : null, 'data-page': name,

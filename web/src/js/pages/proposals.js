@@ -3,6 +3,7 @@
 import { api, requestId } from '../api.js';
 import { errorBox, fill, h, options } from '../dom.js';
 import { formatNumber, formatTime, t } from '../i18n.js';
+import { nameNode } from '../names.js';
 import { regionLabel, regionPicker } from '../regions.js';
 
 const stages = ['proposed', 'accepted', 'agreed', 'declined', 'expired', 'completed'];
@@ -93,8 +94,8 @@ export function proposalsPage(root, principal) {
       : [];
     const title = p.match?.listing?.title;
     return h('tr', { dataset: { proposal: p.name, state: p.state } },
-      h('td', {}, p.supplier, h('div', { class: 'muted' }, regionLabel(p.supplierRegion))),
-      h('td', {}, p.buyer, h('div', { class: 'muted' }, regionLabel(p.buyerRegion))),
+      h('td', { class: 'supplier' }, nameNode(p.supplier), h('div', { class: 'muted' }, regionLabel(p.supplierRegion))),
+      h('td', { class: 'buyer' }, nameNode(p.buyer), h('div', { class: 'muted' }, regionLabel(p.buyerRegion))),
       h('td', {}, t(`state.${p.state}`), h('div', { class: 'muted' }, formatTime(p.createTime)),
         title ? h('div', { class: 'muted' }, title) : null),
       h('td', { class: 'num' }, Number(p.match?.score || 0).toFixed(2)),
