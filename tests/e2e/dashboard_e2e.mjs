@@ -98,6 +98,16 @@ async function scenario(suite, page, shots) {
   check(await page.locator('canvas').count() === 1, 'the overview draws one chart');
   await shot('01-overview');
 
+  // Listings search: the need, filtered by kind.
+  await page.locator('a[data-page=listings]').click();
+  await page.locator('table tbody tr').nth(1).waitFor();
+  await page.locator('select[name=listings-kind]').selectOption('NEED');
+  await page.getByRole('button', { name: 'Tampilkan' }).click();
+  await page.locator('p.muted').filter({ hasText: /^1 total$/ }).waitFor();
+  const needRow = page.locator(`tr[data-name="${need.name}"]`);
+  await needRow.filter({ hasText: 'Jahe untuk jamu' }).waitFor();
+  check(await page.locator('table tbody tr').count() === 1, 'only the need is listed');
+
   // Follow proposals in my regions; the live stream is open.
   await page.locator('a[data-page=feed]').click();
   await page.locator('button[name=follow]').click();
@@ -106,13 +116,19 @@ async function scenario(suite, page, shots) {
 
   // Channeling report between Karanganyar and Sragen.
   await page.locator('a[data-page=report]').click();
-  for (const [side, regency] of [['report-a', 'regions/33.13'], ['report-b', 'regions/33.14']]) {
-    await page.locator(`select[name=${side}-province] option[value="regions/33"]`).waitFor({ state: 'attached' });
-    await page.locator(`select[name=${side}-province]`).selectOption('regions/33');
-    await page.locator(`select[name=${side}-regency] option[value="${regency}"]`).waitFor({ state: 'attached' });
-    await page.locator(`select[name=${side}-regency]`).selectOption(regency);
-  }
-  await page.locator('button[name=generate]').click();
+  const chooseRegions = async (a, b) => {
+    for (const [side, regency] of [['report-a', a], ['report-b', b]]) {
+      await page.locator(`select[name=${side}-province] option[value="regions/33"]`).waitFor({ state: 'attached' });
+      await page.locator(`select[name=${side}-province]`).selectOption('regions/33');
+      await page.locator(`select[name=${side}-regency] option[value="${regency}"]`).waitFor({ state: 'attached' });
+      await page.locator(`select[name=${side}-regency]`).selectOption(regency);
+    }
+    await page.locator('button[name=generate]').click();
+  };
+  // Outside the facilitator's regions: refused, said in words.
+  await chooseRegions('regions/33.01', 'regions/33.02');
+  await page.locator('.error[role=alert]').filter({ hasText: 'Anda tidak berwenang' }).waitFor();
+  await chooseRegions('regions/33.13', 'regions/33.14');
   const match = page.locator('.opportunity[data-kind=LISTING_MATCH]').first();
   await match.waitFor();
   const text = await match.innerText();
@@ -150,6 +166,18 @@ async function scenario(suite, page, shots) {
   check(await partly.locator('button[name=accept-supplier]').count() === 0, 'the supplier answered once');
   check(await partly.locator('button[name=accept-buyer]').count() === 1, 'the buyer can still answer');
   await page.locator('.stat[data-stage=accepted] .n').filter({ hasText: /^1$/ }).waitFor();
+
+  // The answer is announced live too; after a reload the stream resumes from
+  // the stored cursor and the feed lists each notification once.
+  await page.locator('a[data-page=feed]').click();
+  await page.locator('ul.feed li[data-live=true][data-event-type="jalin.matching.proposal.accepted"]').waitFor();
+  await page.reload();
+  await page.locator('#live[data-state=live]').waitFor();
+  await page.locator('ul.feed li[data-event-type="jalin.matching.proposal.accepted"]').waitFor();
+  for (const type of ['created', 'accepted']) {
+    check(await page.locator(`ul.feed li[data-event-type="jalin.matching.proposal.${type}"]`).count() === 1,
+          `one ${type} notification after the reload`);
+  }
 
   // English, and a phone-sized overview.
   await page.locator('#lang').selectOption('en');
