@@ -66,6 +66,15 @@ async function seed(suite, admin) {
     kind: 'NEED', owner: maker.name, category: 'categories/jahe', title: 'Jahe untuk jamu',
     quantity: { amount: 500, unit: 'KILOGRAM', period: 'WEEK' }, continuity: 'CONTINUOUS',
   });
+  const now = Date.now();
+  const campaign = await call(suite, admin, 'POST', '/v1/campaigns', {
+    displayName: 'Kurasi Jamu Karanganyar', region: 'regions/33.13',
+    submissionStartTime: new Date(now).toISOString(),
+    submissionEndTime: new Date(now + 30 * 86400000).toISOString(),
+    quota: 10, passThreshold: 70, reviewersPerSubmission: 1,
+    criteria: [{ id: 'mutu', labelId: 'Mutu', labelEn: 'Quality', weight: 100 }],
+    gradeBands: [{ grade: 'A', minScore: 85 }, { grade: 'B', minScore: 70 }],
+  });
   // Matching follows the registry's events: wait until both are indexed.
   const deadline = Date.now() + TIMEOUT;
   for (;;) {
@@ -74,13 +83,13 @@ async function seed(suite, admin) {
     if (Date.now() > deadline) throw new Error(`matching never indexed the listings: ${JSON.stringify(idx)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { offer, need };
+  return { offer, need, campaign };
 }
 
 async function scenario(suite, page, shots) {
   const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
   const admin = await suite.token('admin', { subject: 'users/e2e-admin' });
-  const { offer, need } = await seed(suite, admin);
+  const { offer, need, campaign } = await seed(suite, admin);
   const facilitator = await suite.token('facilitator', {
     regions: ['33.13', '33.14'], subject: 'users/fasilitator-e2e' });
 
@@ -107,6 +116,13 @@ async function scenario(suite, page, shots) {
   const needRow = page.locator(`tr[data-name="${need.name}"]`);
   await needRow.filter({ hasText: 'Jahe untuk jamu' }).waitFor();
   check(await page.locator('table tbody tr').count() === 1, 'only the need is listed');
+
+  // Curation: the campaign and its (empty) progress.
+  await page.locator('a[data-page=curation]').click();
+  const campaignRow = page.locator(`tr[data-name="${campaign.name}"]`);
+  await campaignRow.filter({ hasText: 'Kurasi Jamu Karanganyar' }).waitFor();
+  check((await campaignRow.innerText()).includes('DRAFT'), 'the campaign is a draft');
+  check(await page.locator('canvas').count() === 1, 'the curation page draws one chart');
 
   // Follow proposals in my regions; the live stream is open.
   await page.locator('a[data-page=feed]').click();
