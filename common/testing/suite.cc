@@ -65,6 +65,9 @@ absl::Status Suite::Launch(Service& s) {
       "JALIN_STORE=" + dir_.File(s.name + ".db"),
       "JALIN_JWT_HS256_SECRET_FILE=" + secret_file_,
       "JALIN_LOG_LEVEL=info",
+      // The data files that ship with jalin (regions.csv), from the source
+      // tree: services start in the test's working directory.
+      "JALIN_DATA_DIR=" JALIN_SOURCE_DIR "/data",
   };
   for (const auto& [other, svc] : services_) {
     env.push_back(absl::StrCat("JALIN_", absl::AsciiStrToUpper(other),

@@ -1,0 +1,221 @@
+// DecisionEngine: aggregation, weighting, ranking with the documented
+// tie-break, quota and threshold, grades, reasons, and appeals.
+
+#include "services/curation/decision_engine.h"
+
+#include <algorithm>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/services/curation/test_campaigns.h"
+
+namespace jalin::curation {
+namespace {
+
+using ::jalin::curation::v1::Campaign;
+using ::jalin::curation::v1::Decision;
+using ::testing::HasSubstr;
+
+const absl::Time kNow = absl::FromUnixSeconds(1'780'000'000);
+
+Campaign Rubric(int quota, double threshold) {
+  return testing::StandardCampaign(kNow, kNow + absl::Hours(1), quota,
+                                   threshold);
+}
+
+// Sums as if `reviewers` reviewers each gave `scores` (rubric order).
+ScoreSums Sums(std::vector<int> scores, int reviewers = 3) {
+  ScoreSums s;
+  for (int v : scores) {
+    s.sum.push_back(int64_t{v} * reviewers);
+    s.count.push_back(reviewers);
+  }
+  return s;
+}
+
+ScoredSubmission MustScore(const DecisionEngine& e, int handle,
+                           const std::string& enterprise,
+                           const ScoreSums& sums) {
+  auto s = e.Score(handle, enterprise, "Produk", sums);
+  EXPECT_TRUE(s.ok()) << s.status();
+  return *s;
+}
+
+TEST(DecisionEngineTest, WeightsEachCriterionMeanOnItsScale) {
+  DecisionEngine e(Rubric(10, 50));
+  // quality mean (5+4+3)/3 = 4 -> 30 * 3/4 = 22.5; packaging 5 -> 20;
+  // legality 1 -> 0; market 3 -> 7.5; digital 2 -> 3.75.  Total 53.75.
+  ScoreSums sums;
+  sums.sum = {12, 15, 3, 9, 6};
+  sums.count = {3, 3, 3, 3, 3};
+  ScoredSubmission s = MustScore(e, 0, "enterprises/a", sums);
+  EXPECT_DOUBLE_EQ(s.score(), 53.75);
+  ASSERT_EQ(s.criteria.size(), 5u);
+  EXPECT_DOUBLE_EQ(s.criteria[0].mean_score(), 4.0);
+  EXPECT_DOUBLE_EQ(s.criteria[0].weighted_score(), 22.5);
+  EXPECT_DOUBLE_EQ(s.criteria[3].weighted_score(), 7.5);
+}
+
+TEST(DecisionEngineTest, MissingCriterionIsAnError) {
+  DecisionEngine e(Rubric(10, 50));
+  ScoreSums sums = Sums({5, 5, 5, 5, 5});
+  sums.count[2] = 0;
+  EXPECT_FALSE(e.Score(0, "enterprises/a", "p", sums).ok());
+}
+
+TEST(DecisionEngineTest, PassesWithinQuotaWaitlistsAboveThresholdFailsBelow) {
+  DecisionEngine e(Rubric(/*quota=*/2, /*threshold=*/50));
+  std::vector<ScoredSubmission> subs = {
+      MustScore(e, 0, "enterprises/a", Sums({5, 5, 5, 5, 5})),  // 100
+      MustScore(e, 1, "enterprises/b", Sums({4, 4, 4, 4, 4})),  // 75
+      MustScore(e, 2, "enterprises/c", Sums({3, 3, 3, 3, 3})),  // 50
+      MustScore(e, 3, "enterprises/d", Sums({4, 4, 4, 4, 4})),  // 75
+      MustScore(e, 4, "enterprises/e", Sums({2, 2, 2, 2, 2})),  // 25
+  };
+  std::vector<Decision> d = e.DecideAll(subs, 0, kNow);
+  ASSERT_EQ(d.size(), 5u);
+  EXPECT_EQ(subs[0].enterprise, "enterprises/a");
+  EXPECT_EQ(d[0].result(), Decision::PASSED);
+  EXPECT_EQ(d[0].grade(), "A");
+  // b and d tie on every criterion: the enterprise name decides.
+  EXPECT_EQ(subs[1].enterprise, "enterprises/b");
+  EXPECT_EQ(d[1].result(), Decision::PASSED);
+  EXPECT_EQ(d[1].grade(), "B");
+  EXPECT_EQ(subs[2].enterprise, "enterprises/d");
+  EXPECT_EQ(d[2].result(), Decision::WAITLISTED);
+  EXPECT_THAT(d[2].reason_en(), HasSubstr("ties with the last passed"));
+  // Exactly at the threshold counts as reaching it.
+  EXPECT_EQ(subs[3].enterprise, "enterprises/c");
+  EXPECT_EQ(d[3].result(), Decision::WAITLISTED);
+  EXPECT_EQ(d[4].result(), Decision::FAILED);
+  EXPECT_EQ(d[4].grade(), "");
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(d[i].rank(), i + 1);
+    EXPECT_EQ(d[i].ranked_submissions(), 5);
+    EXPECT_EQ(d[i].criterion_scores_size(), 5);
+    EXPECT_EQ(d[i].decide_time().seconds(), absl::ToUnixSeconds(kNow));
+  }
+}
+
+TEST(DecisionEngineTest, EqualTotalsAreOrderedByTheHeaviestCriterionFirst) {
+  DecisionEngine e(Rubric(1, 0));
+  // Both total 60. "z" is stronger on quality (weight 30), "a" on
+  // packaging (20): quality decides although "a" sorts first by name.
+  ScoreSums z = Sums({5, 1, 4, 3, 3});  // 30 + 0 + 15 + 7.5 + 7.5
+  ScoreSums a = Sums({3, 5, 3, 3, 3});  // 15 + 20 + 10 + 7.5 + 7.5
+  std::vector<ScoredSubmission> subs = {MustScore(e, 0, "enterprises/a", a),
+                                        MustScore(e, 1, "enterprises/z", z)};
+  ASSERT_EQ(subs[0].key, subs[1].key);
+  std::vector<Decision> d = e.DecideAll(subs, 0, kNow);
+  EXPECT_EQ(subs[0].enterprise, "enterprises/z");
+  EXPECT_EQ(d[0].result(), Decision::PASSED);
+  EXPECT_EQ(d[1].result(), Decision::WAITLISTED);
+}
+
+TEST(DecisionEngineTest, RankingDoesNotDependOnInputOrder) {
+  DecisionEngine e(Rubric(40, 30));
+  std::vector<ScoredSubmission> base;
+  for (int i = 0; i < 200; ++i) {
+    // Few distinct vectors: many exact ties, broken by name.
+    base.push_back(MustScore(e, i,
+                             absl::StrCat("enterprises/e", i % 97, "x", i),
+                             Sums({1 + i % 5, 1 + (i / 5) % 5, 1 + (i * 3) % 5,
+                                   1 + (i / 25) % 5, 1 + (i * 7) % 5})));
+  }
+  std::vector<ScoredSubmission> first = base;
+  std::vector<Decision> expected = e.DecideAll(first, 0, kNow);
+  std::mt19937 rng(7);
+  for (int round = 0; round < 10; ++round) {
+    std::vector<ScoredSubmission> shuffled = base;
+    std::shuffle(shuffled.begin(), shuffled.end(), rng);
+    std::vector<Decision> got = e.DecideAll(shuffled, 0, kNow);
+    for (size_t i = 0; i < base.size(); ++i) {
+      ASSERT_EQ(shuffled[i].enterprise, first[i].enterprise) << i;
+      ASSERT_EQ(got[i].result(), expected[i].result()) << i;
+    }
+  }
+  int passed = 0;
+  for (const auto& d : expected) passed += d.result() == Decision::PASSED;
+  EXPECT_EQ(passed, 40);
+}
+
+TEST(DecisionEngineTest, ComparesScoresAtSixDecimals) {
+  DecisionEngine e(Rubric(1, 0));
+  // Totals that differ only by floating-point noise count as equal, so the
+  // tie-break (not rounding error) decides.
+  ScoredSubmission a = MustScore(e, 0, "enterprises/b", Sums({3, 3, 3, 3, 3}));
+  ScoredSubmission b = a;
+  b.enterprise = "enterprises/a";
+  b.key = ScoreKey(a.score() + 1e-9);
+  EXPECT_EQ(a.key, b.key);
+  EXPECT_TRUE(DecisionEngine::Ahead(b, a));
+}
+
+TEST(DecisionEngineTest, ReasonsExplainInBothLanguages) {
+  DecisionEngine e(Rubric(1, 50));
+  std::vector<ScoredSubmission> subs = {
+      MustScore(e, 0, "enterprises/a", Sums({5, 4, 4, 4, 2})),
+      MustScore(e, 1, "enterprises/b", Sums({1, 1, 1, 2, 1}))};
+  std::vector<Decision> d = e.DecideAll(subs, 0, kNow);
+  EXPECT_THAT(d[0].reason_id(), HasSubstr("Lulus dengan nilai"));
+  EXPECT_THAT(d[0].reason_id(), HasSubstr("peringkat 1 dari 2"));
+  EXPECT_THAT(d[0].reason_id(), HasSubstr("Terkuat: Kualitas produk"));
+  EXPECT_THAT(d[0].reason_id(), HasSubstr("terlemah: Kehadiran digital"));
+  EXPECT_THAT(d[0].reason_en(), HasSubstr("within the quota of 1"));
+  // 30 + 15 + 15 + 11.25 + 3.75 = 75: decimal comma in Indonesian.
+  EXPECT_THAT(d[0].reason_id(), HasSubstr("skor 75,00"));
+  EXPECT_THAT(d[0].reason_en(), HasSubstr("score 75.00"));
+  EXPECT_THAT(d[1].reason_id(), HasSubstr("di bawah ambang 50,00"));
+  EXPECT_THAT(d[1].reason_en(), HasSubstr("below the threshold 50.00"));
+}
+
+TEST(DecisionEngineTest, AppealPassesOnlyAheadOfTheLastPassedOnceQuotaIsFull) {
+  DecisionEngine e(Rubric(2, 50));
+  std::vector<ScoredSubmission> standing = {
+      MustScore(e, 0, "enterprises/a", Sums({5, 5, 5, 5, 5})),  // 100
+      MustScore(e, 1, "enterprises/b", Sums({4, 4, 4, 4, 4})),  // 75
+      MustScore(e, 2, "enterprises/c", Sums({3, 4, 3, 4, 3})),  // 58.75
+  };
+  std::vector<bool> passed = {true, true, false};
+  Decision up =
+      e.DecideAppeal(MustScore(e, 9, "enterprises/x", Sums({5, 4, 4, 4, 4})),
+                     standing, passed, 1, kNow);
+  EXPECT_EQ(up.result(), Decision::PASSED);
+  EXPECT_EQ(up.rank(), 2);
+  EXPECT_EQ(up.ranked_submissions(), 4);
+  EXPECT_THAT(up.reason_en(), HasSubstr("After appeal"));
+  Decision behind =
+      e.DecideAppeal(MustScore(e, 9, "enterprises/x", Sums({3, 3, 4, 3, 3})),
+                     standing, passed, 1, kNow);
+  EXPECT_EQ(behind.result(), Decision::WAITLISTED);
+  Decision low =
+      e.DecideAppeal(MustScore(e, 9, "enterprises/x", Sums({2, 2, 2, 2, 2})),
+                     standing, passed, 1, kNow);
+  EXPECT_EQ(low.result(), Decision::FAILED);
+  // With room in the quota, reaching the threshold is enough.
+  passed = {true, false, false};
+  Decision room =
+      e.DecideAppeal(MustScore(e, 9, "enterprises/x", Sums({3, 3, 3, 3, 3})),
+                     standing, passed, 1, kNow);
+  EXPECT_EQ(room.result(), Decision::PASSED);
+  EXPECT_EQ(room.grade(), "C");
+}
+
+TEST(DecisionEngineTest, FromDecisionRebuildsTheRankingKey) {
+  DecisionEngine e(Rubric(3, 0));
+  std::vector<ScoredSubmission> subs = {
+      MustScore(e, 0, "enterprises/a", Sums({5, 1, 4, 3, 3})),
+      MustScore(e, 1, "enterprises/b", Sums({3, 5, 3, 3, 3}))};
+  std::vector<ScoredSubmission> copy = subs;
+  std::vector<Decision> d = e.DecideAll(copy, 0, kNow);
+  ScoredSubmission r0 = e.FromDecision(0, copy[0].enterprise, "Produk", d[0]);
+  ScoredSubmission r1 = e.FromDecision(1, copy[1].enterprise, "Produk", d[1]);
+  EXPECT_EQ(r0.key, copy[0].key);
+  EXPECT_EQ(r0.tie_keys, copy[0].tie_keys);
+  EXPECT_TRUE(DecisionEngine::Ahead(r0, r1));
+}
+
+}  // namespace
+}  // namespace jalin::curation
