@@ -5,8 +5,6 @@
 #include <numeric>
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 
 namespace jalin::curation {
 namespace {
@@ -26,6 +24,7 @@ bool Contains(const std::string& a, const std::string& b) {
 }  // namespace
 
 AssignmentPlanner::AssignmentPlanner(std::vector<Reviewer> reviewers,
+                                     const std::vector<Profile>& profiles,
                                      std::vector<Submission> submissions)
     : reviewers_(std::move(reviewers)), subs_(std::move(submissions)) {
   const int nr = static_cast<int>(reviewers_.size());
@@ -34,24 +33,15 @@ AssignmentPlanner::AssignmentPlanner(std::vector<Reviewer> reviewers,
   open_of_.assign(nr, {});
   holders_.assign(ns, {});
   for (int r = 0; r < nr; ++r) load_[r] = reviewers_[r].fixed_load;
-  absl::flat_hash_map<std::string, int> profiles;
-  profile_of_.resize(ns);
-  for (int s = 0; s < ns; ++s) {
-    Submission& sub = subs_[s];
-    std::vector<std::string> clusters = sub.clusters;
-    std::sort(clusters.begin(), clusters.end());
-    const std::string key =
-        absl::StrCat(sub.region, "|", absl::StrJoin(clusters, ","));
-    auto [it, inserted] =
-        profiles.emplace(key, static_cast<int>(eligible_.size()));
-    if (inserted) {
-      std::vector<char> row(nr);
-      for (int r = 0; r < nr; ++r) {
-        row[r] = Conflicts(reviewers_[r], sub.region, sub.clusters) ? 0 : 1;
-      }
-      eligible_.push_back(std::move(row));
+  for (const Profile& p : profiles) {
+    std::vector<char> row(nr);
+    for (int r = 0; r < nr; ++r) {
+      row[r] = Conflicts(reviewers_[r], p.region, p.clusters) ? 0 : 1;
     }
-    profile_of_[s] = it->second;
+    eligible_.push_back(std::move(row));
+  }
+  for (int s = 0; s < ns; ++s) {
+    const Submission& sub = subs_[s];
     for (int r : sub.reviewed) {
       holders_[s].push_back(r);
       ++load_[r];
@@ -84,7 +74,7 @@ bool AssignmentPlanner::Holds(int s, int r) const {
 }
 
 bool AssignmentPlanner::Eligible(int s, int r) const {
-  if (!eligible_[profile_of_[s]][r] || Holds(s, r)) return false;
+  if (!eligible_[subs_[s].profile][r] || Holds(s, r)) return false;
   const auto& b = subs_[s].blocked;
   return std::find(b.begin(), b.end(), r) == b.end();
 }

@@ -38,18 +38,25 @@ class AssignmentPlanner {
     int fixed_load = 0;
   };
 
-  struct Submission {
-    // Region code of the applicant ("33.13") and its clusters.
+  // Where applicants belong: region code of the applicant ("33.13") and
+  // its clusters. Submissions share profiles, so that eligibility is worked
+  // out once per profile.
+  struct Profile {
     std::string region;
     std::vector<std::string> clusters;
+  };
+
+  struct Submission {
+    // Index into the profiles.
+    int profile = 0;
     // Reviewers the submission should have in its current round.
     int wanted = 0;
     // Pool indexes of its reviewers in the current round: reviewed (fixed)
     // and open (may move to another reviewer).
-    std::vector<int> reviewed;
-    std::vector<int> open;
+    std::vector<int> reviewed = {};
+    std::vector<int> open = {};
     // Pool indexes that must not get it (reviewers of earlier rounds).
-    std::vector<int> blocked;
+    std::vector<int> blocked = {};
   };
 
   struct Shortfall {
@@ -72,6 +79,7 @@ class AssignmentPlanner {
   };
 
   AssignmentPlanner(std::vector<Reviewer> reviewers,
+                    const std::vector<Profile>& profiles,
                     std::vector<Submission> submissions);
 
   // True when reviewer `r` may not review a submission of `region` and
@@ -95,8 +103,7 @@ class AssignmentPlanner {
 
   std::vector<Reviewer> reviewers_;
   std::vector<Submission> subs_;
-  // Eligibility per distinct (region, clusters) profile.
-  std::vector<int> profile_of_;
+  // Eligibility per profile and reviewer.
   std::vector<std::vector<char>> eligible_;
   // Current state: loads, and per reviewer the submissions it holds open.
   std::vector<int> load_;

@@ -42,56 +42,54 @@ int DecisionEngine::CriterionIndex(absl::string_view id) const {
 }
 
 absl::StatusOr<ScoredSubmission> DecisionEngine::Score(
-    int64_t handle, std::string enterprise, std::string product_name,
-    const ScoreSums& sums) const {
-  if (sums.sum.size() != criteria_.size() ||
-      sums.count.size() != criteria_.size()) {
+    int64_t handle, absl::string_view enterprise,
+    absl::string_view product_name, absl::Span<const int64_t> sums,
+    absl::Span<const int64_t> counts) const {
+  if (sums.size() != criteria_.size() || counts.size() != criteria_.size()) {
     return absl::InvalidArgumentError("score sums do not match the rubric");
   }
   ScoredSubmission s;
   s.handle = handle;
-  s.enterprise = std::move(enterprise);
-  s.product_name = std::move(product_name);
-  s.criteria.resize(criteria_.size());
+  s.enterprise = enterprise;
+  s.product_name = product_name;
   double total = 0;
   for (size_t i = 0; i < criteria_.size(); ++i) {
     const Criterion& c = criteria_[i];
-    if (sums.count[i] <= 0) {
+    if (counts[i] <= 0) {
       return absl::InvalidArgumentError(
           absl::StrCat("criterion ", c.id, " has no score"));
     }
     const double mean =
-        static_cast<double>(sums.sum[i]) / static_cast<double>(sums.count[i]);
+        static_cast<double>(sums[i]) / static_cast<double>(counts[i]);
     const double weighted =
         c.weight * (mean - c.min_score) / (c.max_score - c.min_score);
-    CriterionScore& cs = s.criteria[i];
-    cs.set_criterion(c.id);
-    cs.set_mean_score(mean);
-    cs.set_weighted_score(weighted);
+    s.means.push_back(mean);
+    s.weighted.push_back(weighted);
     total += weighted;
   }
   s.key = ScoreKey(total);
-  s.tie_keys.reserve(criteria_.size());
-  for (int i : tie_order_) {
-    s.tie_keys.push_back(ScoreKey(s.criteria[i].weighted_score()));
-  }
+  for (int i : tie_order_) s.tie_keys.push_back(ScoreKey(s.weighted[i]));
   return s;
 }
 
 ScoredSubmission DecisionEngine::FromDecision(int64_t handle,
-                                              std::string enterprise,
-                                              std::string product_name,
+                                              absl::string_view enterprise,
+                                              absl::string_view product_name,
                                               const Decision& d) const {
   ScoredSubmission s;
   s.handle = handle;
-  s.enterprise = std::move(enterprise);
-  s.product_name = std::move(product_name);
+  s.enterprise = enterprise;
+  s.product_name = product_name;
   s.key = ScoreKey(d.score());
-  s.criteria.assign(d.criterion_scores().begin(), d.criterion_scores().end());
-  s.criteria.resize(criteria_.size());
-  for (int i : tie_order_) {
-    s.tie_keys.push_back(ScoreKey(s.criteria[i].weighted_score()));
+  s.means.resize(criteria_.size());
+  s.weighted.resize(criteria_.size());
+  for (int i = 0;
+       i < d.criterion_scores_size() && i < static_cast<int>(criteria_.size());
+       ++i) {
+    s.means[i] = d.criterion_scores(i).mean_score();
+    s.weighted[i] = d.criterion_scores(i).weighted_score();
   }
+  for (int i : tie_order_) s.tie_keys.push_back(ScoreKey(s.weighted[i]));
   return s;
 }
 
@@ -106,25 +104,40 @@ bool DecisionEngine::Ahead(const ScoredSubmission& a,
   return a.product_name < b.product_name;
 }
 
-std::string DecisionEngine::Grade(int64_t key) const {
+std::vector<int32_t> DecisionEngine::Rank(
+    const std::vector<ScoredSubmission>& subs) const {
+  std::vector<int32_t> order(subs.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](int32_t a, int32_t b) { return Ahead(subs[a], subs[b]); });
+  return order;
+}
+
+absl::string_view DecisionEngine::Grade(int64_t key) const {
   for (const auto& [grade, min_key] : bands_) {
     if (key >= min_key) return grade;
   }
   return "";
 }
 
-Decision DecisionEngine::MakeDecision(const ScoredSubmission& s,
-                                      Decision::Result result, int32_t rank,
-                                      int32_t ranked, bool tied_at_cut,
-                                      int32_t review_round,
-                                      absl::Time now) const {
-  Decision d;
+void DecisionEngine::MakeDecision(const ScoredSubmission& s,
+                                  Decision::Result result, int32_t rank,
+                                  int32_t ranked, bool tied_at_cut,
+                                  int32_t review_round, absl::Time now,
+                                  Decision& d) const {
+  d.Clear();
   d.set_result(result);
   d.set_score(s.score());
   d.set_rank(rank);
-  if (result == Decision::PASSED) d.set_grade(Grade(s.key));
+  if (result == Decision::PASSED) d.set_grade(std::string(Grade(s.key)));
   ToProtoTime(now, d.mutable_decide_time());
-  for (const auto& c : s.criteria) *d.add_criterion_scores() = c;
+  const size_t n = std::min(criteria_.size(), s.means.size());
+  for (size_t i = 0; i < n; ++i) {
+    CriterionScore* cs = d.add_criterion_scores();
+    cs->set_criterion(criteria_[i].id);
+    cs->set_mean_score(s.means[i]);
+    cs->set_weighted_score(s.weighted[i]);
+  }
   d.set_review_round(review_round);
   d.set_ranked_submissions(ranked);
 
@@ -140,57 +153,56 @@ Decision DecisionEngine::MakeDecision(const ScoredSubmission& s,
   f.on_appeal = review_round > 0;
   // Strongest and weakest by the share of the scale reached; the first in
   // rubric order wins a tie.
-  int best = 0, worst = 0;
+  size_t best = 0, worst = 0;
   double best_share = -1, worst_share = 2;
-  for (size_t i = 0; i < criteria_.size() && i < s.criteria.size(); ++i) {
+  for (size_t i = 0; i < n; ++i) {
     const Criterion& c = criteria_[i];
-    const double share = (s.criteria[i].mean_score() - c.min_score) /
-                         (c.max_score - c.min_score);
-    if (share > best_share) best_share = share, best = static_cast<int>(i);
-    if (share < worst_share) worst_share = share, worst = static_cast<int>(i);
+    const double share =
+        (s.means[i] - c.min_score) / (c.max_score - c.min_score);
+    if (share > best_share) best_share = share, best = i;
+    if (share < worst_share) worst_share = share, worst = i;
   }
-  if (!criteria_.empty() && !s.criteria.empty()) {
+  if (n > 0) {
     f.strongest = {criteria_[best].label_id, criteria_[best].label_en,
-                   s.criteria[best].mean_score(), criteria_[best].max_score};
+                   s.means[best], criteria_[best].max_score};
     f.weakest = {criteria_[worst].label_id, criteria_[worst].label_en,
-                 s.criteria[worst].mean_score(), criteria_[worst].max_score};
+                 s.means[worst], criteria_[worst].max_score};
   }
   Reasons r = WriteReasons(f);
   d.set_reason_id(std::move(r.id));
   d.set_reason_en(std::move(r.en));
-  return d;
 }
 
-std::vector<Decision> DecisionEngine::DecideAll(
-    std::vector<ScoredSubmission>& subs, int32_t review_round,
-    absl::Time now) const {
-  std::sort(subs.begin(), subs.end(), &DecisionEngine::Ahead);
+void DecisionEngine::DecideAll(
+    const std::vector<ScoredSubmission>& subs, int32_t review_round,
+    absl::Time now,
+    absl::FunctionRef<void(const ScoredSubmission&, const Decision&)> emit)
+    const {
+  const std::vector<int32_t> order = Rank(subs);
   const int32_t ranked = static_cast<int32_t>(subs.size());
   // The last passed submission, for the tie note of those just below it.
   int64_t cut_key = INT64_MIN;
   int32_t passed = 0;
-  for (const auto& s : subs) {
-    if (s.key < threshold_key_ || passed == quota_) break;
-    cut_key = s.key;
+  for (int32_t i : order) {
+    if (subs[i].key < threshold_key_ || passed == quota_) break;
+    cut_key = subs[i].key;
     ++passed;
   }
-  std::vector<Decision> out;
-  out.reserve(subs.size());
-  for (int32_t i = 0; i < ranked; ++i) {
-    const ScoredSubmission& s = subs[i];
+  Decision d;
+  for (int32_t r = 0; r < ranked; ++r) {
+    const ScoredSubmission& s = subs[order[r]];
     Decision::Result result;
     if (s.key < threshold_key_) {
       result = Decision::FAILED;
-    } else if (i < passed) {
+    } else if (r < passed) {
       result = Decision::PASSED;
     } else {
       result = Decision::WAITLISTED;
     }
     const bool tied = result == Decision::WAITLISTED && s.key == cut_key;
-    out.push_back(
-        MakeDecision(s, result, i + 1, ranked, tied, review_round, now));
+    MakeDecision(s, result, r + 1, ranked, tied, review_round, now, d);
+    emit(s, d);
   }
-  return out;
 }
 
 Decision DecisionEngine::DecideAppeal(
@@ -222,8 +234,9 @@ Decision DecisionEngine::DecideAppeal(
     result = Decision::WAITLISTED;
     tied = appealed.key == last_passed->key;
   }
-  return MakeDecision(appealed, result, ahead + 1, ranked, tied, review_round,
-                      now);
+  Decision d;
+  MakeDecision(appealed, result, ahead + 1, ranked, tied, review_round, now, d);
+  return d;
 }
 
 }  // namespace jalin::curation

@@ -12,6 +12,9 @@
 // reviews arrived, nor on generated ids, so the same scores always give the
 // same ranking.
 //
+// Deciding allocates little per submission (no protos until a decision is
+// emitted), so that campaigns of 100,000 submissions decide in seconds.
+//
 // Pure computation: no I/O. Immutable after construction; thread-safe.
 
 #ifndef SERVICES_CURATION_DECISION_ENGINE_H_
@@ -21,31 +24,36 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "jalin/curation/v1/campaign.pb.h"
 #include "jalin/curation/v1/submission.pb.h"
 
 namespace jalin::curation {
 
-// Sums of one submission's review scores, per criterion in rubric order.
-struct ScoreSums {
-  std::vector<int64_t> sum;
-  std::vector<int32_t> count;
-};
+// Criteria a campaign may have at most without heap allocations per
+// submission (more still work).
+inline constexpr int kInlineCriteria = 8;
 
-// A submission's aggregate, ready for ranking.
+// A submission's aggregate, ready for ranking. Holds views of the
+// enterprise and product names: their owner must outlive it.
 struct ScoredSubmission {
   // The caller's handle (e.g. an index into its own array).
   int64_t handle = 0;
-  std::string enterprise;
-  std::string product_name;
+  absl::string_view enterprise;
+  absl::string_view product_name;
   // Total at six decimals: round(total * 1e6).
   int64_t key = 0;
   // Criterion contributions at six decimals, in tie-break order.
-  std::vector<int64_t> tie_keys;
-  // Per criterion, in rubric order.
-  std::vector<jalin::curation::v1::CriterionScore> criteria;
+  absl::InlinedVector<int64_t, kInlineCriteria> tie_keys;
+  // Per criterion, in rubric order: the mean on its scale and the weighted
+  // contribution to the total.
+  absl::InlinedVector<double, kInlineCriteria> means;
+  absl::InlinedVector<double, kInlineCriteria> weighted;
   double score() const { return static_cast<double>(key) / 1e6; }
 };
 
@@ -58,26 +66,35 @@ class DecisionEngine {
   int CriterionIndex(absl::string_view id) const;
   int criteria_count() const { return static_cast<int>(criteria_.size()); }
 
-  // The aggregate of one submission. INVALID_ARGUMENT if a criterion has no
-  // score (count 0) or the sums do not match the rubric.
-  absl::StatusOr<ScoredSubmission> Score(int64_t handle, std::string enterprise,
-                                         std::string product_name,
-                                         const ScoreSums& sums) const;
+  // The aggregate of one submission from the sums and counts of its scores
+  // per criterion (rubric order). INVALID_ARGUMENT if a criterion has no
+  // score or the sizes do not match the rubric.
+  absl::StatusOr<ScoredSubmission> Score(
+      int64_t handle, absl::string_view enterprise,
+      absl::string_view product_name, absl::Span<const int64_t> sums,
+      absl::Span<const int64_t> counts) const;
 
   // Rebuilds the ranking key of a submission decided earlier, from the
   // criterion scores its decision recorded.
-  ScoredSubmission FromDecision(int64_t handle, std::string enterprise,
-                                std::string product_name,
+  ScoredSubmission FromDecision(int64_t handle, absl::string_view enterprise,
+                                absl::string_view product_name,
                                 const jalin::curation::v1::Decision& d) const;
 
   // True when `a` ranks before `b`.
   static bool Ahead(const ScoredSubmission& a, const ScoredSubmission& b);
 
-  // Ranks `submissions` (sorted in place into rank order) and returns one
-  // decision per submission, in the same (ranked) order.
-  std::vector<jalin::curation::v1::Decision> DecideAll(
-      std::vector<ScoredSubmission>& submissions, int32_t review_round,
-      absl::Time now) const;
+  // Indexes of `submissions` in rank order.
+  std::vector<int32_t> Rank(
+      const std::vector<ScoredSubmission>& submissions) const;
+
+  // Ranks `submissions` and calls `emit` with each and its decision, in
+  // rank order. The decision object is reused between calls: copy or
+  // serialise it inside `emit`.
+  void DecideAll(const std::vector<ScoredSubmission>& submissions,
+                 int32_t review_round, absl::Time now,
+                 absl::FunctionRef<void(const ScoredSubmission&,
+                                        const jalin::curation::v1::Decision&)>
+                     emit) const;
 
   // The decision for one submission re-reviewed on appeal, against the
   // decisions that stand (`standing`: every other ranked submission, in any
@@ -101,11 +118,12 @@ class DecisionEngine {
     int32_t max_score;
   };
 
-  jalin::curation::v1::Decision MakeDecision(
-      const ScoredSubmission& s, jalin::curation::v1::Decision::Result result,
-      int32_t rank, int32_t ranked, bool tied_at_cut, int32_t review_round,
-      absl::Time now) const;
-  std::string Grade(int64_t key) const;
+  // Fills `d` (cleared first) with the decision for `s`.
+  void MakeDecision(const ScoredSubmission& s,
+                    jalin::curation::v1::Decision::Result result, int32_t rank,
+                    int32_t ranked, bool tied_at_cut, int32_t review_round,
+                    absl::Time now, jalin::curation::v1::Decision& d) const;
+  absl::string_view Grade(int64_t key) const;
 
   std::vector<Criterion> criteria_;
   // Criterion indexes in tie-break order (heaviest first).

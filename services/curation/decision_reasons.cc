@@ -1,8 +1,9 @@
 #include "services/curation/decision_reasons.h"
 
+#include <cmath>
+#include <cstdlib>
+
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_replace.h"
 
 namespace jalin::curation {
 namespace {
@@ -10,12 +11,22 @@ namespace {
 using ::jalin::curation::v1::Decision;
 
 // Two decimals with the decimal separator of each language.
-std::string En(double x) { return absl::StrFormat("%.2f", x); }
-std::string Id(double x) {
-  return absl::StrReplaceAll(absl::StrFormat("%.2f", x), {{".", ","}});
-}
+std::string En(double x) { return FormatTwoDecimals(x, '.'); }
+std::string Id(double x) { return FormatTwoDecimals(x, ','); }
 
 }  // namespace
+
+std::string FormatTwoDecimals(double x, char separator) {
+  const int64_t hundredths = std::llround(x * 100);
+  const int64_t whole = std::abs(hundredths) / 100;
+  const int64_t rest = std::abs(hundredths) % 100;
+  std::string out = hundredths < 0 ? "-" : "";
+  absl::StrAppend(&out, whole);
+  out.push_back(separator);
+  out.push_back(static_cast<char>('0' + rest / 10));
+  out.push_back(static_cast<char>('0' + rest % 10));
+  return out;
+}
 
 Reasons WriteReasons(const ReasonFacts& f) {
   Reasons r;

@@ -6,12 +6,14 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/auth/principal.h"
 #include "common/log/log.h"
 #include "common/status/status_macros.h"
 #include "services/curation/assignment_planner.h"
 #include "services/curation/campaign_store.h"
 #include "services/curation/curation_errors.h"
+#include "services/curation/name_pool.h"
 #include "services/curation/panel_store.h"
 #include "services/curation/submission_store.h"
 
@@ -43,64 +45,71 @@ absl::StatusOr<AssignmentSummary> AssignReviewers(storage::Transaction& tx,
     reviewer_ids.push_back(id);
   }
 
+  // The submissions in review (and, when closing, those just submitted),
+  // in id order; applicants' (region, clusters) become shared profiles.
+  std::vector<AssignmentPlanner::Profile> profiles;
+  absl::flat_hash_map<std::string, int> profile_index;
   std::vector<AssignmentPlanner::Submission> subs;
-  std::vector<std::string> sub_ids;
-  std::vector<bool> was_submitted;
   std::vector<int32_t> rounds;
-  absl::flat_hash_map<std::string, int> sub_index;
-  RETURN_IF_ERROR(store::ForEachSubmissionBrief(
-      tx, cid, [&](const store::SubmissionBrief& b) {
-        const bool submitted = b.state == Submission::SUBMITTED;
-        if (!(b.state == Submission::IN_REVIEW ||
-              b.state == Submission::APPEALED ||
-              (submitted && include_submitted))) {
+  NamePool ids;
+  RETURN_IF_ERROR(store::ForEachReviewTarget(
+      tx, cid,
+      [&](absl::string_view id, absl::string_view region,
+          absl::string_view clusters, Submission::State state, int32_t round) {
+        if (!(state == Submission::IN_REVIEW || state == Submission::APPEALED ||
+              (state == Submission::SUBMITTED && include_submitted))) {
           return absl::OkStatus();
         }
-        AssignmentPlanner::Submission ps;
-        ps.region = auth::RegionCode(b.region);
-        ps.clusters = b.clusters;
-        ps.wanted = wanted;
-        sub_index[b.id] = static_cast<int>(subs.size());
-        subs.push_back(std::move(ps));
-        sub_ids.push_back(b.id);
-        was_submitted.push_back(submitted);
-        rounds.push_back(b.review_round);
+        auto [it, inserted] =
+            profile_index.try_emplace(absl::StrCat(region, "|", clusters),
+                                      static_cast<int>(profiles.size()));
+        if (inserted) {
+          AssignmentPlanner::Profile p;
+          p.region = auth::RegionCode(region);
+          if (!clusters.empty()) p.clusters = absl::StrSplit(clusters, ',');
+          profiles.push_back(std::move(p));
+        }
+        subs.push_back({.profile = it->second, .wanted = wanted});
+        rounds.push_back(round);
+        ids.Add(id);
         return absl::OkStatus();
       }));
 
+  // Assignments come in submission id order too: walk both together.
+  size_t at = 0;
   RETURN_IF_ERROR(
       store::ForEachAssignment(tx, cid, [&](const store::AssignmentRow& a) {
         if (a.state == Assignment::REASSIGNED) return absl::OkStatus();
-        auto s = sub_index.find(a.submission_id);
+        while (at < ids.size() && ids.Get(at) < a.submission_id) ++at;
+        const bool planned = at < ids.size() && ids.Get(at) == a.submission_id;
         auto r = reviewer_index.find(a.reviewer_id);
         if (r == reviewer_index.end()) {
           // A reviewer who left the pool after reviewing: the review still
           // counts, so the submission needs one reviewer fewer.
-          if (s != sub_index.end() && a.state == Assignment::REVIEWED &&
-              a.review_round == rounds[s->second]) {
-            --subs[s->second].wanted;
+          if (planned && a.state == Assignment::REVIEWED &&
+              a.review_round == rounds[at]) {
+            --subs[at].wanted;
           }
           return absl::OkStatus();
         }
-        if (s != sub_index.end() && a.review_round == rounds[s->second]) {
-          auto& ps = subs[s->second];
-          (a.state == Assignment::OPEN ? ps.open : ps.reviewed)
+        if (planned && a.review_round == rounds[at]) {
+          (a.state == Assignment::OPEN ? subs[at].open : subs[at].reviewed)
               .push_back(r->second);
           return absl::OkStatus();
         }
-        if (s != sub_index.end()) subs[s->second].blocked.push_back(r->second);
+        if (planned) subs[at].blocked.push_back(r->second);
         ++reviewers[r->second].fixed_load;
         return absl::OkStatus();
       }));
 
-  AssignmentPlanner planner(std::move(reviewers), std::move(subs));
+  AssignmentPlanner planner(std::move(reviewers), profiles, std::move(subs));
   AssignmentPlanner::Plan plan = planner.Run();
   if (!plan.shortfalls.empty()) {
     std::vector<std::string> examples;
     for (size_t i = 0; i < plan.shortfalls.size() && i < 5; ++i) {
       const auto& f = plan.shortfalls[i];
       examples.push_back(absl::StrCat(
-          store::SubmissionName(cid, sub_ids[f.submission]), " has ",
+          store::SubmissionName(cid, ids.Get(f.submission)), " has ",
           f.eligible, " eligible of ", reviewer_ids.size()));
     }
     const std::string description = absl::StrCat(
@@ -119,21 +128,22 @@ absl::StatusOr<AssignmentSummary> AssignReviewers(storage::Transaction& tx,
 
   for (const auto& [s, r] : plan.moved_away) {
     RETURN_IF_ERROR(
-        store::DeleteAssignment(tx, cid, sub_ids[s], reviewer_ids[r]));
+        store::DeleteAssignment(tx, cid, ids.Get(s), reviewer_ids[r]));
   }
+  std::vector<store::AssignmentRow> added;
+  added.reserve(plan.added.size());
   for (const auto& [s, r] : plan.added) {
-    RETURN_IF_ERROR(store::InsertAssignment(tx, cid,
-                                            {.submission_id = sub_ids[s],
-                                             .reviewer_id = reviewer_ids[r],
-                                             .review_round = rounds[s],
-                                             .state = Assignment::OPEN,
-                                             .create_time = now}));
+    added.push_back({.submission_id = std::string(ids.Get(s)),
+                     .reviewer_id = reviewer_ids[r],
+                     .review_round = rounds[s],
+                     .state = Assignment::OPEN,
+                     .create_time = now});
   }
-  for (size_t s = 0; s < sub_ids.size(); ++s) {
-    if (was_submitted[s]) {
-      RETURN_IF_ERROR(store::SetSubmissionState(tx, cid, sub_ids[s],
-                                                Submission::IN_REVIEW, now));
-    }
+  RETURN_IF_ERROR(store::InsertAssignments(tx, cid, added));
+  // Every submission just submitted got its reviewers (or we failed above).
+  if (include_submitted) {
+    RETURN_IF_ERROR(store::SetStateOfAll(tx, cid, Submission::SUBMITTED,
+                                         Submission::IN_REVIEW, now));
   }
   if (plan.spread > 1) {
     log::Warn("reviewer loads differ by more than one",

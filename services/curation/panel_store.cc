@@ -1,5 +1,7 @@
 #include "services/curation/panel_store.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/proto_time.h"
 #include "common/status/status_macros.h"
@@ -145,16 +147,31 @@ Assignment ToAssignment(absl::string_view campaign_id,
   return a;
 }
 
-absl::Status InsertAssignment(storage::Transaction& tx,
-                              absl::string_view campaign_id,
-                              const AssignmentRow& row) {
-  return tx.Exec(
-      "INSERT INTO curation_assignments (campaign_id, submission_id, "
-      "reviewer_id, review_round, state, create_time) "
-      "VALUES (?, ?, ?, ?, ?, ?)",
-      {Param(campaign_id), Param(row.submission_id), Param(row.reviewer_id),
-       Param(row.review_round), Param(static_cast<int>(row.state)),
-       Param(Micros(row.create_time))});
+absl::Status InsertAssignments(storage::Transaction& tx,
+                               absl::string_view campaign_id,
+                               const std::vector<AssignmentRow>& rows) {
+  constexpr size_t kPerStatement = 100;
+  std::vector<Param> params;
+  std::vector<int64_t> micros;
+  for (size_t from = 0; from < rows.size(); from += kPerStatement) {
+    const size_t to = std::min(rows.size(), from + kPerStatement);
+    std::string sql =
+        "INSERT INTO curation_assignments (campaign_id, submission_id, "
+        "reviewer_id, review_round, state, create_time) VALUES ";
+    params.clear();
+    for (size_t i = from; i < to; ++i) {
+      const AssignmentRow& r = rows[i];
+      absl::StrAppend(&sql, i == from ? "" : ", ", "(?, ?, ?, ?, ?, ?)");
+      params.push_back(Param(campaign_id));
+      params.push_back(Param(r.submission_id));
+      params.push_back(Param(r.reviewer_id));
+      params.push_back(Param(r.review_round));
+      params.push_back(Param(static_cast<int>(r.state)));
+      params.push_back(Param(Micros(r.create_time)));
+    }
+    RETURN_IF_ERROR(tx.Exec(sql, params));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status SetAssignmentState(storage::Transaction& tx,
@@ -213,12 +230,22 @@ absl::StatusOr<std::vector<AssignmentRow>> AssignmentsOfSubmission(
 absl::Status ForEachAssignment(
     storage::Transaction& tx, absl::string_view campaign_id,
     absl::FunctionRef<absl::Status(const AssignmentRow&)> fn) {
+  // One row object, refilled: its strings keep their capacity.
+  AssignmentRow a;
   return tx.Query(
       absl::StrCat("SELECT ", kAssignmentColumns,
                    " FROM curation_assignments WHERE campaign_id = ? "
                    "ORDER BY submission_id, reviewer_id"),
-      {Param(campaign_id)},
-      [&](const storage::Row& row) { return fn(ReadAssignment(row)); });
+      {Param(campaign_id)}, [&](const storage::Row& row) {
+        const absl::string_view submission = row.Text(0);
+        const absl::string_view reviewer = row.Text(1);
+        a.submission_id.assign(submission.data(), submission.size());
+        a.reviewer_id.assign(reviewer.data(), reviewer.size());
+        a.review_round = static_cast<int32_t>(row.Int(2));
+        a.state = static_cast<Assignment::State>(row.Int(3));
+        a.create_time = FromMicros(row.Int(4));
+        return fn(a);
+      });
 }
 
 absl::StatusOr<std::vector<AssignmentRow>> ListAssignments(

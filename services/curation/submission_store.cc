@@ -167,14 +167,55 @@ absl::Status SetSubmissionState(storage::Transaction& tx,
 absl::Status SetDecision(storage::Transaction& tx,
                          absl::string_view campaign_id,
                          absl::string_view submission_id,
-                         const Decision& decision, absl::Time now) {
-  const std::string bytes = decision.SerializeAsString();
+                         Decision::Result result,
+                         absl::string_view decision_bytes, absl::Time now) {
   return tx.Exec(
       "UPDATE curation_submissions SET state = ?, result = ?, decision = ?, "
       "update_time = ? WHERE campaign_id = ? AND id = ?",
       {Param(static_cast<int>(Submission::DECIDED)),
-       Param(static_cast<int>(decision.result())), Param::Blob(bytes),
+       Param(static_cast<int>(result)), Param::Blob(decision_bytes),
        Param(Micros(now)), Param(campaign_id), Param(submission_id)});
+}
+
+absl::Status ForEachSubmissionKey(
+    storage::Transaction& tx, absl::string_view campaign_id,
+    absl::FunctionRef<absl::Status(absl::string_view, absl::string_view,
+                                   absl::string_view, Submission::State)>
+        fn) {
+  return tx.Query(
+      "SELECT id, enterprise, product_name, state FROM curation_submissions "
+      "WHERE campaign_id = ? ORDER BY id",
+      {Param(campaign_id)}, [&](const storage::Row& row) {
+        return fn(row.Text(0), row.Text(1), row.Text(2),
+                  static_cast<Submission::State>(row.Int(3)));
+      });
+}
+
+absl::Status ForEachReviewTarget(
+    storage::Transaction& tx, absl::string_view campaign_id,
+    absl::FunctionRef<absl::Status(absl::string_view, absl::string_view,
+                                   absl::string_view, Submission::State,
+                                   int32_t)>
+        fn) {
+  return tx.Query(
+      "SELECT id, region, clusters, state, review_round FROM "
+      "curation_submissions WHERE campaign_id = ? ORDER BY id",
+      {Param(campaign_id)}, [&](const storage::Row& row) {
+        return fn(row.Text(0), row.Text(1), row.Text(2),
+                  static_cast<Submission::State>(row.Int(3)),
+                  static_cast<int32_t>(row.Int(4)));
+      });
+}
+
+absl::Status SetStateOfAll(storage::Transaction& tx,
+                           absl::string_view campaign_id,
+                           Submission::State from, Submission::State to,
+                           absl::Time now) {
+  return tx.Exec(
+      "UPDATE curation_submissions SET state = ?, update_time = ? "
+      "WHERE campaign_id = ? AND state = ?",
+      {Param(static_cast<int>(to)), Param(Micros(now)), Param(campaign_id),
+       Param(static_cast<int>(from))});
 }
 
 absl::Status ForEachSubmissionBrief(

@@ -53,12 +53,23 @@ absl::Status SetSubmissionState(storage::Transaction& tx,
                                 jalin::curation::v1::Submission::State state,
                                 absl::Time now);
 
-// Records a decision (and state DECIDED) without rewriting the rest.
+// Records a decision, given serialised, and state DECIDED without
+// rewriting the rest.
 absl::Status SetDecision(storage::Transaction& tx,
                          absl::string_view campaign_id,
                          absl::string_view submission_id,
-                         const jalin::curation::v1::Decision& decision,
-                         absl::Time now);
+                         jalin::curation::v1::Decision::Result result,
+                         absl::string_view decision_bytes, absl::Time now);
+
+// The id, enterprise, product name and state of every submission of the
+// campaign, in id order; the views die with each call.
+absl::Status ForEachSubmissionKey(
+    storage::Transaction& tx, absl::string_view campaign_id,
+    absl::FunctionRef<
+        absl::Status(absl::string_view id, absl::string_view enterprise,
+                     absl::string_view product_name,
+                     jalin::curation::v1::Submission::State state)>
+        fn);
 
 // What ranking, assignment and statistics need of a submission, read
 // without its body.
@@ -91,6 +102,24 @@ absl::Status ForEachDecision(
     absl::FunctionRef<absl::Status(const SubmissionBrief&,
                                    const jalin::curation::v1::Decision&)>
         fn);
+
+// What assignment needs of every submission of the campaign, in id order:
+// id, applicant region, clusters (comma-separated), state and review round;
+// the views die with each call.
+absl::Status ForEachReviewTarget(
+    storage::Transaction& tx, absl::string_view campaign_id,
+    absl::FunctionRef<absl::Status(
+        absl::string_view id, absl::string_view region,
+        absl::string_view clusters,
+        jalin::curation::v1::Submission::State state, int32_t review_round)>
+        fn);
+
+// Moves every submission of the campaign in state `from` to `to`.
+absl::Status SetStateOfAll(storage::Transaction& tx,
+                           absl::string_view campaign_id,
+                           jalin::curation::v1::Submission::State from,
+                           jalin::curation::v1::Submission::State to,
+                           absl::Time now);
 
 struct SubmissionQuery {
   std::string campaign_id = {};

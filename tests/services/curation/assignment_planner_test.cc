@@ -22,40 +22,57 @@ Planner::Reviewer R(std::vector<std::string> regions,
   return {std::move(regions), std::move(clusters), 0};
 }
 
-Planner::Submission S(std::string region, std::vector<std::string> clusters,
-                      int wanted) {
-  Planner::Submission s;
-  s.region = std::move(region);
-  s.clusters = std::move(clusters);
-  s.wanted = wanted;
+// A submission of the tests: its profile inline.
+struct Sub {
+  Planner::Profile profile;
+  Planner::Submission sub;
+};
+
+Sub S(std::string region, std::vector<std::string> clusters, int wanted) {
+  Sub s;
+  s.profile.region = std::move(region);
+  s.profile.clusters = std::move(clusters);
+  s.sub.wanted = wanted;
   return s;
+}
+
+// Runs the planner with one profile per submission.
+Planner::Plan RunPlanner(const std::vector<Planner::Reviewer>& reviewers,
+                         const std::vector<Sub>& subs) {
+  std::vector<Planner::Profile> profiles;
+  std::vector<Planner::Submission> plain;
+  for (const Sub& s : subs) {
+    profiles.push_back(s.profile);
+    plain.push_back(s.sub);
+    plain.back().profile = static_cast<int>(profiles.size()) - 1;
+  }
+  return Planner(reviewers, profiles, plain).Run();
 }
 
 // Checks the invariants of a plan that had no shortfall.
 void ExpectValid(const std::vector<Planner::Reviewer>& reviewers,
-                 const std::vector<Planner::Submission>& subs,
-                 const Planner::Plan& plan) {
+                 const std::vector<Sub>& subs, const Planner::Plan& plan) {
   ASSERT_TRUE(plan.shortfalls.empty());
   std::vector<std::set<int>> holders(subs.size());
   for (size_t s = 0; s < subs.size(); ++s) {
-    holders[s].insert(subs[s].reviewed.begin(), subs[s].reviewed.end());
-    holders[s].insert(subs[s].open.begin(), subs[s].open.end());
+    holders[s].insert(subs[s].sub.reviewed.begin(), subs[s].sub.reviewed.end());
+    holders[s].insert(subs[s].sub.open.begin(), subs[s].sub.open.end());
   }
   for (auto [s, r] : plan.moved_away) holders[s].erase(r);
   for (auto [s, r] : plan.added) {
     EXPECT_TRUE(holders[s].insert(r).second)
         << "reviewer " << r << " twice on submission " << s;
-    EXPECT_FALSE(
-        Planner::Conflicts(reviewers[r], subs[s].region, subs[s].clusters))
+    EXPECT_FALSE(Planner::Conflicts(reviewers[r], subs[s].profile.region,
+                                    subs[s].profile.clusters))
         << "conflict: reviewer " << r << " on submission " << s;
-    const auto& blocked = subs[s].blocked;
+    const auto& blocked = subs[s].sub.blocked;
     EXPECT_EQ(std::find(blocked.begin(), blocked.end(), r), blocked.end());
   }
   std::vector<int> load(reviewers.size(), 0);
   for (size_t r = 0; r < reviewers.size(); ++r)
     load[r] = reviewers[r].fixed_load;
   for (size_t s = 0; s < subs.size(); ++s) {
-    EXPECT_EQ(static_cast<int>(holders[s].size()), subs[s].wanted) << s;
+    EXPECT_EQ(static_cast<int>(holders[s].size()), subs[s].sub.wanted) << s;
     for (int r : holders[s]) ++load[r];
   }
   EXPECT_EQ(load, plan.loads);
@@ -78,11 +95,11 @@ TEST(AssignmentPlannerTest, RegionsContainTheirRegenciesBothWays) {
 TEST(AssignmentPlannerTest, BalancesWithoutConflicts) {
   std::vector<Planner::Reviewer> reviewers;
   for (int r = 0; r < 7; ++r) reviewers.push_back(R({absl::StrCat("33.0", r)}));
-  std::vector<Planner::Submission> subs;
+  std::vector<Sub> subs;
   for (int s = 0; s < 100; ++s) {
     subs.push_back(S(absl::StrCat("33.0", s % 7), {}, 3));
   }
-  Planner::Plan plan = Planner(reviewers, subs).Run();
+  Planner::Plan plan = RunPlanner(reviewers, subs);
   ExpectValid(reviewers, subs, plan);
   EXPECT_LE(plan.spread, 1);
   EXPECT_EQ(plan.added.size(), 300u);
@@ -95,10 +112,10 @@ TEST(AssignmentPlannerTest, RebalancesWhatGreedyChoiceLeavesUneven) {
   // 33.01 submission to 3) evens them out.
   std::vector<Planner::Reviewer> reviewers = {R({"33.01"}), R({"33.02"}),
                                               R({"33.03"}), R({"33.04"})};
-  std::vector<Planner::Submission> subs;
+  std::vector<Sub> subs;
   for (int s = 0; s < 6; ++s) subs.push_back(S("33.01", {}, 1));
   for (int s = 0; s < 6; ++s) subs.push_back(S("33.04", {}, 1));
-  Planner::Plan plan = Planner(reviewers, subs).Run();
+  Planner::Plan plan = RunPlanner(reviewers, subs);
   ExpectValid(reviewers, subs, plan);
   EXPECT_EQ(plan.loads, (std::vector<int>{3, 3, 3, 3}));
 }
@@ -112,19 +129,20 @@ TEST(AssignmentPlannerTest, RandomPoolsStayConflictFreeAndBalanced) {
       reviewers.push_back(R({absl::StrCat("33.", 10 + rng() % 10)},
                             {absl::StrCat("clusters/c", rng() % 8)}));
     }
-    std::vector<Planner::Submission> subs;
+    std::vector<Sub> subs;
     const int ns = 50 + static_cast<int>(rng() % 200);
     while (static_cast<int>(subs.size()) < ns) {
-      Planner::Submission s = S(absl::StrCat("33.", 10 + rng() % 10),
-                                {absl::StrCat("clusters/c", rng() % 8)}, 3);
+      Sub s = S(absl::StrCat("33.", 10 + rng() % 10),
+                {absl::StrCat("clusters/c", rng() % 8)}, 3);
       // Only feasible instances: at least three reviewers without conflict.
       int eligible = 0;
       for (const auto& r : reviewers) {
-        eligible += Planner::Conflicts(r, s.region, s.clusters) ? 0 : 1;
+        eligible +=
+            Planner::Conflicts(r, s.profile.region, s.profile.clusters) ? 0 : 1;
       }
       if (eligible >= 3) subs.push_back(s);
     }
-    Planner::Plan plan = Planner(reviewers, subs).Run();
+    Planner::Plan plan = RunPlanner(reviewers, subs);
     ExpectValid(reviewers, subs, plan);
     EXPECT_LE(plan.spread, 1) << "round " << round;
   }
@@ -133,9 +151,8 @@ TEST(AssignmentPlannerTest, RandomPoolsStayConflictFreeAndBalanced) {
 TEST(AssignmentPlannerTest, ReportsSubmissionsWithTooFewEligibleReviewers) {
   std::vector<Planner::Reviewer> reviewers = {R({"33.13"}), R({"33.13"}),
                                               R({"34.71"}), R({"35.78"})};
-  std::vector<Planner::Submission> subs = {S("33.13", {}, 3),
-                                           S("33.11", {}, 3)};
-  Planner::Plan plan = Planner(reviewers, subs).Run();
+  std::vector<Sub> subs = {S("33.13", {}, 3), S("33.11", {}, 3)};
+  Planner::Plan plan = RunPlanner(reviewers, subs);
   ASSERT_EQ(plan.shortfalls.size(), 1u);
   EXPECT_EQ(plan.shortfalls[0].submission, 0);
   EXPECT_EQ(plan.shortfalls[0].eligible, 2);
@@ -145,10 +162,10 @@ TEST(AssignmentPlannerTest, ReportsSubmissionsWithTooFewEligibleReviewers) {
 TEST(AssignmentPlannerTest, NewRoundSkipsEarlierReviewers) {
   std::vector<Planner::Reviewer> reviewers;
   for (int r = 0; r < 6; ++r) reviewers.push_back(R({absl::StrCat("34.0", r)}));
-  std::vector<Planner::Submission> subs = {S("33.13", {}, 3)};
-  subs[0].blocked = {0, 1, 2};
+  std::vector<Sub> subs = {S("33.13", {}, 3)};
+  subs[0].sub.blocked = {0, 1, 2};
   for (int r : {0, 1, 2}) reviewers[r].fixed_load = 1;
-  Planner::Plan plan = Planner(reviewers, subs).Run();
+  Planner::Plan plan = RunPlanner(reviewers, subs);
   ExpectValid(reviewers, subs, plan);
   std::set<int> got;
   for (auto [s, r] : plan.added) got.insert(r);
@@ -158,16 +175,16 @@ TEST(AssignmentPlannerTest, NewRoundSkipsEarlierReviewers) {
 TEST(AssignmentPlannerTest, NewcomerTakesOverOpenButNeverReviewedWork) {
   std::vector<Planner::Reviewer> reviewers = {R({"34.01"}), R({"34.02"}),
                                               R({"34.03"})};
-  std::vector<Planner::Submission> subs;
+  std::vector<Sub> subs;
   // 12 submissions, one reviewer each: 0 and 1 hold six each, half of them
   // already reviewed; reviewer 2 just joined.
   for (int s = 0; s < 12; ++s) {
-    Planner::Submission sub = S("33.13", {}, 1);
+    Sub sub = S("33.13", {}, 1);
     const int holder = s % 2;
-    (s < 6 ? sub.reviewed : sub.open).push_back(holder);
+    (s < 6 ? sub.sub.reviewed : sub.sub.open).push_back(holder);
     subs.push_back(sub);
   }
-  Planner::Plan plan = Planner(reviewers, subs).Run();
+  Planner::Plan plan = RunPlanner(reviewers, subs);
   ExpectValid(reviewers, subs, plan);
   EXPECT_EQ(plan.loads, (std::vector<int>{4, 4, 4}));
   for (auto [s, r] : plan.moved_away) EXPECT_GE(s, 6) << "reviewed work moved";
@@ -180,13 +197,13 @@ TEST(AssignmentPlannerTest, SameInputSamePlan) {
     reviewers.push_back(
         R({absl::StrCat("33.1", r)}, {absl::StrCat("clusters/c", r % 4)}));
   }
-  std::vector<Planner::Submission> subs;
+  std::vector<Sub> subs;
   for (int s = 0; s < 90; ++s) {
     subs.push_back(
         S(absl::StrCat("33.1", s % 9), {absl::StrCat("clusters/c", s % 5)}, 3));
   }
-  Planner::Plan a = Planner(reviewers, subs).Run();
-  Planner::Plan b = Planner(reviewers, subs).Run();
+  Planner::Plan a = RunPlanner(reviewers, subs);
+  Planner::Plan b = RunPlanner(reviewers, subs);
   EXPECT_EQ(a.added, b.added);
 }
 

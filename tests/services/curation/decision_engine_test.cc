@@ -4,6 +4,7 @@
 #include "services/curation/decision_engine.h"
 
 #include <algorithm>
+#include <deque>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -25,6 +26,12 @@ Campaign Rubric(int quota, double threshold) {
                                    threshold);
 }
 
+// Sums and counts of scores per criterion.
+struct ScoreSums {
+  std::vector<int64_t> sum;
+  std::vector<int64_t> count;
+};
+
 // Sums as if `reviewers` reviewers each gave `scores` (rubric order).
 ScoreSums Sums(std::vector<int> scores, int reviewers = 3) {
   ScoreSums s;
@@ -35,34 +42,52 @@ ScoreSums Sums(std::vector<int> scores, int reviewers = 3) {
   return s;
 }
 
+// `enterprise` must outlive the result (a literal, or a name kept alive by
+// the test).
 ScoredSubmission MustScore(const DecisionEngine& e, int handle,
-                           const std::string& enterprise,
+                           absl::string_view enterprise,
                            const ScoreSums& sums) {
-  auto s = e.Score(handle, enterprise, "Produk", sums);
+  auto s = e.Score(handle, enterprise, "Produk", sums.sum, sums.count);
   EXPECT_TRUE(s.ok()) << s.status();
   return *s;
+}
+
+// The ranking and decisions DecideAll emits.
+struct Outcome {
+  std::vector<std::string> order;
+  std::vector<Decision> decisions;
+};
+
+Outcome DecideAll(const DecisionEngine& e,
+                  const std::vector<ScoredSubmission>& subs) {
+  Outcome out;
+  e.DecideAll(subs, 0, kNow, [&](const ScoredSubmission& s, const Decision& d) {
+    out.order.emplace_back(s.enterprise);
+    out.decisions.push_back(d);
+  });
+  return out;
 }
 
 TEST(DecisionEngineTest, WeightsEachCriterionMeanOnItsScale) {
   DecisionEngine e(Rubric(10, 50));
   // quality mean (5+4+3)/3 = 4 -> 30 * 3/4 = 22.5; packaging 5 -> 20;
   // legality 1 -> 0; market 3 -> 7.5; digital 2 -> 3.75.  Total 53.75.
-  ScoreSums sums;
-  sums.sum = {12, 15, 3, 9, 6};
-  sums.count = {3, 3, 3, 3, 3};
+  ScoreSums sums{{12, 15, 3, 9, 6}, {3, 3, 3, 3, 3}};
   ScoredSubmission s = MustScore(e, 0, "enterprises/a", sums);
   EXPECT_DOUBLE_EQ(s.score(), 53.75);
-  ASSERT_EQ(s.criteria.size(), 5u);
-  EXPECT_DOUBLE_EQ(s.criteria[0].mean_score(), 4.0);
-  EXPECT_DOUBLE_EQ(s.criteria[0].weighted_score(), 22.5);
-  EXPECT_DOUBLE_EQ(s.criteria[3].weighted_score(), 7.5);
+  ASSERT_EQ(s.means.size(), 5u);
+  EXPECT_DOUBLE_EQ(s.means[0], 4.0);
+  EXPECT_DOUBLE_EQ(s.weighted[0], 22.5);
+  EXPECT_DOUBLE_EQ(s.weighted[3], 7.5);
 }
 
 TEST(DecisionEngineTest, MissingCriterionIsAnError) {
   DecisionEngine e(Rubric(10, 50));
   ScoreSums sums = Sums({5, 5, 5, 5, 5});
   sums.count[2] = 0;
-  EXPECT_FALSE(e.Score(0, "enterprises/a", "p", sums).ok());
+  EXPECT_FALSE(e.Score(0, "enterprises/a", "p", sums.sum, sums.count).ok());
+  sums.sum.pop_back();
+  EXPECT_FALSE(e.Score(0, "enterprises/a", "p", sums.sum, sums.count).ok());
 }
 
 TEST(DecisionEngineTest, PassesWithinQuotaWaitlistsAboveThresholdFailsBelow) {
@@ -74,20 +99,21 @@ TEST(DecisionEngineTest, PassesWithinQuotaWaitlistsAboveThresholdFailsBelow) {
       MustScore(e, 3, "enterprises/d", Sums({4, 4, 4, 4, 4})),  // 75
       MustScore(e, 4, "enterprises/e", Sums({2, 2, 2, 2, 2})),  // 25
   };
-  std::vector<Decision> d = e.DecideAll(subs, 0, kNow);
+  Outcome out = DecideAll(e, subs);
+  const std::vector<Decision>& d = out.decisions;
   ASSERT_EQ(d.size(), 5u);
-  EXPECT_EQ(subs[0].enterprise, "enterprises/a");
+  EXPECT_EQ(out.order[0], "enterprises/a");
   EXPECT_EQ(d[0].result(), Decision::PASSED);
   EXPECT_EQ(d[0].grade(), "A");
   // b and d tie on every criterion: the enterprise name decides.
-  EXPECT_EQ(subs[1].enterprise, "enterprises/b");
+  EXPECT_EQ(out.order[1], "enterprises/b");
   EXPECT_EQ(d[1].result(), Decision::PASSED);
   EXPECT_EQ(d[1].grade(), "B");
-  EXPECT_EQ(subs[2].enterprise, "enterprises/d");
+  EXPECT_EQ(out.order[2], "enterprises/d");
   EXPECT_EQ(d[2].result(), Decision::WAITLISTED);
   EXPECT_THAT(d[2].reason_en(), HasSubstr("ties with the last passed"));
   // Exactly at the threshold counts as reaching it.
-  EXPECT_EQ(subs[3].enterprise, "enterprises/c");
+  EXPECT_EQ(out.order[3], "enterprises/c");
   EXPECT_EQ(d[3].result(), Decision::WAITLISTED);
   EXPECT_EQ(d[4].result(), Decision::FAILED);
   EXPECT_EQ(d[4].grade(), "");
@@ -108,36 +134,39 @@ TEST(DecisionEngineTest, EqualTotalsAreOrderedByTheHeaviestCriterionFirst) {
   std::vector<ScoredSubmission> subs = {MustScore(e, 0, "enterprises/a", a),
                                         MustScore(e, 1, "enterprises/z", z)};
   ASSERT_EQ(subs[0].key, subs[1].key);
-  std::vector<Decision> d = e.DecideAll(subs, 0, kNow);
-  EXPECT_EQ(subs[0].enterprise, "enterprises/z");
-  EXPECT_EQ(d[0].result(), Decision::PASSED);
-  EXPECT_EQ(d[1].result(), Decision::WAITLISTED);
+  Outcome out = DecideAll(e, subs);
+  EXPECT_EQ(out.order[0], "enterprises/z");
+  EXPECT_EQ(out.decisions[0].result(), Decision::PASSED);
+  EXPECT_EQ(out.decisions[1].result(), Decision::WAITLISTED);
 }
 
 TEST(DecisionEngineTest, RankingDoesNotDependOnInputOrder) {
   DecisionEngine e(Rubric(40, 30));
+  std::deque<std::string> names;
   std::vector<ScoredSubmission> base;
   for (int i = 0; i < 200; ++i) {
     // Few distinct vectors: many exact ties, broken by name.
-    base.push_back(MustScore(e, i,
-                             absl::StrCat("enterprises/e", i % 97, "x", i),
+    const std::string& name =
+        names.emplace_back(absl::StrCat("enterprises/e", i % 97, "x", i));
+    base.push_back(MustScore(e, i, name,
                              Sums({1 + i % 5, 1 + (i / 5) % 5, 1 + (i * 3) % 5,
                                    1 + (i / 25) % 5, 1 + (i * 7) % 5})));
   }
-  std::vector<ScoredSubmission> first = base;
-  std::vector<Decision> expected = e.DecideAll(first, 0, kNow);
+  const Outcome expected = DecideAll(e, base);
   std::mt19937 rng(7);
   for (int round = 0; round < 10; ++round) {
     std::vector<ScoredSubmission> shuffled = base;
     std::shuffle(shuffled.begin(), shuffled.end(), rng);
-    std::vector<Decision> got = e.DecideAll(shuffled, 0, kNow);
+    const Outcome got = DecideAll(e, shuffled);
+    ASSERT_EQ(got.order, expected.order);
     for (size_t i = 0; i < base.size(); ++i) {
-      ASSERT_EQ(shuffled[i].enterprise, first[i].enterprise) << i;
-      ASSERT_EQ(got[i].result(), expected[i].result()) << i;
+      ASSERT_EQ(got.decisions[i].result(), expected.decisions[i].result());
     }
   }
   int passed = 0;
-  for (const auto& d : expected) passed += d.result() == Decision::PASSED;
+  for (const auto& d : expected.decisions) {
+    passed += d.result() == Decision::PASSED;
+  }
   EXPECT_EQ(passed, 40);
 }
 
@@ -158,7 +187,7 @@ TEST(DecisionEngineTest, ReasonsExplainInBothLanguages) {
   std::vector<ScoredSubmission> subs = {
       MustScore(e, 0, "enterprises/a", Sums({5, 4, 4, 4, 2})),
       MustScore(e, 1, "enterprises/b", Sums({1, 1, 1, 2, 1}))};
-  std::vector<Decision> d = e.DecideAll(subs, 0, kNow);
+  const std::vector<Decision> d = DecideAll(e, subs).decisions;
   EXPECT_THAT(d[0].reason_id(), HasSubstr("Lulus dengan nilai"));
   EXPECT_THAT(d[0].reason_id(), HasSubstr("peringkat 1 dari 2"));
   EXPECT_THAT(d[0].reason_id(), HasSubstr("Terkuat: Kualitas produk"));
@@ -208,12 +237,14 @@ TEST(DecisionEngineTest, FromDecisionRebuildsTheRankingKey) {
   std::vector<ScoredSubmission> subs = {
       MustScore(e, 0, "enterprises/a", Sums({5, 1, 4, 3, 3})),
       MustScore(e, 1, "enterprises/b", Sums({3, 5, 3, 3, 3}))};
-  std::vector<ScoredSubmission> copy = subs;
-  std::vector<Decision> d = e.DecideAll(copy, 0, kNow);
-  ScoredSubmission r0 = e.FromDecision(0, copy[0].enterprise, "Produk", d[0]);
-  ScoredSubmission r1 = e.FromDecision(1, copy[1].enterprise, "Produk", d[1]);
-  EXPECT_EQ(r0.key, copy[0].key);
-  EXPECT_EQ(r0.tie_keys, copy[0].tie_keys);
+  const Outcome out = DecideAll(e, subs);
+  ASSERT_EQ(out.order[0], "enterprises/a");
+  ScoredSubmission r0 =
+      e.FromDecision(0, "enterprises/a", "Produk", out.decisions[0]);
+  ScoredSubmission r1 =
+      e.FromDecision(1, "enterprises/b", "Produk", out.decisions[1]);
+  EXPECT_EQ(r0.key, subs[0].key);
+  EXPECT_EQ(r0.tie_keys, subs[0].tie_keys);
   EXPECT_TRUE(DecisionEngine::Ahead(r0, r1));
 }
 
