@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/curation/decision_reasons.h"
 #include "tests/services/curation/test_campaigns.h"
 
 namespace jalin::curation {
@@ -246,6 +247,20 @@ TEST(DecisionEngineTest, FromDecisionRebuildsTheRankingKey) {
   EXPECT_EQ(r0.key, subs[0].key);
   EXPECT_EQ(r0.tie_keys, subs[0].tie_keys);
   EXPECT_TRUE(DecisionEngine::Ahead(r0, r1));
+}
+
+// Reasons format numbers by hand: rounding, carries, small and negative
+// values and both separators must come out as printf would write them.
+TEST(DecisionEngineTest, FormatsTwoDecimalsLikePrintf) {
+  EXPECT_EQ(FormatTwoDecimals(82.5, '.'), "82.50");
+  EXPECT_EQ(FormatTwoDecimals(82.5, ','), "82,50");
+  EXPECT_EQ(FormatTwoDecimals(0, '.'), "0.00");
+  EXPECT_EQ(FormatTwoDecimals(0.05, '.'), "0.05");
+  EXPECT_EQ(FormatTwoDecimals(53.755, ','), "53,76");
+  EXPECT_EQ(FormatTwoDecimals(99.996, '.'), "100.00");
+  EXPECT_EQ(FormatTwoDecimals(100, ','), "100,00");
+  EXPECT_EQ(FormatTwoDecimals(-1.25, '.'), "-1.25");
+  EXPECT_EQ(FormatTwoDecimals(-0.5, ','), "-0,50");
 }
 
 }  // namespace
