@@ -1,34 +1,24 @@
-// jalin-curation: curation campaigns and the verification queue.
+// jalin-curation: curation campaigns (reviewers, scores, decisions) and the
+// verification queue for registry records. See services/curation/README.md.
 
 #include <memory>
 
 #include "common/server/service_runtime.h"
-#include "jalin/curation/v1/curation_service.grpc.pb.h"
-
-namespace {
-
-// The API as published so far; methods answer UNIMPLEMENTED until the
-// service's issue lands.
-class Module final : public jalin::ServiceModule {
- public:
-  explicit Module(jalin::ServiceRuntime& rt) {
-    rt.host().AddService(&service_);
-  }
-
- private:
-  jalin::curation::v1::CurationService::CallbackService service_;
-};
-
-}  // namespace
+#include "services/curation/curation_module.h"
 
 int main(int argc, char** argv) {
+  // Outlives Config::Parse and the module.
+  static jalin::curation::CurationSettings settings;
   jalin::ServiceSpec spec;
   spec.name = "curation";
   spec.summary = "curation campaigns and the verification queue";
   spec.grpc_port = 7103;
+  spec.add_settings = [](jalin::Config& config) { settings.Register(config); };
   spec.build = [](jalin::ServiceRuntime& rt)
       -> absl::StatusOr<std::unique_ptr<jalin::ServiceModule>> {
-    return std::make_unique<Module>(rt);
+    auto module = jalin::curation::CurationModule::Create(rt, settings);
+    if (!module.ok()) return module.status();
+    return std::unique_ptr<jalin::ServiceModule>(*std::move(module));
   };
   return jalin::RunService(argc, argv, spec);
 }

@@ -1,0 +1,20 @@
+// Progress statistics of a campaign for dashboards, aggregated in SQL.
+// Runs inside the caller's transaction; stateless and thread-safe.
+
+#ifndef SERVICES_CURATION_PROGRESS_STORE_H_
+#define SERVICES_CURATION_PROGRESS_STORE_H_
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/storage/database.h"
+#include "jalin/curation/v1/curation_service.pb.h"
+
+namespace jalin::curation::store {
+
+// Totals and per applicant region (in region order) of the campaign.
+absl::StatusOr<jalin::curation::v1::CampaignProgress> LoadProgress(
+    storage::Transaction& tx, absl::string_view campaign_id);
+
+}  // namespace jalin::curation::store
+
+#endif  // SERVICES_CURATION_PROGRESS_STORE_H_
