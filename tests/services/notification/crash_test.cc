@@ -1,7 +1,9 @@
 // 10,000 events flow from the registry, matching and curation streams
 // (some published twice) while the notification service is killed -9 twice
 // and restarted. Afterwards every recipient's inbox holds exactly the
-// expected entries: none missing, none twice.
+// expected entries: none missing, none twice. The producer holds back the
+// rest of the events until each kill has happened, so every kill falls in
+// the middle of the flow however fast the service applies events.
 
 #include <atomic>
 #include <map>
@@ -9,6 +11,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "tests/services/notification/service_fixture.h"
 
@@ -77,11 +80,20 @@ TEST_F(CrashTest, KillDuringTheFlowLosesNothingAndDuplicatesNothing) {
     }
   }
 
+  // The kills happen after the producer has published a third, then
+  // three quarters of the events; it waits for each kill before going on.
+  constexpr int kGates[] = {kEvents / 3 / kChunk * kChunk,
+                            kEvents * 3 / 4 / kChunk * kChunk};
+  absl::Notification killed[2];
+
   // The producer: chunks across the three streams; every tenth event is
   // published a second time.
   std::atomic<int> published{0};
   std::thread producer([&] {
     for (int from = 0; from < kEvents; from += kChunk) {
+      for (int g = 0; g < 2; ++g) {
+        if (from == kGates[g]) killed[g].WaitForNotification();
+      }
       std::map<std::string, std::vector<events::v1::Event>> by_stream;
       for (int i = from; i < std::min(kEvents, from + kChunk); ++i) {
         by_stream[all[i].stream].push_back(all[i].event);
@@ -97,15 +109,23 @@ TEST_F(CrashTest, KillDuringTheFlowLosesNothingAndDuplicatesNothing) {
 
   const int64_t facilitator_total =
       static_cast<int64_t>(expected[facilitator].size());
-  // Kill -9 twice while events are being applied, restart each time.
-  for (int64_t mark : {facilitator_total / 4, facilitator_total * 2 / 3}) {
+  // Kill -9 twice while events are being applied (once half of the
+  // facilitator's events published before the gate have arrived), restart
+  // each time, then let the producer go on.
+  for (int g = 0; g < 2; ++g) {
+    int64_t before_gate = 0;
+    for (int i = 0; i < kGates[g]; ++i) {
+      before_gate += expected[facilitator].count(all[i].event.id());
+    }
+    const int64_t mark = before_gate / 2 + (g == 0 ? 0 : before_gate / 4);
     ASSERT_TRUE(WaitUntil([&] { return Unread(facilitator) >= mark; },
                           absl::Seconds(120)))
         << "stuck at " << Unread(facilitator) << " of " << mark;
-    // Mid-flow: the service is still applying events when it dies.
+    // Mid-flow: the events after the gate are not even published yet.
     EXPECT_LT(Unread(facilitator), facilitator_total);
     suite().Kill("notification");
     ASSERT_TRUE(suite().Restart("notification").ok());
+    killed[g].Notify();
   }
   producer.join();
   ASSERT_EQ(published.load(), kEvents);
