@@ -280,7 +280,9 @@ TEST_F(CommandsTest, ProposalLifecycleCommands) {
       Jalinctl({"outcome", "p1", "--volume=2 ton/bulan", "--value=30000000",
                 "--deal_date=2026-02-01", "--note=Lancar"});
   EXPECT_EQ(outcome.code, kOk) << outcome.err;
-  const auto& o = matching_.last_outcome().outcome();
+  // last_outcome() returns a copy: keep it alive while reading from it.
+  const matching::v1::RecordOutcomeRequest last = matching_.last_outcome();
+  const auto& o = last.outcome();
   EXPECT_EQ(o.volume().amount(), 2);
   EXPECT_EQ(o.volume().unit(), type::v1::TON);
   EXPECT_EQ(o.volume().period(), type::v1::MONTH);
