@@ -1,15 +1,17 @@
 #include "services/matching/report/channeling_report.h"
 
 #include <algorithm>
-#include <map>
 #include <optional>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/matching/scoring/explain.h"
 #include "services/matching/scoring/matcher.h"
@@ -57,33 +59,39 @@ Group ClusterGroup(const MatchIndex& index, uint32_t c, RegionId fallback) {
   return g;
 }
 
-Group GroupOf(const MatchIndex& index, uint32_t slot) {
-  const uint32_t owner = index.owner(slot);
+// The cluster that stands for a listing's side: one of its owner's clusters
+// in the listing's region first, then any known one, then any; kNoId when
+// the owner has none.
+uint32_t PickCluster(const MatchIndex& index, uint32_t slot) {
   const RegionId region = index.region(slot);
-  absl::Span<const uint32_t> clusters = index.owner_clusters(owner);
-  uint32_t pick = kNoId;
+  absl::Span<const uint32_t> clusters = index.owner_clusters(index.owner(slot));
   for (uint32_t c : clusters) {
     const ClusterRecord& rec = index.clusters()[c];
-    if (rec.known && rec.region == region) {
-      pick = c;
-      break;
-    }
+    if (rec.known && rec.region == region) return c;
   }
-  if (pick == kNoId) {
-    for (uint32_t c : clusters) {
-      if (index.clusters()[c].known) {
-        pick = c;
-        break;
-      }
-    }
+  for (uint32_t c : clusters) {
+    if (index.clusters()[c].known) return c;
   }
-  if (pick == kNoId && !clusters.empty()) pick = clusters.front();
+  return clusters.empty() ? kNoId : clusters.front();
+}
+
+Group GroupOf(const MatchIndex& index, uint32_t slot) {
+  const uint32_t pick = PickCluster(index, slot);
+  const RegionId region = index.region(slot);
   if (pick != kNoId) return ClusterGroup(index, pick, region);
+  const uint32_t owner = index.owner(slot);
   Group g;
   g.name = std::string(index.owner_name(owner));
   g.display = OwnerLabel(index, owner);
   g.region = region;
   return g;
+}
+
+// GroupOf(index, slot).name without copying it (it lives in the index).
+absl::string_view GroupName(const MatchIndex& index, uint32_t slot) {
+  const uint32_t pick = PickCluster(index, slot);
+  if (pick != kNoId) return index.clusters()[pick].name;
+  return index.owner_name(index.owner(slot));
 }
 
 // "UD Sehat (Klaster Jamu Nglorog)" when the owner is a member; the
@@ -149,18 +157,18 @@ matching::v1::LocalizedText ListingLine(const MatchIndex& index, const Opp& o,
   const std::string& supplier_region =
       RegionLabel(index, index.region(o.offer));
   const std::string km = absl::StrFormat("%.0f km", m.distance_km());
+  const std::string score = absl::StrFormat("%.2f", o.score);
   matching::v1::LocalizedText t;
   t.set_id(absl::StrCat(buyer_who, " di ", buyer_region, " ", v.need_id, " ",
                         WithQuantity(index, o.need, true), "; ", supplier_who,
                         " di ", supplier_region, " ", v.offer_id, " ",
                         WithQuantity(index, o.offer, true), " (jarak ", km,
-                        ", skor ", absl::StrFormat("%.2f", o.score), ")."));
+                        ", skor ", score, ")."));
   t.set_en(absl::StrCat(buyer_who, " in ", buyer_region, " ", v.need_en, " ",
                         WithQuantity(index, o.need, false), "; ", supplier_who,
                         " in ", supplier_region, " ", v.offer_en, " ",
                         WithQuantity(index, o.offer, false), " (", km,
-                        " apart, score ", absl::StrFormat("%.2f", o.score),
-                        ")."));
+                        " apart, score ", score, ")."));
   return t;
 }
 
@@ -289,32 +297,37 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
     search(side_b, side_a);
   }
 
-  // Grouped in name order, so that nothing depends on hash order.
-  std::vector<Opp> listing_opps;
-  listing_opps.reserve(found.size());
+  // Opportunities by (supplier, buyer) group name; the names live in the
+  // index. A pair takes its groups from its first listing match in
+  // (offer, need) name order, so that nothing depends on hash order.
+  using PairKey = std::pair<absl::string_view, absl::string_view>;
+  absl::flat_hash_map<PairKey, size_t> pair_of;
+  std::vector<PairData> pairs;
+  std::vector<PairKey> keys;
+  std::vector<Opp> firsts;
+  auto before_by_name = [&](const Opp& a, const Opp& b) {
+    if (a.offer != b.offer) return index.id(a.offer) < index.id(b.offer);
+    return index.id(a.need) < index.id(b.need);
+  };
   for (const auto& [key, score] : found) {
     Opp o;
     o.offer = static_cast<uint32_t>(key >> 32);
     o.need = static_cast<uint32_t>(key & 0xFFFFFFFFu);
     o.score = score;
-    listing_opps.push_back(o);
-  }
-  std::sort(listing_opps.begin(), listing_opps.end(),
-            [&](const Opp& a, const Opp& b) {
-              if (a.offer != b.offer)
-                return index.id(a.offer) < index.id(b.offer);
-              return index.id(a.need) < index.id(b.need);
-            });
-  std::map<std::pair<std::string, std::string>, PairData> pairs;
-  for (const Opp& o : listing_opps) {
-    Group s = GroupOf(index, o.offer);
-    Group b = GroupOf(index, o.need);
-    PairData& p = pairs[{s.name, b.name}];
-    if (p.opps.empty()) {
-      p.supplier = std::move(s);
-      p.buyer = std::move(b);
+    const PairKey names{GroupName(index, o.offer), GroupName(index, o.need)};
+    auto [it, added] = pair_of.try_emplace(names, pairs.size());
+    if (added) {
+      pairs.emplace_back();
+      keys.push_back(names);
+      firsts.push_back(o);
+    } else if (before_by_name(o, firsts[it->second])) {
+      firsts[it->second] = o;
     }
-    p.opps.push_back(o);
+    pairs[it->second].opps.push_back(o);
+  }
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    pairs[i].supplier = GroupOf(index, firsts[i].offer);
+    pairs[i].buyer = GroupOf(index, firsts[i].need);
   }
 
   // Cluster-level complementarity where no listing match joins the two.
@@ -334,10 +347,8 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
       const ClusterRecord& s = index.clusters()[sc];
       for (uint32_t bc : buyers) {
         const ClusterRecord& b = index.clusters()[bc];
-        auto existing = pairs.find({s.name, b.name});
-        if (existing != pairs.end() && !existing->second.opps.empty()) {
-          continue;
-        }
+        const PairKey names{s.name, b.name};
+        if (pair_of.contains(names)) continue;
         for (uint32_t l = 0; l < taxonomy.links().size(); ++l) {
           const SupplyLinkInfo& link = taxonomy.links()[l];
           if (link.strength <= 0 || !taxonomy.InSubtree(s.sector, link.input) ||
@@ -350,12 +361,14 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
           o.supplier_cluster = sc;
           o.buyer_cluster = bc;
           o.score = ComplementScore(index, weights, link, s, b);
-          PairData& p = pairs[{s.name, b.name}];
-          if (p.opps.empty()) {
-            p.supplier = ClusterGroup(index, sc, s.region);
-            p.buyer = ClusterGroup(index, bc, b.region);
+          auto [it, added] = pair_of.try_emplace(names, pairs.size());
+          if (added) {
+            pairs.emplace_back();
+            keys.push_back(names);
+            pairs.back().supplier = ClusterGroup(index, sc, s.region);
+            pairs.back().buyer = ClusterGroup(index, bc, b.region);
           }
-          p.opps.push_back(o);
+          pairs[it->second].opps.push_back(o);
         }
       }
     }
@@ -369,23 +382,28 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
   *report.mutable_generate_time() =
       google::protobuf::util::TimeUtil::SecondsToTimestamp(options.now_seconds);
 
+  // Strongest pair first; equal strengths in (supplier, buyer) name order.
   struct Ranked {
     double strength;
+    const PairKey* key;
     const PairData* data;
   };
   std::vector<Ranked> ranked;
-  for (auto& [key, p] : pairs) {
+  ranked.reserve(pairs.size());
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    PairData& p = pairs[i];
     std::sort(p.opps.begin(), p.opps.end(), [&](const Opp& a, const Opp& b) {
       return OppBefore(index, a, b);
     });
     if (static_cast<int>(p.opps.size()) > options.max_per_pair) {
       p.opps.resize(options.max_per_pair);
     }
-    ranked.push_back({p.opps.front().score, &p});
+    ranked.push_back({p.opps.front().score, &keys[i], &p});
   }
-  std::stable_sort(
-      ranked.begin(), ranked.end(),
-      [](const Ranked& a, const Ranked& b) { return a.strength > b.strength; });
+  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    if (a.strength != b.strength) return a.strength > b.strength;
+    return *a.key < *b.key;
+  });
 
   int a_to_b = 0, b_to_a = 0, total = 0;
   for (const Ranked& r : ranked) {

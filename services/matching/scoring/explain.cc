@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace jalin::matching {
 namespace {
@@ -97,11 +99,13 @@ struct Parts {
   std::string en_phrase;
 };
 
-Parts CategoryParts(const MatchIndex& index, const Related& r,
-                    CategoryId offer, CategoryId need) {
+Parts CategoryParts(const MatchIndex& index, const Related& r, CategoryId offer,
+                    CategoryId need) {
   const Taxonomy& t = index.taxonomy();
-  const std::string o_id(t.Label(offer, true)), o_en(t.Label(offer, false));
-  const std::string n_id(t.Label(need, true)), n_en(t.Label(need, false));
+  const absl::string_view o_id = t.Label(offer, true);
+  const absl::string_view o_en = t.Label(offer, false);
+  const absl::string_view n_id = t.Label(need, true);
+  const absl::string_view n_en = t.Label(need, false);
   switch (r.relation) {
     case Relation::kSame:
       return {Text(absl::StrCat("Kategori sama: ", o_id, "."),
@@ -116,10 +120,8 @@ Parts CategoryParts(const MatchIndex& index, const Related& r,
               absl::StrCat("kategori terkait (", o_id, ")"),
               absl::StrCat("related category (", o_en, ")")};
     case Relation::kNarrower:
-      return {Text(absl::StrCat(o_id, " termasuk ", n_id,
-                                " yang dibutuhkan."),
-                   absl::StrCat(o_en, " is a kind of the ", n_en,
-                                " needed.")),
+      return {Text(absl::StrCat(o_id, " termasuk ", n_id, " yang dibutuhkan."),
+                   absl::StrCat(o_en, " is a kind of the ", n_en, " needed.")),
               absl::StrCat("kategori terkait (", o_id, ")"),
               absl::StrCat("related category (", o_en, ")")};
     case Relation::kSupplyLink: {
@@ -152,13 +154,14 @@ Parts DistanceParts(const MatchIndex& index, RegionId offer, RegionId need,
                  absl::StrCat("In the same region (", name, ").")),
             "di wilayah yang sama", "in the same region"};
   }
-  return {Text(absl::StrCat("Jarak antarwilayah ", Km(km), " (",
-                            RegionLabel(index, offer), " – ",
-                            RegionLabel(index, need), ")."),
-               absl::StrCat(Km(km), " between the regions (",
-                            RegionLabel(index, offer), " – ",
-                            RegionLabel(index, need), ").")),
-          absl::StrCat("berjarak ", Km(km)), absl::StrCat(Km(km), " away")};
+  const std::string d = Km(km);
+  return {
+      Text(absl::StrCat("Jarak antarwilayah ", d, " (",
+                        RegionLabel(index, offer), " – ",
+                        RegionLabel(index, need), ")."),
+           absl::StrCat(d, " between the regions (", RegionLabel(index, offer),
+                        " – ", RegionLabel(index, need), ").")),
+      absl::StrCat("berjarak ", d), absl::StrCat(d, " away")};
 }
 
 Parts SavedParts(const MatchIndex& index, const Side& need, double saved_km) {
@@ -178,13 +181,14 @@ Parts SavedParts(const MatchIndex& index, const Side& need, double saved_km) {
                               " (", Km(source_km), " away).")),
             "", ""};
   }
-  return {Text(absl::StrCat("Menghemat ", Km(saved_km),
+  const std::string saved = Km(saved_km);
+  const std::string today = Km(source_km);
+  return {Text(absl::StrCat("Menghemat ", saved,
                             " dibanding pasokan saat ini dari ", source, " (",
-                            Km(source_km), ")."),
-               absl::StrCat("Saves ", Km(saved_km), " against today's source in ",
-                            source, " (", Km(source_km), " away).")),
-          absl::StrCat("menghemat ", Km(saved_km)),
-          absl::StrCat("saves ", Km(saved_km))};
+                            today, ")."),
+               absl::StrCat("Saves ", saved, " against today's source in ",
+                            source, " (", today, " away).")),
+          absl::StrCat("menghemat ", saved), absl::StrCat("saves ", saved)};
 }
 
 Parts CapacityParts(const MatchIndex& index, const Side& offer,
@@ -205,9 +209,9 @@ Parts CapacityParts(const MatchIndex& index, const Side& offer,
   const std::string pct = absl::StrFormat("%.0f%%", *coverage * 100);
   std::string o_id = qty(offer, true), o_en = qty(offer, false);
   std::string n_id = qty(need, true), n_en = qty(need, false);
-  std::string id = absl::StrCat("Penawaran", o_id.empty() ? "" : " ", o_id,
-                                " memenuhi ", pct, " kebutuhan",
-                                n_id.empty() ? "" : " ", n_id, ".");
+  std::string id =
+      absl::StrCat("Penawaran", o_id.empty() ? "" : " ", o_id, " memenuhi ",
+                   pct, " kebutuhan", n_id.empty() ? "" : " ", n_id, ".");
   std::string en = absl::StrCat(
       "The offer", o_en.empty() ? "" : absl::StrCat(" (", o_en, ")"),
       " covers ", pct, " of the need",
@@ -244,22 +248,22 @@ Parts ReliabilityParts(const MatchIndex& index, const Side& offer,
   if (curated) {
     const std::string grade =
         offer.slot == kNoId ? "" : std::string(index.grade(offer.slot));
-    id.push_back(grade.empty() ? "produk terkurasi"
-                               : absl::StrCat("produk terkurasi (grade ",
-                                              grade, ")"));
+    id.push_back(grade.empty()
+                     ? "produk terkurasi"
+                     : absl::StrCat("produk terkurasi (grade ", grade, ")"));
     en.push_back(grade.empty()
                      ? "curated products"
                      : absl::StrCat("curated products (grade ", grade, ")"));
   }
   id.push_back(absl::StrCat(deals, " transaksi selesai"));
-  en.push_back(absl::StrCat(deals, deals == 1 ? " completed deal"
-                                              : " completed deals"));
+  en.push_back(
+      absl::StrCat(deals, deals == 1 ? " completed deal" : " completed deals"));
   std::string id_phrase = absl::StrCat(
       "pemasok ", verified ? "terverifikasi" : "belum terverifikasi",
       curated ? " dan terkurasi" : "");
-  std::string en_phrase = absl::StrCat(
-      verified ? "a verified" : "an unverified", curated ? ", curated" : "",
-      " supplier");
+  std::string en_phrase =
+      absl::StrCat(verified ? "a verified" : "an unverified",
+                   curated ? ", curated" : "", " supplier");
   return {Text(absl::StrCat("Pemasok: ", absl::StrJoin(id, ", "), "."),
                absl::StrCat("Supplier: ", absl::StrJoin(en, ", "), ".")),
           std::move(id_phrase), std::move(en_phrase)};
@@ -272,8 +276,8 @@ Parts PolicyParts(double diversity, bool across_regions, bool agreement) {
   std::string c_en = diversity >= 1   ? "across clusters"
                      : diversity <= 0 ? "within one cluster"
                                       : "not both in clusters";
-  std::string r_id =
-      across_regions ? "lintas kabupaten/kota" : "dalam kabupaten/kota yang sama";
+  std::string r_id = across_regions ? "lintas kabupaten/kota"
+                                    : "dalam kabupaten/kota yang sama";
   std::string r_en = across_regions ? "across regions" : "within one region";
   std::string a_id = agreement ? "dengan MoU aktif antarwilayah"
                                : "belum ada MoU antarwilayah";
@@ -286,8 +290,7 @@ Parts PolicyParts(double diversity, bool across_regions, bool agreement) {
       agreement ? absl::StrCat("cooperation ", r_en, " under an agreement")
                 : absl::StrCat("cooperation ", c_en, " and ", r_en);
   return {Text(absl::StrCat("Kerja sama ", c_id, ", ", r_id, ", ", a_id, "."),
-               absl::StrCat("Cooperation ", c_en, ", ", r_en, ", ", a_en,
-                            ".")),
+               absl::StrCat("Cooperation ", c_en, ", ", r_en, ", ", a_en, ".")),
           std::move(id_phrase), std::move(en_phrase)};
 }
 
@@ -307,14 +310,13 @@ Parts FeedbackParts(const FeedbackCounts& counts, double value) {
                        : "similar proposals were mostly declined"};
 }
 
-std::string JoinPhrases(const std::vector<std::string>& p,
+std::string JoinPhrases(absl::Span<const absl::string_view> p,
                         absl::string_view and_word, bool serial_comma) {
   if (p.empty()) return "";
-  if (p.size() == 1) return p[0];
+  if (p.size() == 1) return std::string(p[0]);
   std::string out;
   for (size_t i = 0; i + 1 < p.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += p[i];
+    absl::StrAppend(&out, i > 0 ? ", " : "", p[i]);
   }
   absl::StrAppend(&out, serial_comma && p.size() > 2 ? "," : "", " ", and_word,
                   " ", p.back());
@@ -323,8 +325,7 @@ std::string JoinPhrases(const std::vector<std::string>& p,
 
 }  // namespace
 
-std::string QuantityText(double amount, int unit, int period,
-                         bool indonesian) {
+std::string QuantityText(double amount, int unit, int period, bool indonesian) {
   if (!(amount > 0)) return "";
   const UnitWords u = UnitName(unit);
   const UnitWords p = PeriodName(period);
@@ -386,25 +387,26 @@ Match ExplainMatch(const QueryContext& q, const Candidate& c) {
     sc->set_value(e.values[i]);
     sc->set_weight(q.weights[i]);
     sc->set_contribution(e.values[i] * q.weights[i]);
-    *sc->mutable_explanation() = parts[i].sentence;
+    *sc->mutable_explanation() = std::move(parts[i].sentence);
     if (sc->contribution() > 0 && !parts[i].id_phrase.empty()) {
       order.emplace_back(sc->contribution(), i);
     }
   }
   // The strongest reasons first; ties in component order.
-  std::stable_sort(order.begin(), order.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
-  std::vector<std::string> id, en;
+  std::stable_sort(
+      order.begin(), order.end(),
+      [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<absl::string_view> id, en;
   for (size_t i = 0; i < order.size() && i < 3; ++i) {
     id.push_back(parts[order[i].second].id_phrase);
     en.push_back(parts[order[i].second].en_phrase);
   }
   const std::string who = OwnerLabel(index, index.owner(c.slot));
   const std::string& where = RegionLabel(index, candidate.region);
-  m.mutable_reason()->set_id(absl::StrCat(who, " di ", where, " cocok: ",
-                                          JoinPhrases(id, "dan", true), "."));
-  m.mutable_reason()->set_en(absl::StrCat(who, " in ", where, " fits: ",
-                                          JoinPhrases(en, "and", false), "."));
+  m.mutable_reason()->set_id(absl::StrCat(
+      who, " di ", where, " cocok: ", JoinPhrases(id, "dan", true), "."));
+  m.mutable_reason()->set_en(absl::StrCat(
+      who, " in ", where, " fits: ", JoinPhrases(en, "and", false), "."));
   return m;
 }
 
