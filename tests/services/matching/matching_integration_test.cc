@@ -28,22 +28,13 @@
 namespace jalin::matching {
 namespace {
 
+using test::Eventually;
+
 using matching::v1::MatchingService;
 using matching::v1::Proposal;
 using registry::v1::Listing;
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
-
-// Polls `done` until it holds or `timeout` passes.
-template <typename F>
-bool Eventually(F done, absl::Duration timeout = absl::Seconds(15)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return done();
-}
 
 std::set<std::string> Set(const std::vector<std::string>& names) {
   return std::set<std::string>(names.begin(), names.end());
@@ -94,13 +85,15 @@ class MatchingIntegrationTest : public ::testing::Test {
                     .ok());
     ASSERT_TRUE(registry_->PutListing(Offer("o1", "33.14"), "created").ok());
     registry_->FailExports(fail_exports);
-    server_ = std::make_unique<jalin::testing::InProcessServer>(registry_.get());
+    server_ =
+        std::make_unique<jalin::testing::InProcessServer>(registry_.get());
     ASSERT_TRUE(server_->ok());
     env.push_back("JALIN_REGISTRY_ADDRESS=" + server_->address());
     env.push_back(absl::StrCat("JALIN_DATA_DIR=", JALIN_SOURCE_DIR, "/data"));
     absl::Status started = suite_.Start({"matching"}, {{"matching", env}});
     ASSERT_TRUE(started.ok()) << started;
-    stub_ = MatchingService::NewStub(rpc::MakeChannel(suite_.address("matching")));
+    stub_ =
+        MatchingService::NewStub(rpc::MakeChannel(suite_.address("matching")));
   }
 
   template <typename Req, typename Resp, typename Method>
@@ -112,7 +105,8 @@ class MatchingIntegrationTest : public ::testing::Test {
   }
 
   // Names of the matches of the need, best first; empty on error.
-  std::vector<std::string> Matches(const std::string& listing = "listings/need") {
+  std::vector<std::string> Matches(
+      const std::string& listing = "listings/need") {
     matching::v1::FindMatchesRequest r;
     r.set_listing(listing);
     matching::v1::FindMatchesResponse resp;
@@ -188,8 +182,8 @@ TEST_F(MatchingIntegrationTest, ResultsFollowTheRegistryAndSurviveKill9) {
   EXPECT_TRUE(Eventually([&] {
     return Set(Matches()) == Set({"listings/o2", "listings/o3"});
   })) << ::testing::PrintToString(Matches());
-  EXPECT_TRUE(Eventually(
-      [&] { return Status().sequence() == registry_->sequence(); }));
+  EXPECT_TRUE(
+      Eventually([&] { return Status().sequence() == registry_->sequence(); }));
   // And it keeps following after the restart.
   registry_->Thaw();
   ASSERT_TRUE(registry_->PutListing(Offer("o5", "33.72"), "created").ok());
@@ -223,13 +217,13 @@ TEST_F(MatchingIntegrationTest, ProposalLifecycleOverGrpc) {
                 .code(),
             absl::StatusCode::kPermissionDenied);
   const auth::Principal facilitator = Who(auth::Role::kFacilitator, {"33.13"});
-  ASSERT_TRUE(Call(&MatchingService::Stub::CreateProposal, facilitator, create,
-                   &p)
-                  .ok());
+  ASSERT_TRUE(
+      Call(&MatchingService::Stub::CreateProposal, facilitator, create, &p)
+          .ok());
   Proposal replay;
-  ASSERT_TRUE(Call(&MatchingService::Stub::CreateProposal, facilitator, create,
-                   &replay)
-                  .ok());
+  ASSERT_TRUE(
+      Call(&MatchingService::Stub::CreateProposal, facilitator, create, &replay)
+          .ok());
   EXPECT_EQ(replay.name(), p.name());
   EXPECT_EQ(p.state(), Proposal::PROPOSED);
 
@@ -297,10 +291,10 @@ TEST_F(MatchingIntegrationTest, ProposalLifecycleOverGrpc) {
   matching::v1::RebuildIndexRequest rebuild;
   rebuild.set_request_id("rebuild-1");
   matching::v1::IndexStatus first, again;
-  EXPECT_EQ(Call(&MatchingService::Stub::RebuildIndex, facilitator, rebuild,
-                 &first)
-                .code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      Call(&MatchingService::Stub::RebuildIndex, facilitator, rebuild, &first)
+          .code(),
+      absl::StatusCode::kPermissionDenied);
   const int exports = registry_->exports();
   ASSERT_TRUE(Call(&MatchingService::Stub::RebuildIndex,
                    Who(auth::Role::kAdmin, {}), rebuild, &first)

@@ -24,25 +24,17 @@
 #include "jalin/events/v1/event.pb.h"
 #include "jalin/matching/v1/matching_service.grpc.pb.h"
 #include "jalin/registry/v1/registry_service.grpc.pb.h"
+#include "tests/services/matching/test_data.h"
 
 namespace jalin::matching {
 namespace {
+
+using test::Eventually;
 
 namespace rv1 = registry::v1;
 using matching::v1::MatchingService;
 using rv1::Listing;
 using rv1::RegistryService;
-
-// Polls `done` until it holds or `timeout` passes.
-template <typename F>
-bool Eventually(F done, absl::Duration timeout = absl::Seconds(20)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(25));
-  }
-  return done();
-}
 
 std::set<std::string> Set(const std::vector<std::string>& names) {
   return std::set<std::string>(names.begin(), names.end());

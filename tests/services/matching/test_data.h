@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/regions/region_table.h"
 #include "jalin/registry/v1/agreement.pb.h"
@@ -18,6 +19,18 @@
 #include "services/matching/index/region_grid.h"
 
 namespace jalin::matching::test {
+
+// Polls `done` every 25 ms until it holds or `timeout` passes; returns
+// whether it held (for integration tests waiting on another process).
+template <typename F>
+bool Eventually(F done, absl::Duration timeout = absl::Seconds(20)) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    if (done()) return true;
+    absl::SleepFor(absl::Milliseconds(25));
+  }
+  return done();
+}
 
 // The 34 provinces and 514 regencies shipped in data/regions.csv.
 const regions::RegionTable& Regions();
