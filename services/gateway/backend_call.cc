@@ -38,12 +38,15 @@ absl::Status FromByteBuffer(grpc::ByteBuffer* in, Message* m) {
 }
 
 struct UnaryCall {
+  explicit UnaryCall(CallTracker* t) : lease(t), tracker(t) {}
+  // First member: released after ctx is destroyed (see CallTracker::Lease).
+  CallTracker::Lease lease;
+  CallTracker* const tracker;
   grpc::ClientContext ctx;
   grpc::ByteBuffer request;
   grpc::ByteBuffer response;
   std::shared_ptr<ExchangeState> state;
   const Route* route = nullptr;
-  CallTracker* tracker = nullptr;
 };
 
 // A streaming call (server, client or bidi) on the callback API: no thread
@@ -55,7 +58,8 @@ class StreamCall final
  public:
   StreamCall(const Route& route, std::shared_ptr<ExchangeState> state,
              CallOptions options, CallTracker* tracker, HttpObserver* observer)
-      : route_(route),
+      : lease_(tracker),
+        route_(route),
         state_(std::move(state)),
         options_(std::move(options)),
         tracker_(tracker),
@@ -204,6 +208,8 @@ class StreamCall final
     });
   }
 
+  // First member: released after ctx_ is destroyed (see CallTracker::Lease).
+  CallTracker::Lease lease_;
   const Route& route_;
   const std::shared_ptr<ExchangeState> state_;
   const CallOptions options_;
@@ -244,6 +250,16 @@ std::string Backends::address(const std::string& backend) const {
   return it == backends_.end() ? "" : it->second.address;
 }
 
+CallTracker::Lease::Lease(CallTracker* tracker) : tracker_(tracker) {
+  absl::MutexLock lock(&tracker_->mu_);
+  ++tracker_->leases_;
+}
+
+CallTracker::Lease::~Lease() {
+  absl::MutexLock lock(&tracker_->mu_);
+  --tracker_->leases_;
+}
+
 void CallTracker::Add(grpc::ClientContext* ctx) {
   absl::MutexLock lock(&mu_);
   calls_.insert(ctx);
@@ -261,13 +277,8 @@ void CallTracker::CancelAll() {
 
 bool CallTracker::WaitIdle(absl::Time deadline) {
   absl::MutexLock lock(&mu_);
-  return mu_.AwaitWithDeadline(
-      absl::Condition(
-          +[](absl::flat_hash_set<grpc::ClientContext*>* calls) {
-            return calls->empty();
-          },
-          &calls_),
-      deadline);
+  return mu_.AwaitWithDeadline(absl::Condition(this, &CallTracker::Idle),
+                               deadline);
 }
 
 int CallTracker::active() const {
@@ -294,10 +305,9 @@ void StartUnaryCall(grpc::GenericStub* stub, const Route& route,
                     std::shared_ptr<ExchangeState> state, CallOptions options,
                     CallTracker* tracker, HttpObserver* observer) {
   (void)observer;
-  auto call = std::make_shared<UnaryCall>();
+  auto call = std::make_shared<UnaryCall>(tracker);
   call->state = std::move(state);
   call->route = &route;
-  call->tracker = tracker;
   if (absl::Status s = ToByteBuffer(*request, &call->request); !s.ok()) {
     call->state->ReplyError(s);
     return;

@@ -47,16 +47,39 @@ class Backends {
 // Thread-safe.
 class CallTracker {
  public:
+  // Held by a call object for its whole life, declared before its
+  // ClientContext so that it is released only after the context (and with
+  // it the context's reference to the channel) is gone: the channels are
+  // then destroyed by the thread that stops the gateway, never by a gRPC
+  // thread finishing a call.
+  class Lease {
+   public:
+    explicit Lease(CallTracker* tracker);
+    ~Lease();
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+
+   private:
+    CallTracker* const tracker_;
+  };
+
+  // A call that can be cancelled (from start until its completion).
   void Add(grpc::ClientContext* ctx);
   void Remove(grpc::ClientContext* ctx);
   void CancelAll();
-  // True when no call is left by `deadline`.
+  // True when no call is left by `deadline`: none cancellable, and every
+  // call object destroyed.
   bool WaitIdle(absl::Time deadline);
   int active() const;
 
  private:
+  bool Idle() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return calls_.empty() && leases_ == 0;
+  }
+
   mutable absl::Mutex mu_;
   absl::flat_hash_set<grpc::ClientContext*> calls_ ABSL_GUARDED_BY(mu_);
+  int leases_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 struct CallOptions {

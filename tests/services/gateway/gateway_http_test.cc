@@ -47,9 +47,15 @@ TEST_F(HttpSurfaceTest, RequestIdAndBearerTokenArePassedOn) {
   auto id = got.metadata.find("x-request-id");
   ASSERT_NE(id, got.metadata.end());
   EXPECT_EQ(id->second, "req-from-client-1");
-  // Every backend call has a deadline: backend_timeout from now.
-  EXPECT_LT(got.deadline, absl::Now() + absl::Seconds(4));
-  EXPECT_GT(got.deadline, absl::Now());
+  // Every backend call has a deadline: backend_timeout (4 s) from when the
+  // gateway sent it, not a default. On the wire a deadline is a relative
+  // timeout that gRPC rounds up to its coarser units, and the service turns
+  // it back into a point in time on its own clocks, so the deadline seen
+  // there may lie some milliseconds past the gateway's: hence 100 ms of
+  // slack above, and 1 s below for a slow machine.
+  EXPECT_LT(got.deadline,
+            absl::Now() + absl::Seconds(4) + absl::Milliseconds(100));
+  EXPECT_GT(got.deadline, absl::Now() + absl::Seconds(3));
 
   // Without a request id (or with an unusable one) the gateway makes one
   // and sends the same to the service and the client.
