@@ -281,7 +281,9 @@ void CapacitySentence(const MatchIndex& index, const Side& offer,
   std::string id =
       absl::StrCat("Penawaran", o_id.empty() ? "" : " ", o_id, " memenuhi ",
                    pct, " kebutuhan", n_id.empty() ? "" : " ", n_id, ".");
-  std::string en = "The offer";
+  std::string en;
+  en.reserve(96);
+  en.append("The offer");
   if (!o_en.empty()) absl::StrAppend(&en, " (", o_en, ")");
   absl::StrAppend(&en, " covers ", pct, " of the need");
   if (!n_en.empty()) absl::StrAppend(&en, " (", n_en, ")");
@@ -319,11 +321,13 @@ void ReliabilitySentence(const MatchIndex& index, const Side& offer,
   }
   const bool verified = offer.flags & kFlagVerified;
   const bool curated = offer.flags & kFlagCurated;
-  std::string id =
-      absl::StrCat("Pemasok: ", c_id, ", ",
-                   verified ? "terverifikasi" : "belum terverifikasi", ", ");
-  std::string en = absl::StrCat("Supplier: ", c_en, ", ",
-                                verified ? "verified" : "not verified", ", ");
+  std::string id, en;
+  id.reserve(112);
+  en.reserve(96);
+  absl::StrAppend(&id, "Pemasok: ", c_id, ", ",
+                  verified ? "terverifikasi" : "belum terverifikasi", ", ");
+  absl::StrAppend(&en, "Supplier: ", c_en, ", ",
+                  verified ? "verified" : "not verified", ", ");
   if (curated) {
     const absl::string_view grade =
         offer.slot == kNoId ? absl::string_view() : index.grade(offer.slot);
@@ -566,11 +570,14 @@ Match ExplainMatch(const QueryContext& q, const Candidate& c) {
   absl::string_view who = index.owner_display_name(owner);
   if (who.empty()) who = index.owner_name(owner);
   const std::string& where = RegionLabel(index, candidate.region);
+  // Reasons are appended piece by piece: room for most of them up front.
   std::string* reason_id = m.mutable_reason()->mutable_id();
+  reason_id->reserve(192);
   absl::StrAppend(reason_id, who, " di ", where, " cocok: ");
   AppendPhrases(absl::MakeConstSpan(id.data(), shown), "dan", true, reason_id);
   reason_id->push_back('.');
   std::string* reason_en = m.mutable_reason()->mutable_en();
+  reason_en->reserve(192);
   absl::StrAppend(reason_en, who, " in ", where, " fits: ");
   AppendPhrases(absl::MakeConstSpan(en.data(), shown), "and", false, reason_en);
   reason_en->push_back('.');
