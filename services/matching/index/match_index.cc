@@ -455,10 +455,13 @@ registry::v1::Listing MatchIndex::ToProto(uint32_t slot) const {
   l.set_name(name(slot));
   l.set_kind(static_cast<Listing::Kind>(b.kind));
   l.set_type(static_cast<registry::v1::CategoryKind>(b.type));
-  l.set_owner(std::string(owner_name(e.owner)));
+  const absl::string_view owner = owner_name(e.owner);
+  l.mutable_owner()->assign(owner.data(), owner.size());
   l.set_region(grid_->name(b.region));
   l.set_category(taxonomy_.node(b.category).name);
-  l.set_title(std::string(title(slot)));
+  if (const absl::string_view t = title(slot); !t.empty()) {
+    l.mutable_title()->assign(t.data(), t.size());
+  }
   if (e.amount > 0) {
     l.mutable_quantity()->set_amount(e.amount);
     l.mutable_quantity()->set_unit(static_cast<type::v1::Unit>(e.unit));
@@ -478,7 +481,9 @@ registry::v1::Listing MatchIndex::ToProto(uint32_t slot) const {
   if (e.valid_until != 0) l.mutable_valid_until()->set_seconds(e.valid_until);
   l.set_status(Listing::OPEN);
   registry::v1::OwnerProfile* p = l.mutable_owner_profile();
-  p->set_display_name(std::string(owner_display_name(e.owner)));
+  if (const absl::string_view d = owner_display_name(e.owner); !d.empty()) {
+    p->mutable_display_name()->assign(d.data(), d.size());
+  }
   for (uint32_t c : owner_clusters(e.owner)) {
     p->add_clusters(clusters_[c].name);
   }
@@ -489,7 +494,9 @@ registry::v1::Listing MatchIndex::ToProto(uint32_t slot) const {
   }
   p->set_verified(e.flags() & kFlagVerified);
   p->set_curated(e.flags() & kFlagCurated);
-  p->set_curation_grade(std::string(grade(slot)));
+  if (const absl::string_view g = grade(slot); !g.empty()) {
+    p->mutable_curation_grade()->assign(g.data(), g.size());
+  }
   return l;
 }
 

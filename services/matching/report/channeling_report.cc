@@ -24,13 +24,30 @@ using matching::v1::ChannelingReport;
 using matching::v1::ClusterPair;
 using matching::v1::Opportunity;
 
-// Who stands for one side of an opportunity: a cluster, or the owner.
+// Who stands for one side of an opportunity: a cluster, or the owner. Names
+// are read from the index when the report is written, not copied.
 struct Group {
-  std::string name;
-  std::string display;
+  // A cluster id when is_cluster, else an owner id.
+  uint32_t id = kNoId;
   RegionId region = kNoRegion;
   bool is_cluster = false;
 };
+
+absl::string_view NameOf(const MatchIndex& index, const Group& g) {
+  return g.is_cluster ? absl::string_view(index.clusters()[g.id].name)
+                      : index.owner_name(g.id);
+}
+
+// The cluster's display name, or the owner's (each falling back to the
+// resource name).
+absl::string_view DisplayOf(const MatchIndex& index, const Group& g) {
+  if (g.is_cluster) {
+    const ClusterRecord& rec = index.clusters()[g.id];
+    return rec.display_name.empty() ? rec.name : rec.display_name;
+  }
+  const absl::string_view display = index.owner_display_name(g.id);
+  return display.empty() ? index.owner_name(g.id) : display;
+}
 
 struct Opp {
   Opportunity::Kind kind = Opportunity::LISTING_MATCH;
@@ -52,8 +69,7 @@ struct PairData {
 Group ClusterGroup(const MatchIndex& index, uint32_t c, RegionId fallback) {
   const ClusterRecord& rec = index.clusters()[c];
   Group g;
-  g.name = rec.name;
-  g.display = rec.display_name.empty() ? rec.name : rec.display_name;
+  g.id = c;
   g.region = rec.known && rec.region != kNoRegion ? rec.region : fallback;
   g.is_cluster = true;
   return g;
@@ -79,10 +95,8 @@ Group GroupOf(const MatchIndex& index, uint32_t slot) {
   const uint32_t pick = PickCluster(index, slot);
   const RegionId region = index.region(slot);
   if (pick != kNoId) return ClusterGroup(index, pick, region);
-  const uint32_t owner = index.owner(slot);
   Group g;
-  g.name = std::string(index.owner_name(owner));
-  g.display = OwnerLabel(index, owner);
+  g.id = index.owner(slot);
   g.region = region;
   return g;
 }
@@ -94,12 +108,19 @@ absl::string_view GroupName(const MatchIndex& index, uint32_t slot) {
   return index.owner_name(index.owner(slot));
 }
 
-// "UD Sehat (Klaster Jamu Nglorog)" when the owner is a member; the
-// cluster's name when the cluster posted it.
-std::string Who(const MatchIndex& index, uint32_t slot, const Group& g) {
+// Appends "UD Sehat (Klaster Jamu Nglorog)" when the owner is a member;
+// the cluster's name when the cluster posted it.
+void AppendWho(const MatchIndex& index, uint32_t slot, const Group& g,
+               std::string* out) {
   const uint32_t owner = index.owner(slot);
-  if (!g.is_cluster || index.owner_name(owner) == g.name) return g.display;
-  return absl::StrCat(OwnerLabel(index, owner), " (", g.display, ")");
+  const absl::string_view display = DisplayOf(index, g);
+  if (!g.is_cluster || index.owner_name(owner) == NameOf(index, g)) {
+    absl::StrAppend(out, display);
+    return;
+  }
+  absl::string_view label = index.owner_display_name(owner);
+  if (label.empty()) label = index.owner_name(owner);
+  absl::StrAppend(out, label, " (", display, ")");
 }
 
 struct Verbs {
@@ -131,45 +152,54 @@ Verbs VerbsFor(uint8_t type, bool supply_link) {
   }
 }
 
-std::string WithQuantity(const MatchIndex& index, uint32_t slot,
-                         bool indonesian) {
+// Appends the listing's title (or category) and its quantity:
+// "Jahe kering (2 ton/bulan)".
+void AppendWithQuantity(const MatchIndex& index, uint32_t slot, bool indonesian,
+                        std::string* out) {
+  absl::string_view t = index.title(slot);
+  if (t.empty()) t = index.taxonomy().Label(index.category(slot), indonesian);
   const std::string q = QuantityText(index.amount(slot), index.unit(slot),
                                      index.period(slot), indonesian);
-  std::string t(index.title(slot));
-  if (t.empty()) {
-    t = std::string(index.taxonomy().Label(index.category(slot), indonesian));
+  if (q.empty()) {
+    absl::StrAppend(out, t);
+  } else {
+    absl::StrAppend(out, t, " (", q, ")");
   }
-  return q.empty() ? t : absl::StrCat(t, " (", q, ")");
 }
 
-matching::v1::LocalizedText ListingLine(const MatchIndex& index, const Opp& o,
-                                        const Group& supplier,
-                                        const Group& buyer,
-                                        const matching::v1::Match& m) {
+// Writes the follow-up line of a listing match into `t`.
+void ListingLine(const MatchIndex& index, const Opp& o, const Group& supplier,
+                 const Group& buyer, const matching::v1::Match& m,
+                 matching::v1::LocalizedText* t) {
   const Related* related =
       index.taxonomy().Relate(index.category(o.offer), index.category(o.need));
   const bool link =
       related != nullptr && related->relation == Relation::kSupplyLink;
   const Verbs v = VerbsFor(index.type(o.need), link);
-  const std::string buyer_who = Who(index, o.need, buyer);
-  const std::string supplier_who = Who(index, o.offer, supplier);
   const std::string& buyer_region = RegionLabel(index, index.region(o.need));
   const std::string& supplier_region =
       RegionLabel(index, index.region(o.offer));
   const std::string km = absl::StrFormat("%.0f km", m.distance_km());
   const std::string score = absl::StrFormat("%.2f", o.score);
-  matching::v1::LocalizedText t;
-  t.set_id(absl::StrCat(buyer_who, " di ", buyer_region, " ", v.need_id, " ",
-                        WithQuantity(index, o.need, true), "; ", supplier_who,
-                        " di ", supplier_region, " ", v.offer_id, " ",
-                        WithQuantity(index, o.offer, true), " (jarak ", km,
-                        ", skor ", score, ")."));
-  t.set_en(absl::StrCat(buyer_who, " in ", buyer_region, " ", v.need_en, " ",
-                        WithQuantity(index, o.need, false), "; ", supplier_who,
-                        " in ", supplier_region, " ", v.offer_en, " ",
-                        WithQuantity(index, o.offer, false), " (", km,
-                        " apart, score ", score, ")."));
-  return t;
+  for (const bool indonesian : {true, false}) {
+    std::string* out = indonesian ? t->mutable_id() : t->mutable_en();
+    // One allocation for most lines, instead of one per doubling.
+    out->reserve(256);
+    AppendWho(index, o.need, buyer, out);
+    absl::StrAppend(out, indonesian ? " di " : " in ", buyer_region, " ",
+                    indonesian ? v.need_id : v.need_en, " ");
+    AppendWithQuantity(index, o.need, indonesian, out);
+    out->append("; ");
+    AppendWho(index, o.offer, supplier, out);
+    absl::StrAppend(out, indonesian ? " di " : " in ", supplier_region, " ",
+                    indonesian ? v.offer_id : v.offer_en, " ");
+    AppendWithQuantity(index, o.offer, indonesian, out);
+    if (indonesian) {
+      absl::StrAppend(out, " (jarak ", km, ", skor ", score, ").");
+    } else {
+      absl::StrAppend(out, " (", km, " apart, score ", score, ").");
+    }
+  }
 }
 
 matching::v1::LocalizedText ComplementLine(const MatchIndex& index,
@@ -309,12 +339,23 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
     if (a.offer != b.offer) return index.id(a.offer) < index.id(b.offer);
     return index.id(a.need) < index.id(b.need);
   };
+  // A listing is in several pairs: its group's name is looked up once.
+  absl::flat_hash_map<uint32_t, absl::string_view> group_names;
+  group_names.reserve(found.size());
+  auto group_name = [&](uint32_t slot) {
+    auto [it, added] = group_names.try_emplace(slot);
+    if (added) it->second = GroupName(index, slot);
+    return it->second;
+  };
+  pairs.reserve(found.size());
+  keys.reserve(found.size());
+  firsts.reserve(found.size());
   for (const auto& [key, score] : found) {
     Opp o;
     o.offer = static_cast<uint32_t>(key >> 32);
     o.need = static_cast<uint32_t>(key & 0xFFFFFFFFu);
     o.score = score;
-    const PairKey names{GroupName(index, o.offer), GroupName(index, o.need)};
+    const PairKey names{group_name(o.offer), group_name(o.need)};
     auto [it, added] = pair_of.try_emplace(names, pairs.size());
     if (added) {
       pairs.emplace_back();
@@ -409,11 +450,14 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
   for (const Ranked& r : ranked) {
     const PairData& p = *r.data;
     ClusterPair* cp = report.add_pairs();
-    cp->set_supplier(p.supplier.name);
-    cp->set_supplier_display_name(p.supplier.display);
+    auto set = [](std::string* field, absl::string_view value) {
+      field->assign(value.data(), value.size());
+    };
+    set(cp->mutable_supplier(), NameOf(index, p.supplier));
+    set(cp->mutable_supplier_display_name(), DisplayOf(index, p.supplier));
     cp->set_supplier_region(grid.name(p.supplier.region));
-    cp->set_buyer(p.buyer.name);
-    cp->set_buyer_display_name(p.buyer.display);
+    set(cp->mutable_buyer(), NameOf(index, p.buyer));
+    set(cp->mutable_buyer_display_name(), DisplayOf(index, p.buyer));
     cp->set_buyer_region(grid.name(p.buyer.region));
     cp->set_strength(r.strength);
     for (const Opp& o : p.opps) {
@@ -429,8 +473,8 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
         absl::StatusOr<matching::v1::Match> match = ScorePair(
             index, lock, weights, o.offer, o.need, options.now_seconds);
         if (match.ok()) *op->mutable_match() = *std::move(match);
-        *op->mutable_text() =
-            ListingLine(index, o, p.supplier, p.buyer, op->match());
+        ListingLine(index, o, p.supplier, p.buyer, op->match(),
+                    op->mutable_text());
       } else {
         supplier_region = index.clusters()[o.supplier_cluster].region;
         op->set_supply_link(taxonomy.links()[o.link].name);

@@ -1,12 +1,14 @@
 #include "services/matching/scoring/explain.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
-#include <vector>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
@@ -85,51 +87,66 @@ std::string Number(double x) {
 
 std::string Km(double km) { return absl::StrFormat("%.0f km", km); }
 
-LocalizedText Text(std::string id, std::string en) {
-  LocalizedText t;
-  t.set_id(std::move(id));
-  t.set_en(std::move(en));
-  return t;
+void SetText(LocalizedText* out, std::string id, std::string en) {
+  out->set_id(std::move(id));
+  out->set_en(std::move(en));
 }
 
-struct Parts {
-  LocalizedText sentence;
-  // Short phrases for the reason.
-  std::string id_phrase;
-  std::string en_phrase;
+// Each component has a sentence (always written) and a short phrase for the
+// reason (built only for the components the reason names). A phrase is
+// empty when the component has nothing to say in the reason; Has*Phrase
+// tells that without building it.
+
+// --- Category -------------------------------------------------------------
+
+struct CategoryLabels {
+  absl::string_view o_id, o_en, n_id, n_en;
 };
 
-Parts CategoryParts(const MatchIndex& index, const Related& r, CategoryId offer,
-                    CategoryId need) {
+CategoryLabels LabelsOf(const MatchIndex& index, CategoryId offer,
+                        CategoryId need) {
   const Taxonomy& t = index.taxonomy();
-  const absl::string_view o_id = t.Label(offer, true);
-  const absl::string_view o_en = t.Label(offer, false);
-  const absl::string_view n_id = t.Label(need, true);
-  const absl::string_view n_en = t.Label(need, false);
+  return {t.Label(offer, true), t.Label(offer, false), t.Label(need, true),
+          t.Label(need, false)};
+}
+
+bool KnownRelation(const Related& r) {
   switch (r.relation) {
     case Relation::kSame:
-      return {Text(absl::StrCat("Kategori sama: ", o_id, "."),
-                   absl::StrCat("Same category: ", o_en, ".")),
-              absl::StrCat("kategori sama (", o_id, ")"),
-              absl::StrCat("same category (", o_en, ")")};
     case Relation::kBroader:
-      return {Text(absl::StrCat("Penawaran ", o_id, " mencakup kebutuhan ",
-                                n_id, "."),
-                   absl::StrCat("The offer of ", o_en, " includes the ", n_en,
-                                " needed.")),
-              absl::StrCat("kategori terkait (", o_id, ")"),
-              absl::StrCat("related category (", o_en, ")")};
     case Relation::kNarrower:
-      return {Text(absl::StrCat(o_id, " termasuk ", n_id, " yang dibutuhkan."),
-                   absl::StrCat(o_en, " is a kind of the ", n_en, " needed.")),
-              absl::StrCat("kategori terkait (", o_id, ")"),
-              absl::StrCat("related category (", o_en, ")")};
+    case Relation::kSupplyLink:
+      return true;
+  }
+  return false;
+}
+
+void CategorySentence(const MatchIndex& index, const Related& r,
+                      CategoryId offer, CategoryId need, LocalizedText* out) {
+  const CategoryLabels l = LabelsOf(index, offer, need);
+  switch (r.relation) {
+    case Relation::kSame:
+      SetText(out, absl::StrCat("Kategori sama: ", l.o_id, "."),
+              absl::StrCat("Same category: ", l.o_en, "."));
+      return;
+    case Relation::kBroader:
+      SetText(out,
+              absl::StrCat("Penawaran ", l.o_id, " mencakup kebutuhan ", l.n_id,
+                           "."),
+              absl::StrCat("The offer of ", l.o_en, " includes the ", l.n_en,
+                           " needed."));
+      return;
+    case Relation::kNarrower:
+      SetText(out,
+              absl::StrCat(l.o_id, " termasuk ", l.n_id, " yang dibutuhkan."),
+              absl::StrCat(l.o_en, " is a kind of the ", l.n_en, " needed."));
+      return;
     case Relation::kSupplyLink: {
-      const SupplyLinkInfo& link = t.links()[r.link];
-      std::string id = absl::StrCat(o_id, " adalah bahan baku atau masukan ",
-                                    n_id, " (rantai pasok)");
+      const SupplyLinkInfo& link = index.taxonomy().links()[r.link];
+      std::string id = absl::StrCat(l.o_id, " adalah bahan baku atau masukan ",
+                                    l.n_id, " (rantai pasok)");
       std::string en =
-          absl::StrCat(o_en, " is an input of ", n_en, " (supply chain)");
+          absl::StrCat(l.o_en, " is an input of ", l.n_en, " (supply chain)");
       if (!link.description_id.empty()) {
         absl::StrAppend(&id, ": ", link.description_id);
       }
@@ -138,61 +155,112 @@ Parts CategoryParts(const MatchIndex& index, const Related& r, CategoryId offer,
       }
       absl::StrAppend(&id, ".");
       absl::StrAppend(&en, ".");
-      return {Text(std::move(id), std::move(en)),
-              absl::StrCat(o_id, " bahan baku ", n_id),
-              absl::StrCat(o_en, " is an input of ", n_en)};
+      SetText(out, std::move(id), std::move(en));
+      return;
     }
   }
-  return {};
+  SetText(out, "", "");
 }
 
-Parts DistanceParts(const MatchIndex& index, RegionId offer, RegionId need,
-                    double km) {
+void CategoryPhrase(const MatchIndex& index, const Related& r, CategoryId offer,
+                    CategoryId need, std::string* id, std::string* en) {
+  const CategoryLabels l = LabelsOf(index, offer, need);
+  switch (r.relation) {
+    case Relation::kSame:
+      *id = absl::StrCat("kategori sama (", l.o_id, ")");
+      *en = absl::StrCat("same category (", l.o_en, ")");
+      return;
+    case Relation::kBroader:
+    case Relation::kNarrower:
+      *id = absl::StrCat("kategori terkait (", l.o_id, ")");
+      *en = absl::StrCat("related category (", l.o_en, ")");
+      return;
+    case Relation::kSupplyLink:
+      *id = absl::StrCat(l.o_id, " bahan baku ", l.n_id);
+      *en = absl::StrCat(l.o_en, " is an input of ", l.n_en);
+      return;
+  }
+}
+
+// --- Distance -------------------------------------------------------------
+
+void DistanceSentence(const MatchIndex& index, RegionId offer, RegionId need,
+                      double km, LocalizedText* out) {
   if (offer == need) {
     const std::string& name = RegionLabel(index, offer);
-    return {Text(absl::StrCat("Berada di wilayah yang sama (", name, ")."),
-                 absl::StrCat("In the same region (", name, ").")),
-            "di wilayah yang sama", "in the same region"};
+    SetText(out, absl::StrCat("Berada di wilayah yang sama (", name, ")."),
+            absl::StrCat("In the same region (", name, ")."));
+    return;
   }
   const std::string d = Km(km);
-  return {
-      Text(absl::StrCat("Jarak antarwilayah ", d, " (",
-                        RegionLabel(index, offer), " – ",
-                        RegionLabel(index, need), ")."),
-           absl::StrCat(d, " between the regions (", RegionLabel(index, offer),
-                        " – ", RegionLabel(index, need), ").")),
-      absl::StrCat("berjarak ", d), absl::StrCat(d, " away")};
+  SetText(
+      out,
+      absl::StrCat("Jarak antarwilayah ", d, " (", RegionLabel(index, offer),
+                   " – ", RegionLabel(index, need), ")."),
+      absl::StrCat(d, " between the regions (", RegionLabel(index, offer),
+                   " – ", RegionLabel(index, need), ")."));
 }
 
-Parts SavedParts(const MatchIndex& index, const Side& need, double saved_km) {
+void DistancePhrase(RegionId offer, RegionId need, double km, std::string* id,
+                    std::string* en) {
+  if (offer == need) {
+    *id = "di wilayah yang sama";
+    *en = "in the same region";
+    return;
+  }
+  const std::string d = Km(km);
+  *id = absl::StrCat("berjarak ", d);
+  *en = absl::StrCat(d, " away");
+}
+
+// --- Distance saved ---------------------------------------------------------
+
+bool HasSavedPhrase(const Side& need, double saved_km) {
+  return need.source_region != kNoRegion && saved_km > 0;
+}
+
+void SavedSentence(const MatchIndex& index, const Side& need, double saved_km,
+                   LocalizedText* out) {
   if (need.source_region == kNoRegion) {
-    return {Text("Sumber pasokan saat ini tidak diketahui.",
-                 "Where the need is supplied from today is not known."),
-            "", ""};
+    SetText(out, "Sumber pasokan saat ini tidak diketahui.",
+            "Where the need is supplied from today is not known.");
+    return;
   }
   const std::string& source = RegionLabel(index, need.source_region);
-  const double source_km =
-      index.grid().DistanceKm(need.source_region, need.region);
+  const std::string today =
+      Km(index.grid().DistanceKm(need.source_region, need.region));
   if (saved_km <= 0) {
-    return {Text(absl::StrCat("Tidak lebih dekat daripada sumber pasokan saat "
-                              "ini di ",
-                              source, " (", Km(source_km), ")."),
-                 absl::StrCat("Not nearer than today's source in ", source,
-                              " (", Km(source_km), " away).")),
-            "", ""};
+    SetText(out,
+            absl::StrCat("Tidak lebih dekat daripada sumber pasokan saat "
+                         "ini di ",
+                         source, " (", today, ")."),
+            absl::StrCat("Not nearer than today's source in ", source, " (",
+                         today, " away)."));
+    return;
   }
   const std::string saved = Km(saved_km);
-  const std::string today = Km(source_km);
-  return {Text(absl::StrCat("Menghemat ", saved,
-                            " dibanding pasokan saat ini dari ", source, " (",
-                            today, ")."),
-               absl::StrCat("Saves ", saved, " against today's source in ",
-                            source, " (", today, " away).")),
-          absl::StrCat("menghemat ", saved), absl::StrCat("saves ", saved)};
+  SetText(out,
+          absl::StrCat("Menghemat ", saved, " dibanding pasokan saat ini dari ",
+                       source, " (", today, ")."),
+          absl::StrCat("Saves ", saved, " against today's source in ", source,
+                       " (", today, " away)."));
 }
 
-Parts CapacityParts(const MatchIndex& index, const Side& offer,
-                    const Side& need, const std::optional<double>& coverage) {
+void SavedPhrase(double saved_km, std::string* id, std::string* en) {
+  const std::string saved = Km(saved_km);
+  *id = absl::StrCat("menghemat ", saved);
+  *en = absl::StrCat("saves ", saved);
+}
+
+// --- Capacity ---------------------------------------------------------------
+
+std::string Percent(double coverage) {
+  return absl::StrFormat("%.0f%%", coverage * 100);
+}
+
+void CapacitySentence(const MatchIndex& index, const Side& offer,
+                      const Side& need, const std::optional<double>& coverage,
+                      LocalizedText* out) {
   auto qty = [&](const Side& s, bool id) {
     return s.slot == kNoId
                ? std::string()
@@ -200,127 +268,177 @@ Parts CapacityParts(const MatchIndex& index, const Side& offer,
                               index.period(s.slot), id);
   };
   if (!coverage) {
-    return {Text("Jumlah tidak dapat dibandingkan (tidak diisi atau satuannya "
-                 "berbeda).",
-                 "Quantities cannot be compared (not given, or in different "
-                 "units)."),
-            "", ""};
+    SetText(out,
+            "Jumlah tidak dapat dibandingkan (tidak diisi atau satuannya "
+            "berbeda).",
+            "Quantities cannot be compared (not given, or in different "
+            "units).");
+    return;
   }
-  const std::string pct = absl::StrFormat("%.0f%%", *coverage * 100);
-  std::string o_id = qty(offer, true), o_en = qty(offer, false);
-  std::string n_id = qty(need, true), n_en = qty(need, false);
+  const std::string pct = Percent(*coverage);
+  const std::string o_id = qty(offer, true), o_en = qty(offer, false);
+  const std::string n_id = qty(need, true), n_en = qty(need, false);
   std::string id =
       absl::StrCat("Penawaran", o_id.empty() ? "" : " ", o_id, " memenuhi ",
                    pct, " kebutuhan", n_id.empty() ? "" : " ", n_id, ".");
-  std::string en = absl::StrCat(
-      "The offer", o_en.empty() ? "" : absl::StrCat(" (", o_en, ")"),
-      " covers ", pct, " of the need",
-      n_en.empty() ? "" : absl::StrCat(" (", n_en, ")"), ".");
-  return {Text(std::move(id), std::move(en)),
-          absl::StrCat("memenuhi ", pct, " kebutuhan"),
-          absl::StrCat("covers ", pct, " of the need")};
+  std::string en;
+  en.reserve(96);
+  en.append("The offer");
+  if (!o_en.empty()) absl::StrAppend(&en, " (", o_en, ")");
+  absl::StrAppend(&en, " covers ", pct, " of the need");
+  if (!n_en.empty()) absl::StrAppend(&en, " (", n_en, ")");
+  en.push_back('.');
+  SetText(out, std::move(id), std::move(en));
 }
 
-Parts ReliabilityParts(const MatchIndex& index, const Side& offer,
-                       int64_t deals) {
-  std::vector<std::string> id, en;
+void CapacityPhrase(double coverage, std::string* id, std::string* en) {
+  const std::string pct = Percent(coverage);
+  *id = absl::StrCat("memenuhi ", pct, " kebutuhan");
+  *en = absl::StrCat("covers ", pct, " of the need");
+}
+
+// --- Reliability ------------------------------------------------------------
+
+void ReliabilitySentence(const MatchIndex& index, const Side& offer,
+                         int64_t deals, LocalizedText* out) {
+  absl::string_view c_id, c_en;
   switch (offer.continuity) {
     case registry::v1::Listing::CONTINUOUS:
-      id.push_back("pasokan berkelanjutan");
-      en.push_back("continuous supply");
+      c_id = "pasokan berkelanjutan";
+      c_en = "continuous supply";
       break;
     case registry::v1::Listing::SEASONAL:
-      id.push_back("pasokan musiman");
-      en.push_back("seasonal supply");
+      c_id = "pasokan musiman";
+      c_en = "seasonal supply";
       break;
     case registry::v1::Listing::ONE_OFF:
-      id.push_back("pasokan sekali");
-      en.push_back("one-off supply");
+      c_id = "pasokan sekali";
+      c_en = "one-off supply";
       break;
     default:
-      id.push_back("kesinambungan pasokan tidak diketahui");
-      en.push_back("continuity unknown");
+      c_id = "kesinambungan pasokan tidak diketahui";
+      c_en = "continuity unknown";
   }
   const bool verified = offer.flags & kFlagVerified;
   const bool curated = offer.flags & kFlagCurated;
-  id.push_back(verified ? "terverifikasi" : "belum terverifikasi");
-  en.push_back(verified ? "verified" : "not verified");
+  std::string id, en;
+  id.reserve(112);
+  en.reserve(96);
+  absl::StrAppend(&id, "Pemasok: ", c_id, ", ",
+                  verified ? "terverifikasi" : "belum terverifikasi", ", ");
+  absl::StrAppend(&en, "Supplier: ", c_en, ", ",
+                  verified ? "verified" : "not verified", ", ");
   if (curated) {
-    const std::string grade =
-        offer.slot == kNoId ? "" : std::string(index.grade(offer.slot));
-    id.push_back(grade.empty()
-                     ? "produk terkurasi"
-                     : absl::StrCat("produk terkurasi (grade ", grade, ")"));
-    en.push_back(grade.empty()
-                     ? "curated products"
-                     : absl::StrCat("curated products (grade ", grade, ")"));
+    const absl::string_view grade =
+        offer.slot == kNoId ? absl::string_view() : index.grade(offer.slot);
+    if (grade.empty()) {
+      absl::StrAppend(&id, "produk terkurasi, ");
+      absl::StrAppend(&en, "curated products, ");
+    } else {
+      absl::StrAppend(&id, "produk terkurasi (grade ", grade, "), ");
+      absl::StrAppend(&en, "curated products (grade ", grade, "), ");
+    }
   }
-  id.push_back(absl::StrCat(deals, " transaksi selesai"));
-  en.push_back(
-      absl::StrCat(deals, deals == 1 ? " completed deal" : " completed deals"));
-  std::string id_phrase = absl::StrCat(
-      "pemasok ", verified ? "terverifikasi" : "belum terverifikasi",
-      curated ? " dan terkurasi" : "");
-  std::string en_phrase =
-      absl::StrCat(verified ? "a verified" : "an unverified",
-                   curated ? ", curated" : "", " supplier");
-  return {Text(absl::StrCat("Pemasok: ", absl::StrJoin(id, ", "), "."),
-               absl::StrCat("Supplier: ", absl::StrJoin(en, ", "), ".")),
-          std::move(id_phrase), std::move(en_phrase)};
+  absl::StrAppend(&id, deals, " transaksi selesai.");
+  absl::StrAppend(&en, deals,
+                  deals == 1 ? " completed deal." : " completed deals.");
+  SetText(out, std::move(id), std::move(en));
 }
 
-Parts PolicyParts(double diversity, bool across_regions, bool agreement) {
-  std::string c_id = diversity >= 1   ? "lintas klaster"
-                     : diversity <= 0 ? "dalam klaster yang sama"
-                                      : "tanpa klaster bersama";
-  std::string c_en = diversity >= 1   ? "across clusters"
-                     : diversity <= 0 ? "within one cluster"
-                                      : "not both in clusters";
-  std::string r_id = across_regions ? "lintas kabupaten/kota"
-                                    : "dalam kabupaten/kota yang sama";
-  std::string r_en = across_regions ? "across regions" : "within one region";
-  std::string a_id = agreement ? "dengan MoU aktif antarwilayah"
-                               : "belum ada MoU antarwilayah";
-  std::string a_en = agreement ? "under an active agreement"
-                               : "no agreement between the regions";
-  std::string id_phrase =
-      agreement ? absl::StrCat("kerja sama ", r_id, " dengan MoU aktif")
-                : absl::StrCat("kerja sama ", c_id, " dan ", r_id);
-  std::string en_phrase =
-      agreement ? absl::StrCat("cooperation ", r_en, " under an agreement")
-                : absl::StrCat("cooperation ", c_en, " and ", r_en);
-  return {Text(absl::StrCat("Kerja sama ", c_id, ", ", r_id, ", ", a_id, "."),
-               absl::StrCat("Cooperation ", c_en, ", ", r_en, ", ", a_en, ".")),
-          std::move(id_phrase), std::move(en_phrase)};
+void ReliabilityPhrase(const Side& offer, std::string* id, std::string* en) {
+  const bool verified = offer.flags & kFlagVerified;
+  const bool curated = offer.flags & kFlagCurated;
+  *id = absl::StrCat("pemasok ",
+                     verified ? "terverifikasi" : "belum terverifikasi",
+                     curated ? " dan terkurasi" : "");
+  *en = absl::StrCat(verified ? "a verified" : "an unverified",
+                     curated ? ", curated" : "", " supplier");
 }
 
-Parts FeedbackParts(const FeedbackCounts& counts, double value) {
-  if (counts.agreed + counts.declined == 0) {
-    return {Text("Belum ada usulan serupa sebelumnya.",
-                 "No similar proposals yet."),
-            "", ""};
+// --- Policy -----------------------------------------------------------------
+
+struct PolicyWords {
+  absl::string_view c_id, c_en, r_id, r_en;
+};
+
+PolicyWords PolicyWordsOf(double diversity, bool across_regions) {
+  return {diversity >= 1   ? "lintas klaster"
+          : diversity <= 0 ? "dalam klaster yang sama"
+                           : "tanpa klaster bersama",
+          diversity >= 1   ? "across clusters"
+          : diversity <= 0 ? "within one cluster"
+                           : "not both in clusters",
+          across_regions ? "lintas kabupaten/kota"
+                         : "dalam kabupaten/kota yang sama",
+          across_regions ? "across regions" : "within one region"};
+}
+
+void PolicySentence(double diversity, bool across_regions, bool agreement,
+                    LocalizedText* out) {
+  const PolicyWords w = PolicyWordsOf(diversity, across_regions);
+  SetText(out,
+          absl::StrCat("Kerja sama ", w.c_id, ", ", w.r_id, ", ",
+                       agreement ? "dengan MoU aktif antarwilayah"
+                                 : "belum ada MoU antarwilayah",
+                       "."),
+          absl::StrCat("Cooperation ", w.c_en, ", ", w.r_en, ", ",
+                       agreement ? "under an active agreement"
+                                 : "no agreement between the regions",
+                       "."));
+}
+
+void PolicyPhrase(double diversity, bool across_regions, bool agreement,
+                  std::string* id, std::string* en) {
+  const PolicyWords w = PolicyWordsOf(diversity, across_regions);
+  if (agreement) {
+    *id = absl::StrCat("kerja sama ", w.r_id, " dengan MoU aktif");
+    *en = absl::StrCat("cooperation ", w.r_en, " under an agreement");
+  } else {
+    *id = absl::StrCat("kerja sama ", w.c_id, " dan ", w.r_id);
+    *en = absl::StrCat("cooperation ", w.c_en, " and ", w.r_en);
   }
-  return {Text(absl::StrCat("Usulan serupa sebelumnya: ", counts.agreed,
-                            " disepakati, ", counts.declined, " ditolak."),
-               absl::StrCat("Similar proposals before: ", counts.agreed,
-                            " agreed, ", counts.declined, " declined.")),
-          value >= 0.5 ? "usulan serupa sering disepakati"
-                       : "usulan serupa sering ditolak",
-          value >= 0.5 ? "similar proposals were mostly agreed"
-                       : "similar proposals were mostly declined"};
 }
 
-std::string JoinPhrases(absl::Span<const absl::string_view> p,
-                        absl::string_view and_word, bool serial_comma) {
-  if (p.empty()) return "";
-  if (p.size() == 1) return std::string(p[0]);
-  std::string out;
+// --- Feedback ---------------------------------------------------------------
+
+bool HasFeedbackPhrase(const FeedbackCounts& counts) {
+  return counts.agreed + counts.declined != 0;
+}
+
+void FeedbackSentence(const FeedbackCounts& counts, LocalizedText* out) {
+  if (!HasFeedbackPhrase(counts)) {
+    SetText(out, "Belum ada usulan serupa sebelumnya.",
+            "No similar proposals yet.");
+    return;
+  }
+  SetText(out,
+          absl::StrCat("Usulan serupa sebelumnya: ", counts.agreed,
+                       " disepakati, ", counts.declined, " ditolak."),
+          absl::StrCat("Similar proposals before: ", counts.agreed, " agreed, ",
+                       counts.declined, " declined."));
+}
+
+void FeedbackPhrase(double value, std::string* id, std::string* en) {
+  *id = value >= 0.5 ? "usulan serupa sering disepakati"
+                     : "usulan serupa sering ditolak";
+  *en = value >= 0.5 ? "similar proposals were mostly agreed"
+                     : "similar proposals were mostly declined";
+}
+
+// Appends "a, b and c" (with "," before the last when `serial_comma` and
+// there are more than two).
+void AppendPhrases(absl::Span<const std::string> p, absl::string_view and_word,
+                   bool serial_comma, std::string* out) {
+  if (p.empty()) return;
+  if (p.size() == 1) {
+    absl::StrAppend(out, p[0]);
+    return;
+  }
   for (size_t i = 0; i + 1 < p.size(); ++i) {
-    absl::StrAppend(&out, i > 0 ? ", " : "", p[i]);
+    absl::StrAppend(out, i > 0 ? ", " : "", p[i]);
   }
-  absl::StrAppend(&out, serial_comma && p.size() > 2 ? "," : "", " ", and_word,
+  absl::StrAppend(out, serial_comma && p.size() > 2 ? "," : "", " ", and_word,
                   " ", p.back());
-  return out;
 }
 
 }  // namespace
@@ -361,52 +479,108 @@ Match ExplainMatch(const QueryContext& q, const Candidate& c) {
       if (it != p.feedback->end()) counts = it->second;
     }
   }
-
-  std::array<Parts, kComponentCount> parts;
-  parts[kCategory] =
-      CategoryParts(index, *c.related, offer.category, need.category);
-  parts[kDistance] =
-      DistanceParts(index, offer.region, need.region, e.distance_km);
-  parts[kDistanceSaved] = SavedParts(index, need, e.saved_km);
-  parts[kCapacity] = CapacityParts(index, offer, need, e.coverage);
-  parts[kReliability] = ReliabilityParts(index, offer, e.supplier_deals);
-  parts[kPolicy] =
-      PolicyParts(ClusterDiversity(q.query.clusters, candidate.clusters),
-                  offer.region != need.region, e.agreement);
-  parts[kFeedback] = FeedbackParts(counts, e.values[kFeedback]);
+  const double diversity =
+      ClusterDiversity(q.query.clusters, candidate.clusters);
+  const bool across_regions = offer.region != need.region;
 
   Match m;
   *m.mutable_listing() = index.ToProto(c.slot);
   m.set_score(e.score);
   m.set_distance_km(e.distance_km);
   m.set_distance_saved_km(e.saved_km);
-  std::vector<std::pair<double, int>> order;
+  // Components that may be named in the reason, by contribution.
+  std::array<std::pair<double, int>, kComponentCount> order;
+  int named = 0;
   for (int i = 0; i < kComponentCount; ++i) {
     matching::v1::ScoreComponent* sc = m.add_components();
-    sc->set_name(std::string(ComponentName(static_cast<Component>(i))));
+    const absl::string_view name = ComponentName(static_cast<Component>(i));
+    sc->set_name(name.data(), name.size());
     sc->set_value(e.values[i]);
     sc->set_weight(q.weights[i]);
     sc->set_contribution(e.values[i] * q.weights[i]);
-    *sc->mutable_explanation() = std::move(parts[i].sentence);
-    if (sc->contribution() > 0 && !parts[i].id_phrase.empty()) {
-      order.emplace_back(sc->contribution(), i);
+    LocalizedText* text = sc->mutable_explanation();
+    bool has_phrase = true;
+    switch (i) {
+      case kCategory:
+        CategorySentence(index, *c.related, offer.category, need.category,
+                         text);
+        has_phrase = KnownRelation(*c.related);
+        break;
+      case kDistance:
+        DistanceSentence(index, offer.region, need.region, e.distance_km, text);
+        break;
+      case kDistanceSaved:
+        SavedSentence(index, need, e.saved_km, text);
+        has_phrase = HasSavedPhrase(need, e.saved_km);
+        break;
+      case kCapacity:
+        CapacitySentence(index, offer, need, e.coverage, text);
+        has_phrase = e.coverage.has_value();
+        break;
+      case kReliability:
+        ReliabilitySentence(index, offer, e.supplier_deals, text);
+        break;
+      case kPolicy:
+        PolicySentence(diversity, across_regions, e.agreement, text);
+        break;
+      case kFeedback:
+        FeedbackSentence(counts, text);
+        has_phrase = HasFeedbackPhrase(counts);
+        break;
+    }
+    if (sc->contribution() > 0 && has_phrase) {
+      order[named++] = {sc->contribution(), i};
     }
   }
   // The strongest reasons first; ties in component order.
   std::stable_sort(
-      order.begin(), order.end(),
+      order.begin(), order.begin() + named,
       [](const auto& a, const auto& b) { return a.first > b.first; });
-  std::vector<absl::string_view> id, en;
-  for (size_t i = 0; i < order.size() && i < 3; ++i) {
-    id.push_back(parts[order[i].second].id_phrase);
-    en.push_back(parts[order[i].second].en_phrase);
+  const int shown = std::min(named, 3);
+  std::array<std::string, 3> id, en;
+  for (int k = 0; k < shown; ++k) {
+    std::string* pid = &id[k];
+    std::string* pen = &en[k];
+    switch (order[k].second) {
+      case kCategory:
+        CategoryPhrase(index, *c.related, offer.category, need.category, pid,
+                       pen);
+        break;
+      case kDistance:
+        DistancePhrase(offer.region, need.region, e.distance_km, pid, pen);
+        break;
+      case kDistanceSaved:
+        SavedPhrase(e.saved_km, pid, pen);
+        break;
+      case kCapacity:
+        CapacityPhrase(*e.coverage, pid, pen);
+        break;
+      case kReliability:
+        ReliabilityPhrase(offer, pid, pen);
+        break;
+      case kPolicy:
+        PolicyPhrase(diversity, across_regions, e.agreement, pid, pen);
+        break;
+      case kFeedback:
+        FeedbackPhrase(e.values[kFeedback], pid, pen);
+        break;
+    }
   }
-  const std::string who = OwnerLabel(index, index.owner(c.slot));
+  const uint32_t owner = index.owner(c.slot);
+  absl::string_view who = index.owner_display_name(owner);
+  if (who.empty()) who = index.owner_name(owner);
   const std::string& where = RegionLabel(index, candidate.region);
-  m.mutable_reason()->set_id(absl::StrCat(
-      who, " di ", where, " cocok: ", JoinPhrases(id, "dan", true), "."));
-  m.mutable_reason()->set_en(absl::StrCat(
-      who, " in ", where, " fits: ", JoinPhrases(en, "and", false), "."));
+  // Reasons are appended piece by piece: room for most of them up front.
+  std::string* reason_id = m.mutable_reason()->mutable_id();
+  reason_id->reserve(192);
+  absl::StrAppend(reason_id, who, " di ", where, " cocok: ");
+  AppendPhrases(absl::MakeConstSpan(id.data(), shown), "dan", true, reason_id);
+  reason_id->push_back('.');
+  std::string* reason_en = m.mutable_reason()->mutable_en();
+  reason_en->reserve(192);
+  absl::StrAppend(reason_en, who, " in ", where, " fits: ");
+  AppendPhrases(absl::MakeConstSpan(en.data(), shown), "and", false, reason_en);
+  reason_en->push_back('.');
   return m;
 }
 
