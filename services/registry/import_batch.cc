@@ -30,22 +30,26 @@ absl::StatusOr<PreparedBatch> ImportProcessor::Prepare(
   prepared.time_ = deps_->clock->Now();
   const EventOrigin origin{prepared.time_, p.subject, ""};
   const auto taxonomy = deps_->taxonomy->Get();
-  RETURN_IF_ERROR(
-      deps_->db->Read([&](storage::Transaction& tx) -> absl::Status {
-        ImportPreparation preparation{
-            tx,    p, *deps_->write.regions, *taxonomy, *deps_->write.revisions,
-            origin};
-        prepared.results_.resize(batch.records_size());
-        prepared.pending_.resize(batch.records_size());
-        for (int i = 0; i < batch.records_size(); ++i) {
-          Result& result = prepared.results_[i];
-          result.set_index(i);
-          ASSIGN_OR_RETURN(
-              prepared.pending_[i],
-              PrepareImport(preparation, *batch.mutable_records(i), &result));
-        }
-        return absl::OkStatus();
-      }));
+  // Each "external:" reference is looked up once per batch, on the
+  // snapshot the whole batch is checked against.
+  auto prepare_all = [&](storage::Transaction& tx) -> absl::Status {
+    KnownRecords found;
+    ExternalRefs refs(tx, p.source_system, &found);
+    ImportPreparation preparation{
+        tx,     p,   *deps_->write.regions, *taxonomy, *deps_->write.revisions,
+        origin, refs};
+    prepared.results_.resize(batch.records_size());
+    prepared.pending_.resize(batch.records_size());
+    for (int i = 0; i < batch.records_size(); ++i) {
+      Result& result = prepared.results_[i];
+      result.set_index(i);
+      ASSIGN_OR_RETURN(
+          prepared.pending_[i],
+          PrepareImport(preparation, *batch.mutable_records(i), &result));
+    }
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(deps_->db->Read(prepare_all));
   return prepared;
 }
 

@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/events/outbox.h"
 #include "common/ids.h"
 #include "common/server/service_host.h"
 #include "common/status/errors.h"
@@ -116,10 +117,10 @@ class Pending final : public PendingImport {
   const std::string external_id_;
   const int64_t version_;
   // Set when the record was found valid and new while preparing: its
-  // stored form and created event.
+  // stored form and created event, both serialised.
   bool prepared_ = false;
   std::string serialized_;
-  jalin::events::v1::Event created_;
+  events::SerializedEvent created_;
 };
 
 template <typename T>
@@ -128,10 +129,8 @@ absl::StatusOr<bool> Pending<T>::Prepare(ImportPreparation& p, Result* result) {
   // A listing's region and standing come from its owner, which may change
   // until the transaction: all of it is decided there.
   if constexpr (std::is_same_v<T, v1::Listing>) return false;
-  KnownRecords found;
-  ExternalRefs refs(p.tx, p.principal.source_system, &found);
   FieldViolations unresolved;
-  RETURN_IF_ERROR(ResolveRefs(refs, &record_, unresolved));
+  RETURN_IF_ERROR(ResolveRefs(p.refs, &record_, unresolved));
   // Permission first: another region's record is refused whatever else is
   // wrong with it. (An unknown region is a field error, decided later.)
   if (p.regions.Find(RegionOf(record_)) != nullptr) {
@@ -153,7 +152,8 @@ absl::StatusOr<bool> Pending<T>::Prepare(ImportPreparation& p, Result* result) {
   StampMeta(record_.mutable_meta(), p.origin.now, p.revisions.Next(),
             /*created=*/true);
   serialized_ = record_.SerializeAsString();
-  created_ = RecordEvent("created", record_, p.origin);
+  created_ =
+      events::Outbox::Serialize(LentRecordEvent("created", &record_, p.origin));
   prepared_ = true;
   return false;
 }

@@ -40,6 +40,9 @@ struct ImportPreparation {
   RevisionClock& revisions;
   // Time and actor of the batch.
   const EventOrigin& origin;
+  // "external:" references of the caller's source on `tx`, shared by the
+  // batch so that each is looked up once.
+  ExternalRefs& refs;
 };
 
 // What the records of one batch share inside its transaction. Used by one

@@ -1,5 +1,6 @@
 #include "services/registry/record_events.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,66 @@ ev1::Event Build(absl::string_view verb, Payload& payload, T* record,
                        std::move(parties), origin);
 }
 
+// What events must not carry, moved out of a record and back, so that a
+// lent record needs no copy. Put(r) must follow Take(r) on the same record.
+class ContactsAside {
+ public:
+  void Take(v1::Cluster* r) { leader_.reset(r->release_leader()); }
+  void Put(v1::Cluster* r) { r->set_allocated_leader(leader_.release()); }
+  void Take(v1::Enterprise* r) { contacts_.Swap(r->mutable_contacts()); }
+  void Put(v1::Enterprise* r) { contacts_.Swap(r->mutable_contacts()); }
+  void Take(v1::Partner* r) { contacts_.Swap(r->mutable_contacts()); }
+  void Put(v1::Partner* r) { contacts_.Swap(r->mutable_contacts()); }
+
+ private:
+  std::unique_ptr<jalin::type::v1::Contact> leader_;
+  google::protobuf::RepeatedPtrField<jalin::type::v1::Contact> contacts_;
+};
+
+// The event of `record` lent to `payload`'s record field (`field` returns
+// it): swapped in, contacts set aside, and both undone after.
+template <typename T, typename Payload, typename Field>
+ev1::Event Lent(absl::string_view verb, T* record, Payload& payload,
+                Field field, const EventOrigin& origin) {
+  T* in_payload = (payload.*field)();
+  in_payload->Swap(record);
+  ContactsAside aside;
+  aside.Take(in_payload);
+  ev1::Event event = RegistryEvent(
+      absl::StrCat(Kind<T>::kResource, ".", verb), in_payload->name(), payload,
+      RegionList(RegionOf(*in_payload)), {in_payload->name()}, origin);
+  aside.Put(in_payload);
+  record->Swap(in_payload);
+  return event;
+}
+
 }  // namespace
+
+ev1::Event LentRecordEvent(absl::string_view verb, v1::Cluster* record,
+                           const EventOrigin& origin) {
+  ev1::ClusterEvent e;
+  return Lent(verb, record, e, &ev1::ClusterEvent::mutable_cluster, origin);
+}
+
+ev1::Event LentRecordEvent(absl::string_view verb, v1::Enterprise* record,
+                           const EventOrigin& origin) {
+  ev1::EnterpriseEvent e;
+  return Lent(verb, record, e, &ev1::EnterpriseEvent::mutable_enterprise,
+              origin);
+}
+
+ev1::Event LentRecordEvent(absl::string_view verb, v1::Partner* record,
+                           const EventOrigin& origin) {
+  ev1::PartnerEvent e;
+  return Lent(verb, record, e, &ev1::PartnerEvent::mutable_partner, origin);
+}
+
+ev1::Event LentRecordEvent(absl::string_view verb, v1::Listing* record,
+                           const EventOrigin& origin) {
+  // A listing carries no contacts and is not prepared ahead; no need to
+  // avoid the copy.
+  return RecordEvent(verb, *record, origin);
+}
 
 ev1::Event RecordEvent(absl::string_view verb, const v1::Cluster& record,
                        const EventOrigin& origin) {
