@@ -17,9 +17,22 @@ absl::Status ImportProcessor::CheckCaller(const auth::Principal& p) const {
   return absl::OkStatus();
 }
 
+ImportInput ImportInput::New() {
+  ImportInput in;
+  google::protobuf::ArenaOptions options;
+  // A batch of a thousand enterprises takes about a megabyte.
+  options.start_block_size = 64 << 10;
+  options.max_block_size = 1 << 20;
+  in.arena = std::make_unique<google::protobuf::Arena>(options);
+  in.request = google::protobuf::Arena::CreateMessage<v1::ImportRecordsRequest>(
+      in.arena.get());
+  return in;
+}
+
 absl::StatusOr<PreparedBatch> ImportProcessor::Prepare(
-    const auth::Principal& p, v1::ImportRecordsRequest batch) const {
+    const auth::Principal& p, ImportInput input) const {
   RETURN_IF_ERROR(CheckCaller(p));
+  v1::ImportRecordsRequest& batch = *input.request;
   if (batch.records_size() > max_batch_records_) {
     return InvalidFieldError(
         "records",
@@ -50,6 +63,7 @@ absl::StatusOr<PreparedBatch> ImportProcessor::Prepare(
     return absl::OkStatus();
   };
   RETURN_IF_ERROR(deps_->db->Read(prepare_all));
+  prepared.input_ = std::move(input);
   return prepared;
 }
 

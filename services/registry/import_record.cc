@@ -93,8 +93,9 @@ void CheckEnvelope(const v1::ImportRecord& in, FieldViolations& v) {
 template <typename T>
 class Pending final : public PendingImport {
  public:
-  Pending(T record, const v1::ImportRecord& in)
-      : record_(std::move(record)),
+  // `record` (inside `in`) must outlive this.
+  Pending(T& record, const v1::ImportRecord& in)
+      : record_(record),
         external_id_(in.external_id()),
         version_(in.version()) {}
 
@@ -113,7 +114,7 @@ class Pending final : public PendingImport {
   // The full path: decides from the stored record of the same source.
   absl::Status ApplyFully(ImportTransaction& t, Result* result);
 
-  T record_;
+  T& record_;
   const std::string external_id_;
   const int64_t version_;
   // Set when the record was found valid and new while preparing: its
@@ -259,10 +260,10 @@ absl::Status Pending<T>::ApplyFully(ImportTransaction& t, Result* result) {
 
 template <typename T>
 absl::StatusOr<std::unique_ptr<PendingImport>> Make(ImportPreparation& p,
-                                                    T record,
+                                                    T& record,
                                                     const v1::ImportRecord& in,
                                                     Result* result) {
-  auto pending = std::make_unique<Pending<T>>(std::move(record), in);
+  auto pending = std::make_unique<Pending<T>>(record, in);
   ASSIGN_OR_RETURN(bool decided, pending->Prepare(p, result));
   if (decided) return std::unique_ptr<PendingImport>();
   return std::unique_ptr<PendingImport>(std::move(pending));
@@ -281,13 +282,13 @@ absl::StatusOr<std::unique_ptr<PendingImport>> PrepareImport(
   }
   switch (in.record_case()) {
     case v1::ImportRecord::kCluster:
-      return Make(p, std::move(*in.mutable_cluster()), in, result);
+      return Make(p, *in.mutable_cluster(), in, result);
     case v1::ImportRecord::kEnterprise:
-      return Make(p, std::move(*in.mutable_enterprise()), in, result);
+      return Make(p, *in.mutable_enterprise(), in, result);
     case v1::ImportRecord::kPartner:
-      return Make(p, std::move(*in.mutable_partner()), in, result);
+      return Make(p, *in.mutable_partner(), in, result);
     case v1::ImportRecord::kListing:
-      return Make(p, std::move(*in.mutable_listing()), in, result);
+      return Make(p, *in.mutable_listing(), in, result);
     case v1::ImportRecord::RECORD_NOT_SET:
       break;
   }

@@ -65,9 +65,9 @@ class PendingImport {
       jalin::registry::v1::ImportRecordResult* result) = 0;
 };
 
-// Prepares `in` (its record is moved out). When the record is decided
-// already (REJECTED: a bad envelope, another region), fills `result` and
-// returns null.
+// Prepares `in`, whose record the pending record works on in place: `in`
+// must outlive it. When the record is decided already (REJECTED: a bad
+// envelope, another region), fills `result` and returns null.
 absl::StatusOr<std::unique_ptr<PendingImport>> PrepareImport(
     ImportPreparation& p, jalin::registry::v1::ImportRecord& in,
     jalin::registry::v1::ImportRecordResult* result);

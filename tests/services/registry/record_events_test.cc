@@ -4,6 +4,7 @@
 
 #include "services/registry/record_events.h"
 
+#include "google/protobuf/arena.h"
 #include "gtest/gtest.h"
 #include "jalin/events/v1/registry_events.pb.h"
 
@@ -47,6 +48,32 @@ TEST(LentRecordEventTest, EnterpriseEventEqualsCopiedAndRecordComesBack) {
   EXPECT_EQ(payload.enterprise().display_name(), "UMKM Jamu Sehat");
   EXPECT_EQ(payload.enterprise().contacts_size(), 0);
   EXPECT_EQ(record.SerializeAsString(), original.SerializeAsString());
+}
+
+// The import lends records that live on their batch's arena.
+TEST(LentRecordEventTest, RecordsOnAnArenaComeBackOnIt) {
+  google::protobuf::Arena arena;
+  auto* enterprise =
+      google::protobuf::Arena::CreateMessage<v1::Enterprise>(&arena);
+  *enterprise = Enterprise();
+  const ev1::Event lent = LentRecordEvent("created", enterprise, kOrigin);
+  EXPECT_EQ(Comparable(lent).SerializeAsString(),
+            Comparable(RecordEvent("created", Enterprise(), kOrigin))
+                .SerializeAsString());
+  EXPECT_EQ(enterprise->SerializeAsString(), Enterprise().SerializeAsString());
+  EXPECT_EQ(enterprise->GetArena(), &arena);
+  EXPECT_EQ(enterprise->contacts(0).GetArena(), &arena);
+
+  auto* cluster = google::protobuf::Arena::CreateMessage<v1::Cluster>(&arena);
+  cluster->set_name("clusters/01J0000000000000000000000B");
+  cluster->mutable_location()->set_region("regions/33.13");
+  cluster->mutable_leader()->set_display_name("Ketua Klaster");
+  const std::string before = cluster->SerializeAsString();
+  ev1::ClusterEvent payload;
+  ASSERT_TRUE(
+      LentRecordEvent("created", cluster, kOrigin).data().UnpackTo(&payload));
+  EXPECT_FALSE(payload.cluster().has_leader());
+  EXPECT_EQ(cluster->SerializeAsString(), before);
 }
 
 TEST(LentRecordEventTest, ClusterLeaderStaysOutOfTheEventAndComesBack) {
