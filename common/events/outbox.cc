@@ -34,14 +34,22 @@ absl::Status Outbox::Migrate(storage::Database& db) {
   return db.Migrate("outbox", kMigrations);
 }
 
+SerializedEvent Outbox::Serialize(const jalin::events::v1::Event& event) {
+  return {event.id(), event.type(), event.SerializeAsString()};
+}
+
 absl::Status Outbox::Append(storage::Transaction& tx,
                             const jalin::events::v1::Event& event) const {
-  std::string payload = event.SerializeAsString();
+  return Append(tx, Serialize(event));
+}
+
+absl::Status Outbox::Append(storage::Transaction& tx,
+                            const SerializedEvent& event) const {
   RETURN_IF_ERROR(
       tx.Exec("INSERT INTO jalin_outbox (event_id, type, payload, created_at) "
               "VALUES (?, ?, ?, ?)",
-              {storage::Param(event.id()), storage::Param(event.type()),
-               storage::Param::Blob(payload),
+              {storage::Param(event.id), storage::Param(event.type),
+               storage::Param::Blob(event.payload),
                storage::Param(absl::ToUnixMicros(absl::Now()))}));
   if (notify_) tx.OnCommit(notify_);
   return absl::OkStatus();

@@ -26,6 +26,16 @@ struct OutboxPosition {
   std::string last_stream_id = "0-0";
 };
 
+// An event in the form the outbox stores it, so that it can be built and
+// serialised before the transaction that appends it (outside the write
+// lock). Plain value; move it in.
+struct SerializedEvent {
+  std::string id;
+  std::string type;
+  // The serialised jalin.events.v1.Event (without its sequence).
+  std::string payload;
+};
+
 // Thread-safe (holds no mutable state beyond the notifier).
 class Outbox {
  public:
@@ -40,6 +50,12 @@ class Outbox {
   // and set when the relay publishes it.
   absl::Status Append(storage::Transaction& tx,
                       const jalin::events::v1::Event& event) const;
+  // The same for an event serialised beforehand (see Serialize).
+  absl::Status Append(storage::Transaction& tx,
+                      const SerializedEvent& event) const;
+
+  // `event` as Append stores it.
+  static SerializedEvent Serialize(const jalin::events::v1::Event& event);
 
   static absl::StatusOr<OutboxPosition> Position(storage::Transaction& tx);
 

@@ -61,15 +61,17 @@ absl::StatusOr<int> OutboxRelay::PublishBatch() {
   const std::string max_len = absl::StrCat(options_.max_stream_length);
   std::vector<std::vector<std::string>> commands;
   commands.reserve(batch.size());
-  for (const Pending& p : batch) {
+  // The pending strings are moved out: only `seq` is read afterwards.
+  for (Pending& p : batch) {
     // The stored envelope lacks its sequence; appending a serialised
     // Event{sequence} merges the field in (protobuf concatenation semantics).
     jalin::events::v1::Event seq_only;
     seq_only.set_sequence(static_cast<uint64_t>(p.seq));
+    p.payload += seq_only.SerializeAsString();
     commands.push_back({"XADD", options_.stream, "MAXLEN", "~", max_len, "*",
-                        "id", p.event_id, "type", p.type, "seq",
-                        absl::StrCat(p.seq), "event",
-                        p.payload + seq_only.SerializeAsString()});
+                        "id", std::move(p.event_id), "type", std::move(p.type),
+                        "seq", absl::StrCat(p.seq), "event",
+                        std::move(p.payload)});
   }
   absl::StatusOr<std::vector<redis::Reply>> replies =
       redis_->Pipeline(commands);

@@ -22,8 +22,12 @@ namespace jalin::events {
 struct RelayOptions {
   // "jalin.registry.events".
   std::string stream;
-  // Events per XADD pipeline.
-  int batch_size = 500;
+  // Events per XADD pipeline. Each batch ends with a write transaction
+  // (marking it sent) that takes the store's write lock and syncs to disk,
+  // so a backlog is best drained in few, large batches: under a bulk
+  // import, small batches made the relay commit more often than the
+  // import itself.
+  int batch_size = 2000;
   // Approximate stream length kept (XADD MAXLEN ~): sized for the longest
   // consumer lag to survive.
   int64_t max_stream_length = 1'000'000;

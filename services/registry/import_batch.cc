@@ -17,9 +17,22 @@ absl::Status ImportProcessor::CheckCaller(const auth::Principal& p) const {
   return absl::OkStatus();
 }
 
+ImportInput ImportInput::New() {
+  ImportInput in;
+  google::protobuf::ArenaOptions options;
+  // A batch of a thousand enterprises takes about a megabyte.
+  options.start_block_size = 64 << 10;
+  options.max_block_size = 1 << 20;
+  in.arena = std::make_unique<google::protobuf::Arena>(options);
+  in.request = google::protobuf::Arena::CreateMessage<v1::ImportRecordsRequest>(
+      in.arena.get());
+  return in;
+}
+
 absl::StatusOr<PreparedBatch> ImportProcessor::Prepare(
-    const auth::Principal& p, v1::ImportRecordsRequest batch) const {
+    const auth::Principal& p, ImportInput input) const {
   RETURN_IF_ERROR(CheckCaller(p));
+  v1::ImportRecordsRequest& batch = *input.request;
   if (batch.records_size() > max_batch_records_) {
     return InvalidFieldError(
         "records",
@@ -30,22 +43,27 @@ absl::StatusOr<PreparedBatch> ImportProcessor::Prepare(
   prepared.time_ = deps_->clock->Now();
   const EventOrigin origin{prepared.time_, p.subject, ""};
   const auto taxonomy = deps_->taxonomy->Get();
-  RETURN_IF_ERROR(
-      deps_->db->Read([&](storage::Transaction& tx) -> absl::Status {
-        ImportPreparation preparation{
-            tx,    p, *deps_->write.regions, *taxonomy, *deps_->write.revisions,
-            origin};
-        prepared.results_.resize(batch.records_size());
-        prepared.pending_.resize(batch.records_size());
-        for (int i = 0; i < batch.records_size(); ++i) {
-          Result& result = prepared.results_[i];
-          result.set_index(i);
-          ASSIGN_OR_RETURN(
-              prepared.pending_[i],
-              PrepareImport(preparation, *batch.mutable_records(i), &result));
-        }
-        return absl::OkStatus();
-      }));
+  // Each "external:" reference is looked up once per batch, on the
+  // snapshot the whole batch is checked against.
+  auto prepare_all = [&](storage::Transaction& tx) -> absl::Status {
+    KnownRecords found;
+    ExternalRefs refs(tx, p.source_system, &found);
+    ImportPreparation preparation{
+        tx,     p,   *deps_->write.regions, *taxonomy, *deps_->write.revisions,
+        origin, refs};
+    prepared.results_.resize(batch.records_size());
+    prepared.pending_.resize(batch.records_size());
+    for (int i = 0; i < batch.records_size(); ++i) {
+      Result& result = prepared.results_[i];
+      result.set_index(i);
+      ASSIGN_OR_RETURN(
+          prepared.pending_[i],
+          PrepareImport(preparation, *batch.mutable_records(i), &result));
+    }
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(deps_->db->Read(prepare_all));
+  prepared.input_ = std::move(input);
   return prepared;
 }
 

@@ -1,5 +1,7 @@
 #include "services/registry/import_reactor.h"
 
+#include <utility>
+
 #include "common/server/service_host.h"
 #include "common/status/grpc_status.h"
 
@@ -7,16 +9,18 @@ namespace jalin::registry {
 
 ImportReactor::ImportReactor(const ImportProcessor* processor,
                              auth::Principal principal)
-    : processor_(processor), principal_(std::move(principal)) {
+    : processor_(processor),
+      principal_(std::move(principal)),
+      incoming_(ImportInput::New()) {
   {
     absl::MutexLock lock(&mu_);
     reading_ = true;
   }
-  StartRead(&incoming_);
+  StartRead(incoming_.request);
 }
 
 void ImportReactor::OnReadDone(bool ok) {
-  v1::ImportRecordsRequest batch;
+  ImportInput batch;
   {
     absl::MutexLock lock(&mu_);
     if (!ok || finished_ || !error_.ok()) {
@@ -26,8 +30,7 @@ void ImportReactor::OnReadDone(bool ok) {
     } else {
       // reading_ stays set until the batch is queued: no other read may
       // start (and queue a later batch first) while this one is prepared.
-      batch = std::move(incoming_);
-      incoming_.Clear();
+      batch = std::exchange(incoming_, ImportInput::New());
     }
   }
   if (!ok) {
@@ -46,7 +49,7 @@ void ImportReactor::OnReadDone(bool ok) {
     if (MayReadLocked()) read_again = reading_ = true;
     if (!processing_ && error_.ok()) drain = processing_ = true;
   }
-  if (read_again) StartRead(&incoming_);
+  if (read_again) StartRead(incoming_.request);
   if (drain) {
     Drain();
   } else {
@@ -68,7 +71,7 @@ void ImportReactor::Drain() {
       batches_.pop_front();
       if (!reading_ && MayReadLocked()) read_again = reading_ = true;
     }
-    if (read_again) StartRead(&incoming_);
+    if (read_again) StartRead(incoming_.request);
     v1::ImportRecordsResponse answer;
     absl::Status s = batch.status();
     if (s.ok()) s = processor_->Apply(principal_, *std::move(batch), &answer);

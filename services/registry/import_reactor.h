@@ -57,7 +57,7 @@ class ImportReactor final
 
   // Target of the outstanding read; touched by the reaction that owns the
   // read (one at a time).
-  v1::ImportRecordsRequest incoming_;
+  ImportInput incoming_;
 
   absl::Mutex mu_;
   // Prepared batches (or the error preparing one), in stream order.

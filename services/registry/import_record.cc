@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/events/outbox.h"
 #include "common/ids.h"
 #include "common/server/service_host.h"
 #include "common/status/errors.h"
@@ -92,8 +93,9 @@ void CheckEnvelope(const v1::ImportRecord& in, FieldViolations& v) {
 template <typename T>
 class Pending final : public PendingImport {
  public:
-  Pending(T record, const v1::ImportRecord& in)
-      : record_(std::move(record)),
+  // `record` (inside `in`) must outlive this.
+  Pending(T& record, const v1::ImportRecord& in)
+      : record_(record),
         external_id_(in.external_id()),
         version_(in.version()) {}
 
@@ -112,14 +114,14 @@ class Pending final : public PendingImport {
   // The full path: decides from the stored record of the same source.
   absl::Status ApplyFully(ImportTransaction& t, Result* result);
 
-  T record_;
+  T& record_;
   const std::string external_id_;
   const int64_t version_;
   // Set when the record was found valid and new while preparing: its
-  // stored form and created event.
+  // stored form and created event, both serialised.
   bool prepared_ = false;
   std::string serialized_;
-  jalin::events::v1::Event created_;
+  events::SerializedEvent created_;
 };
 
 template <typename T>
@@ -128,10 +130,8 @@ absl::StatusOr<bool> Pending<T>::Prepare(ImportPreparation& p, Result* result) {
   // A listing's region and standing come from its owner, which may change
   // until the transaction: all of it is decided there.
   if constexpr (std::is_same_v<T, v1::Listing>) return false;
-  KnownRecords found;
-  ExternalRefs refs(p.tx, p.principal.source_system, &found);
   FieldViolations unresolved;
-  RETURN_IF_ERROR(ResolveRefs(refs, &record_, unresolved));
+  RETURN_IF_ERROR(ResolveRefs(p.refs, &record_, unresolved));
   // Permission first: another region's record is refused whatever else is
   // wrong with it. (An unknown region is a field error, decided later.)
   if (p.regions.Find(RegionOf(record_)) != nullptr) {
@@ -153,7 +153,8 @@ absl::StatusOr<bool> Pending<T>::Prepare(ImportPreparation& p, Result* result) {
   StampMeta(record_.mutable_meta(), p.origin.now, p.revisions.Next(),
             /*created=*/true);
   serialized_ = record_.SerializeAsString();
-  created_ = RecordEvent("created", record_, p.origin);
+  created_ =
+      events::Outbox::Serialize(LentRecordEvent("created", &record_, p.origin));
   prepared_ = true;
   return false;
 }
@@ -259,10 +260,10 @@ absl::Status Pending<T>::ApplyFully(ImportTransaction& t, Result* result) {
 
 template <typename T>
 absl::StatusOr<std::unique_ptr<PendingImport>> Make(ImportPreparation& p,
-                                                    T record,
+                                                    T& record,
                                                     const v1::ImportRecord& in,
                                                     Result* result) {
-  auto pending = std::make_unique<Pending<T>>(std::move(record), in);
+  auto pending = std::make_unique<Pending<T>>(record, in);
   ASSIGN_OR_RETURN(bool decided, pending->Prepare(p, result));
   if (decided) return std::unique_ptr<PendingImport>();
   return std::unique_ptr<PendingImport>(std::move(pending));
@@ -281,13 +282,13 @@ absl::StatusOr<std::unique_ptr<PendingImport>> PrepareImport(
   }
   switch (in.record_case()) {
     case v1::ImportRecord::kCluster:
-      return Make(p, std::move(*in.mutable_cluster()), in, result);
+      return Make(p, *in.mutable_cluster(), in, result);
     case v1::ImportRecord::kEnterprise:
-      return Make(p, std::move(*in.mutable_enterprise()), in, result);
+      return Make(p, *in.mutable_enterprise(), in, result);
     case v1::ImportRecord::kPartner:
-      return Make(p, std::move(*in.mutable_partner()), in, result);
+      return Make(p, *in.mutable_partner(), in, result);
     case v1::ImportRecord::kListing:
-      return Make(p, std::move(*in.mutable_listing()), in, result);
+      return Make(p, *in.mutable_listing(), in, result);
     case v1::ImportRecord::RECORD_NOT_SET:
       break;
   }

@@ -40,6 +40,9 @@ struct ImportPreparation {
   RevisionClock& revisions;
   // Time and actor of the batch.
   const EventOrigin& origin;
+  // "external:" references of the caller's source on `tx`, shared by the
+  // batch so that each is looked up once.
+  ExternalRefs& refs;
 };
 
 // What the records of one batch share inside its transaction. Used by one
@@ -62,9 +65,9 @@ class PendingImport {
       jalin::registry::v1::ImportRecordResult* result) = 0;
 };
 
-// Prepares `in` (its record is moved out). When the record is decided
-// already (REJECTED: a bad envelope, another region), fills `result` and
-// returns null.
+// Prepares `in`, whose record the pending record works on in place: `in`
+// must outlive it. When the record is decided already (REJECTED: a bad
+// envelope, another region), fills `result` and returns null.
 absl::StatusOr<std::unique_ptr<PendingImport>> PrepareImport(
     ImportPreparation& p, jalin::registry::v1::ImportRecord& in,
     jalin::registry::v1::ImportRecordResult* result);

@@ -9,14 +9,15 @@ namespace jalin::registry {
 namespace {
 
 // An owner's listings follow it: refreshed when it changes, deleted with
-// it. A new owner has no listings yet.
-template <typename T>
+// it. A new owner has no listings yet. `profile` gives the changed owner's
+// profile; it is only built when there are listings to refresh.
+template <typename T, typename Profile>
 absl::Status OwnerChanged(WriteScope& scope, const T* before, const T* after,
-                          const v1::OwnerProfile& profile) {
+                          Profile profile) {
   if (after == nullptr) return DeleteListingsOf(scope, before->name());
   if (before == nullptr) return absl::OkStatus();
   return RefreshListingsOf(scope, after->name(),
-                           OwnerInfo{RegionOf(*after), profile});
+                           OwnerInfo{RegionOf(*after), profile(*after)});
 }
 
 absl::Status StillUsed(absl::string_view what, int64_t count,
@@ -32,23 +33,21 @@ absl::Status StillUsed(absl::string_view what, int64_t count,
 
 absl::Status AfterChange(WriteScope& scope, const v1::Cluster* before,
                          const v1::Cluster* after) {
-  return OwnerChanged(
-      scope, before, after,
-      after == nullptr ? v1::OwnerProfile() : ProfileOf(*after));
+  return OwnerChanged(scope, before, after,
+                      [](const v1::Cluster& c) { return ProfileOf(c); });
 }
 
 absl::Status AfterChange(WriteScope& scope, const v1::Enterprise* before,
                          const v1::Enterprise* after) {
-  return OwnerChanged(
-      scope, before, after,
-      after == nullptr ? v1::OwnerProfile() : ProfileOf(*after, scope.now()));
+  return OwnerChanged(scope, before, after, [&](const v1::Enterprise& e) {
+    return ProfileOf(e, scope.now());
+  });
 }
 
 absl::Status AfterChange(WriteScope& scope, const v1::Partner* before,
                          const v1::Partner* after) {
-  return OwnerChanged(
-      scope, before, after,
-      after == nullptr ? v1::OwnerProfile() : ProfileOf(*after));
+  return OwnerChanged(scope, before, after,
+                      [](const v1::Partner& p) { return ProfileOf(p); });
 }
 
 absl::Status CheckDeletable(storage::Transaction& tx, const v1::Cluster& r) {

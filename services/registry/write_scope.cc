@@ -56,6 +56,10 @@ absl::Status WriteScope::Append(const jalin::events::v1::Event& event) {
   return deps_.outbox->Append(tx_, event);
 }
 
+absl::Status WriteScope::Append(const events::SerializedEvent& event) {
+  return deps_.outbox->Append(tx_, event);
+}
+
 void WriteScope::Invalidate(std::string name, int64_t revision) {
   if (invalidations_ == nullptr) {
     invalidations_ = std::make_shared<std::vector<RecordCache::Change>>();

@@ -85,6 +85,8 @@ class WriteScope {
                     std::vector<std::string> parties);
   // Appends an event built beforehand.
   absl::Status Append(const jalin::events::v1::Event& event);
+  // Appends an event built and serialised beforehand.
+  absl::Status Append(const events::SerializedEvent& event);
 
   // After commit, values of `name` older than `revision` leave the cache.
   void Invalidate(std::string name, int64_t revision);
