@@ -79,6 +79,8 @@ class ServiceRuntime {
   redis::Client& redis() { return *redis_; }
   // Null for services without a store.
   storage::Database* db() { return db_.get(); }
+  // The same store as db(), for SQLite-only upkeep (WAL checkpoints).
+  storage::SqliteDatabase* sqlite_db() { return db_.get(); }
   // Null for services without a store.
   events::Outbox* outbox() { return outbox_.get(); }
   // The bearer token this service presents to others.

@@ -18,7 +18,7 @@ absl::Status SetAutoCheckpoint(Database* db, int pages) {
 
 }  // namespace
 
-SqliteCheckpointer::SqliteCheckpointer(Database* db,
+SqliteCheckpointer::SqliteCheckpointer(SqliteDatabase* db,
                                        CheckpointerOptions options)
     : db_(db), options_(std::move(options)) {}
 
@@ -112,7 +112,15 @@ absl::StatusOr<int64_t> SqliteCheckpointer::CheckpointOnce() {
         absl::StrCat("sqlite: ", options_.path, " is not in WAL mode"));
   }
   ++checkpoints_;
-  return static_cast<int64_t>(log_frames - copied);
+  if (log_frames <= options_.truncate_frames) {
+    return static_cast<int64_t>(log_frames - copied);
+  }
+  // Commits kept the WAL from starting over: empty it now (see the header).
+  if (absl::Status s = db_->TruncateWal(options_.truncate_wait); !s.ok()) {
+    return s;
+  }
+  ++truncations_;
+  return 0;
 }
 
 void SqliteCheckpointer::Run() {

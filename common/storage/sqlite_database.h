@@ -47,6 +47,13 @@ class SqliteDatabase final : public Database {
 
   const std::string& path() const { return options_.path; }
 
+  // Copies the whole WAL into the database file and empties the WAL, on the
+  // writer connection between two write transactions (so no writer of this
+  // process competes for it), waiting up to `wait` for readers to leave
+  // older snapshots. UNAVAILABLE when they did not in time (nothing lost:
+  // the WAL is still whole). See sqlite_checkpointer.h for who calls it.
+  absl::Status TruncateWal(absl::Duration wait);
+
   class Connection;
 
  private:

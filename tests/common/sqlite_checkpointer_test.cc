@@ -39,17 +39,32 @@ absl::Status Fill(Database& db, int rows) {
   return absl::OkStatus();
 }
 
+// A store at `path` with one table t of blobs.
+absl::StatusOr<std::unique_ptr<SqliteDatabase>> OpenWithTable(
+    const std::string& path) {
+  ASSIGN_OR_RETURN(
+      auto db, SqliteDatabase::Open({.path = path, .synchronous_full = false}));
+  RETURN_IF_ERROR(db->Write([](Transaction& tx) {
+    return tx.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
+  }));
+  return db;
+}
+
+int64_t Rows(Database& db) {
+  int64_t rows = -1;
+  EXPECT_TRUE(db.Read([&](Transaction& tx) -> absl::Status {
+                  ASSIGN_OR_RETURN(rows,
+                                   QueryInt(tx, "SELECT COUNT(*) FROM t", {}));
+                  return absl::OkStatus();
+                }).ok());
+  return rows;
+}
+
 TEST(SqliteCheckpointerTest, TakesCheckpointsOffTheWriterAndGivesThemBack) {
   testing::TempDir dir;
   const std::string path = dir.File("store.db");
-  auto db = SqliteDatabase::Open({.path = path, .synchronous_full = false});
+  auto db = OpenWithTable(path);
   ASSERT_TRUE(db.ok()) << db.status();
-  ASSERT_TRUE((*db)
-                  ->Write([](Transaction& tx) {
-                    return tx.Exec(
-                        "CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
-                  })
-                  .ok());
   EXPECT_EQ(AutoCheckpoint(**db), 1000);
 
   SqliteCheckpointer checkpointer(
@@ -73,15 +88,49 @@ TEST(SqliteCheckpointerTest, TakesCheckpointsOffTheWriterAndGivesThemBack) {
 
   checkpointer.Stop();
   EXPECT_EQ(AutoCheckpoint(**db), 1000);
-  int64_t rows = 0;
-  ASSERT_TRUE((*db)
-                  ->Read([&](Transaction& tx) -> absl::Status {
-                    ASSIGN_OR_RETURN(
-                        rows, QueryInt(tx, "SELECT COUNT(*) FROM t", {}));
-                    return absl::OkStatus();
-                  })
-                  .ok());
-  EXPECT_EQ(rows, 4000);
+  EXPECT_EQ(Rows(**db), 4000);
+}
+
+// Under commits that never pause, a passive checkpoint never finds the WAL
+// all copied at a moment no commit follows, so SQLite never starts it over
+// and it would hold every page ever written. Past truncate_frames a
+// checkpoint empties it; below, it leaves the WAL to SQLite.
+TEST(SqliteCheckpointerTest, EmptiesAWalThatGrewPastItsLimit) {
+  testing::TempDir dir;
+  const std::string path = dir.File("store.db");
+  auto db = OpenWithTable(path);
+  ASSERT_TRUE(db.ok()) << db.status();
+  // The thread never runs here: the test takes each checkpoint itself.
+  SqliteCheckpointer checkpointer(
+      db->get(),
+      {.path = path, .interval = absl::Hours(1), .truncate_frames = 1000});
+  ASSERT_TRUE(checkpointer.Start().ok());
+  const std::string wal = path + "-wal";
+
+  // About 300 frames: under the limit, nothing is truncated.
+  ASSERT_TRUE(Fill(**db, 500).ok());
+  auto left = checkpointer.CheckpointOnce();
+  ASSERT_TRUE(left.ok()) << left.status();
+  EXPECT_EQ(*left, 0);
+  EXPECT_EQ(checkpointer.truncations(), 0);
+  EXPECT_GT(std::filesystem::file_size(wal), 0u);
+
+  // About 2,500 frames (10 MB): past the limit, the WAL file is emptied
+  // and every row is in the database file.
+  ASSERT_TRUE(Fill(**db, 4000).ok());
+  EXPECT_GT(std::filesystem::file_size(wal), 1000u * 4096u);
+  left = checkpointer.CheckpointOnce();
+  ASSERT_TRUE(left.ok()) << left.status();
+  EXPECT_EQ(*left, 0);
+  EXPECT_EQ(checkpointer.truncations(), 1);
+  EXPECT_EQ(std::filesystem::file_size(wal), 0u);
+  EXPECT_GT(std::filesystem::file_size(path), 4500u * 2000u);
+
+  // The store goes on writing into the emptied WAL.
+  ASSERT_TRUE(Fill(**db, 50).ok());
+  EXPECT_GT(std::filesystem::file_size(wal), 0u);
+  checkpointer.Stop();
+  EXPECT_EQ(Rows(**db), 4550);
 }
 
 TEST(SqliteCheckpointerTest, AStoreItCannotOpenChangesNothing) {

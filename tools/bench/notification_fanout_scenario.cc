@@ -412,6 +412,20 @@ int NotificationFanoutScenario(const Args& args) {
   events::Outbox outbox([&relay] { relay.Notify(); });
   relay.Start();
 
+  // The service's WAL, sampled while events flow: a store under a steady
+  // write load must keep it bounded (see sqlite_checkpointer.h).
+  const std::string wal = suite.dir().File("notification.db") + "-wal";
+  std::atomic<uintmax_t> wal_peak{0};
+  std::atomic<bool> sampling{true};
+  std::thread sampler([&] {
+    while (sampling.load()) {
+      std::error_code ec;
+      const uintmax_t size = std::filesystem::file_size(wal, ec);
+      if (!ec && size > wal_peak.load()) wal_peak = size;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+  });
+
   std::vector<events::v1::Event> prepared;
   prepared.reserve(total);
   for (int i = 0; i < total; ++i) prepared.push_back(SampleEvent(i));
@@ -431,13 +445,19 @@ int NotificationFanoutScenario(const Args& args) {
       }
       return absl::OkStatus();
     });
-    if (!s.ok()) return Fail("producer commit", s);
+    if (!s.ok()) {
+      sampling = false;
+      sampler.join();
+      return Fail("producer commit", s);
+    }
   }
   const absl::Time published = absl::Now();
   const absl::Time deadline = published + absl::Seconds(120);
   while (board.delivered.load() < total && absl::Now() < deadline) {
     absl::SleepFor(absl::Milliseconds(20));
   }
+  sampling = false;
+  sampler.join();
   relay.FlushAndStop(absl::Now()).IgnoreError();
   for (auto& r : readers) r->Cancel();
   for (auto& r : readers) r->WaitDone();
@@ -467,6 +487,8 @@ int NotificationFanoutScenario(const Args& args) {
   Print("commit_to_subscriber_latency_p50", e2e.p50, "ms");
   Print("commit_to_subscriber_latency_p99", e2e.p99, "ms");
   Print("commit_to_subscriber_latency_max", e2e.max, "ms");
+  Print("notification_store_wal_peak",
+        static_cast<double>(wal_peak.load()) / (1 << 20), "MiB");
   Print("p99_over_raw_p99", raw->ms.p99 > 0 ? e2e.p99 / raw->ms.p99 : 0, "x");
   Print("goal_p99", kGoalMs, "ms");
   if (board.delivered.load() < total || board.duplicates.load() > 0) {
