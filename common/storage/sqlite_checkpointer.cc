@@ -112,14 +112,13 @@ absl::StatusOr<int64_t> SqliteCheckpointer::CheckpointOnce() {
         absl::StrCat("sqlite: ", options_.path, " is not in WAL mode"));
   }
   ++checkpoints_;
-  if (log_frames <= options_.truncate_frames) {
+  if (log_frames <= options_.restart_frames) {
     return static_cast<int64_t>(log_frames - copied);
   }
-  // Commits kept the WAL from starting over: empty it now (see the header).
-  if (absl::Status s = db_->TruncateWal(options_.truncate_wait); !s.ok()) {
-    return s;
-  }
-  ++truncations_;
+  // Commits kept the WAL from starting over: copy the rest with no commit
+  // in between (see the header).
+  if (absl::Status s = db_->CheckpointBetweenWrites(); !s.ok()) return s;
+  ++restarts_;
   return 0;
 }
 

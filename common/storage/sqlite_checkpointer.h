@@ -16,11 +16,14 @@
 // which a passive checkpoint never achieves while commits keep coming: under
 // a steady write load the WAL would grow without end (about 80 MB/s at
 // 10,000 notifications/s), filling the disk and slowing every read. So once
-// the WAL holds more than `truncate_frames`, the checkpointer has the store
-// empty it between two of its write transactions
-// (SqliteDatabase::TruncateWal): writers of this process wait on the
-// store's write lock for as long as copying what the passive checkpoints
-// left takes.
+// the WAL holds more than `restart_frames`, the checkpointer follows its
+// passive checkpoint with one between two of the store's write
+// transactions (SqliteDatabase::CheckpointBetweenWrites): it copies the
+// frames committed meanwhile, writers wait for that (milliseconds), and
+// the next write starts the WAL over. The WAL file keeps its largest size,
+// which this bounds. (The store's write lock is not fair: a writer that
+// commits with no pause at all could hold that checkpoint off. The
+// services' writers pause between batches to read the next one.)
 
 #ifndef COMMON_STORAGE_SQLITE_CHECKPOINTER_H_
 #define COMMON_STORAGE_SQLITE_CHECKPOINTER_H_
@@ -46,11 +49,9 @@ struct CheckpointerOptions {
   std::string path;
   // How often a passive checkpoint runs.
   absl::Duration interval = absl::Milliseconds(200);
-  // WAL frames (pages) past which the WAL is emptied by a blocking
-  // checkpoint; 16,384 frames are 64 MiB with SQLite's 4 KiB pages.
-  int64_t truncate_frames = 16'384;
-  // How long that checkpoint waits for readers of older snapshots.
-  absl::Duration truncate_wait = absl::Seconds(1);
+  // WAL frames (pages) past which the WAL is made to start over; 16,384
+  // frames are 64 MiB with SQLite's 4 KiB pages.
+  int64_t restart_frames = 16'384;
 };
 
 // Thread-safe start/stop. `db` (the SqliteDatabase open on `path`) must
@@ -70,14 +71,14 @@ class SqliteCheckpointer {
   // checkpoints back to the writer.
   void Stop();
 
-  // One passive checkpoint now, followed by a truncating one when the WAL
-  // has grown past `truncate_frames`; returns the WAL frames not yet
+  // One passive checkpoint now, followed by one between writes when the
+  // WAL has grown past `restart_frames`; returns the WAL frames not yet
   // copied.
   absl::StatusOr<int64_t> CheckpointOnce();
 
   int64_t checkpoints() const { return checkpoints_.load(); }
-  // Truncating checkpoints that emptied the WAL.
-  int64_t truncations() const { return truncations_.load(); }
+  // Checkpoints run between writes to let the WAL start over.
+  int64_t restarts() const { return restarts_.load(); }
 
  private:
   void Run();
@@ -92,7 +93,7 @@ class SqliteCheckpointer {
   sqlite3* conn_ ABSL_GUARDED_BY(conn_mu_) = nullptr;
   std::thread thread_;
   std::atomic<int64_t> checkpoints_{0};
-  std::atomic<int64_t> truncations_{0};
+  std::atomic<int64_t> restarts_{0};
 };
 
 }  // namespace jalin::storage

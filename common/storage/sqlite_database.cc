@@ -372,21 +372,13 @@ absl::Status SqliteDatabase::Migrate(absl::string_view component,
   return absl::OkStatus();
 }
 
-absl::Status SqliteDatabase::TruncateWal(absl::Duration wait) {
+absl::Status SqliteDatabase::CheckpointBetweenWrites() {
   absl::MutexLock lock(&write_mu_);
-  sqlite3* db = writer_->db();
-  sqlite3_busy_timeout(db, static_cast<int>(absl::ToInt64Milliseconds(wait)));
   const int rc = sqlite3_wal_checkpoint_v2(
-      db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
-  sqlite3_busy_timeout(
-      db, static_cast<int>(absl::ToInt64Milliseconds(options_.busy_timeout)));
-  if (rc == SQLITE_OK) return absl::OkStatus();
-  if ((rc & 0xff) == SQLITE_BUSY) {
-    return absl::UnavailableError(absl::StrCat(
-        "sqlite: ", options_.path, ": readers kept the WAL busy for ",
-        absl::FormatDuration(wait)));
-  }
-  return Annotate(SqliteError(db, rc, "truncating checkpoint"), options_.path);
+      writer_->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  // Busy: a checkpoint of another process is running; tried again later.
+  if (rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY) return absl::OkStatus();
+  return Annotate(SqliteError(writer_->db(), rc, "checkpoint"), options_.path);
 }
 
 absl::Status SqliteDatabase::Ping() {

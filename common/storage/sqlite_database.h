@@ -47,12 +47,12 @@ class SqliteDatabase final : public Database {
 
   const std::string& path() const { return options_.path; }
 
-  // Copies the whole WAL into the database file and empties the WAL, on the
-  // writer connection between two write transactions (so no writer of this
-  // process competes for it), waiting up to `wait` for readers to leave
-  // older snapshots. UNAVAILABLE when they did not in time (nothing lost:
-  // the WAL is still whole). See sqlite_checkpointer.h for who calls it.
-  absl::Status TruncateWal(absl::Duration wait);
+  // Copies the WAL into the database file on the writer connection,
+  // between two write transactions: no commit of this process lands while
+  // it runs, so it copies every frame and the next write starts the WAL
+  // over (SQLite does when it finds every frame copied and no reader in
+  // the WAL). Writers wait for the copy. See sqlite_checkpointer.h.
+  absl::Status CheckpointBetweenWrites();
 
   class Connection;
 
