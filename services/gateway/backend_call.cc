@@ -38,10 +38,9 @@ absl::Status FromByteBuffer(grpc::ByteBuffer* in, Message* m) {
 }
 
 struct UnaryCall {
-  explicit UnaryCall(CallTracker* t) : lease(t), tracker(t) {}
+  explicit UnaryCall(CallTracker* t) : lease(t) {}
   // First member: released after ctx is destroyed (see CallTracker::Lease).
   CallTracker::Lease lease;
-  CallTracker* const tracker;
   grpc::ClientContext ctx;
   grpc::ByteBuffer request;
   grpc::ByteBuffer response;
@@ -62,7 +61,6 @@ class StreamCall final
         route_(route),
         state_(std::move(state)),
         options_(std::move(options)),
-        tracker_(tracker),
         observer_(observer),
         keepalive_(std::make_shared<boost::asio::steady_timer>(
             state_->exchange().executor())) {}
@@ -72,7 +70,7 @@ class StreamCall final
     requests_ = std::move(requests);
     rpc::PrepareContext(&ctx_, options_.timeout, options_.token,
                         options_.request_id);
-    tracker_->Add(&ctx_);
+    lease_.tracker()->Add(&ctx_);
     stub->PrepareBidiStreamingCall(&ctx_, route_.grpc_path, grpc::StubOptions(),
                                    this);
     std::weak_ptr<StreamCall> weak = self_;
@@ -122,7 +120,7 @@ class StreamCall final
 
   void OnDone(const grpc::Status& status) override {
     done_ = true;
-    tracker_->Remove(&ctx_);
+    lease_.tracker()->Remove(&ctx_);
     // No local copy of the timer: it must not outlive self_.reset() below,
     // which may release the connection and let the server shut down.
     boost::asio::post(keepalive_->get_executor(),
@@ -213,7 +211,6 @@ class StreamCall final
   const Route& route_;
   const std::shared_ptr<ExchangeState> state_;
   const CallOptions options_;
-  CallTracker* const tracker_;
   HttpObserver* const observer_;
   const std::shared_ptr<boost::asio::steady_timer> keepalive_;
   std::shared_ptr<StreamCall> self_;
@@ -317,7 +314,7 @@ void StartUnaryCall(grpc::GenericStub* stub, const Route& route,
   tracker->Add(&call->ctx);
   stub->UnaryCall(&call->ctx, route.grpc_path, grpc::StubOptions(),
                   &call->request, &call->response, [call](grpc::Status status) {
-                    call->tracker->Remove(&call->ctx);
+                    call->lease.tracker()->Remove(&call->ctx);
                     if (!status.ok()) {
                       call->state->ReplyError(ToRpcStatus(status));
                       return;

@@ -59,6 +59,8 @@ class CallTracker {
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
 
+    CallTracker* tracker() const { return tracker_; }
+
    private:
     CallTracker* const tracker_;
   };

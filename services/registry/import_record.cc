@@ -129,34 +129,37 @@ absl::StatusOr<bool> Pending<T>::Prepare(ImportPreparation& p, Result* result) {
   Reset(p.principal);
   // A listing's region and standing come from its owner, which may change
   // until the transaction: all of it is decided there.
-  if constexpr (std::is_same_v<T, v1::Listing>) return false;
-  FieldViolations unresolved;
-  RETURN_IF_ERROR(ResolveRefs(p.refs, &record_, unresolved));
-  // Permission first: another region's record is refused whatever else is
-  // wrong with it. (An unknown region is a field error, decided later.)
-  if (p.regions.Find(RegionOf(record_)) != nullptr) {
-    if (absl::Status s =
-            CheckWriteRecord(p.principal, Action::kCreate, record_);
-        !s.ok()) {
-      Reject(result, s);
-      return true;
+  if constexpr (std::is_same_v<T, v1::Listing>) {
+    return false;
+  } else {
+    FieldViolations unresolved;
+    RETURN_IF_ERROR(ResolveRefs(p.refs, &record_, unresolved));
+    // Permission first: another region's record is refused whatever else is
+    // wrong with it. (An unknown region is a field error, decided later.)
+    if (p.regions.Find(RegionOf(record_)) != nullptr) {
+      if (absl::Status s =
+              CheckWriteRecord(p.principal, Action::kCreate, record_);
+          !s.ok()) {
+        Reject(result, s);
+        return true;
+      }
     }
+    // A reference to a record not committed yet, or a bad field: the
+    // transaction decides (the record may be stored already: UNCHANGED).
+    if (!unresolved.empty()) return false;
+    FieldViolations v;
+    CheckRecord(record_, nullptr, {p.regions, p.taxonomy, p.origin.now}, v);
+    if (!v.empty()) return false;
+    record_.set_name(
+        absl::StrCat(Kind<T>::kCollection, "/", NewUlid(p.origin.now)));
+    StampMeta(record_.mutable_meta(), p.origin.now, p.revisions.Next(),
+              /*created=*/true);
+    serialized_ = record_.SerializeAsString();
+    created_ = events::Outbox::Serialize(
+        LentRecordEvent("created", &record_, p.origin));
+    prepared_ = true;
+    return false;
   }
-  // A reference to a record not committed yet, or a bad field: the
-  // transaction decides (the record may be stored already: UNCHANGED).
-  if (!unresolved.empty()) return false;
-  FieldViolations v;
-  CheckRecord(record_, nullptr, {p.regions, p.taxonomy, p.origin.now}, v);
-  if (!v.empty()) return false;
-  record_.set_name(
-      absl::StrCat(Kind<T>::kCollection, "/", NewUlid(p.origin.now)));
-  StampMeta(record_.mutable_meta(), p.origin.now, p.revisions.Next(),
-            /*created=*/true);
-  serialized_ = record_.SerializeAsString();
-  created_ =
-      events::Outbox::Serialize(LentRecordEvent("created", &record_, p.origin));
-  prepared_ = true;
-  return false;
 }
 
 template <typename T>

@@ -101,13 +101,6 @@ ev1::Event LentRecordEvent(absl::string_view verb, v1::Partner* record,
                                  &ev1::PartnerEvent::mutable_partner, origin);
 }
 
-ev1::Event LentRecordEvent(absl::string_view verb, v1::Listing* record,
-                           const EventOrigin& origin) {
-  // A listing carries no contacts and is not prepared ahead; no need to
-  // avoid the copy.
-  return RecordEvent(verb, *record, origin);
-}
-
 ev1::Event RecordEvent(absl::string_view verb, const v1::Cluster& record,
                        const EventOrigin& origin) {
   ev1::ClusterEvent e;

@@ -35,7 +35,8 @@ jalin::events::v1::Event RecordEvent(absl::string_view verb,
 // The same event as RecordEvent(verb, *record, origin), built without
 // copying the record: the record is lent to the payload while the event is
 // built and is exactly as before when this returns. For hot paths (bulk
-// import) that hold a record they may modify.
+// import) that hold a record they may modify. (Listings are not prepared
+// ahead of their transaction, so they need no overload.)
 jalin::events::v1::Event LentRecordEvent(absl::string_view verb,
                                          v1::Cluster* record,
                                          const EventOrigin& origin);
@@ -44,9 +45,6 @@ jalin::events::v1::Event LentRecordEvent(absl::string_view verb,
                                          const EventOrigin& origin);
 jalin::events::v1::Event LentRecordEvent(absl::string_view verb,
                                          v1::Partner* record,
-                                         const EventOrigin& origin);
-jalin::events::v1::Event LentRecordEvent(absl::string_view verb,
-                                         v1::Listing* record,
                                          const EventOrigin& origin);
 
 // Appends RecordEvent(verb, record, scope's origin) to the outbox.

@@ -45,8 +45,7 @@ absl::string_view DisplayOf(const MatchIndex& index, const Group& g) {
     const ClusterRecord& rec = index.clusters()[g.id];
     return rec.display_name.empty() ? rec.name : rec.display_name;
   }
-  const absl::string_view display = index.owner_display_name(g.id);
-  return display.empty() ? index.owner_name(g.id) : display;
+  return OwnerLabel(index, g.id);
 }
 
 struct Opp {
@@ -118,9 +117,7 @@ void AppendWho(const MatchIndex& index, uint32_t slot, const Group& g,
     absl::StrAppend(out, display);
     return;
   }
-  absl::string_view label = index.owner_display_name(owner);
-  if (label.empty()) label = index.owner_name(owner);
-  absl::StrAppend(out, label, " (", display, ")");
+  absl::StrAppend(out, OwnerLabel(index, owner), " (", display, ")");
 }
 
 struct Verbs {
@@ -450,14 +447,11 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
   for (const Ranked& r : ranked) {
     const PairData& p = *r.data;
     ClusterPair* cp = report.add_pairs();
-    auto set = [](std::string* field, absl::string_view value) {
-      field->assign(value.data(), value.size());
-    };
-    set(cp->mutable_supplier(), NameOf(index, p.supplier));
-    set(cp->mutable_supplier_display_name(), DisplayOf(index, p.supplier));
+    cp->set_supplier(std::string(NameOf(index, p.supplier)));
+    cp->set_supplier_display_name(std::string(DisplayOf(index, p.supplier)));
     cp->set_supplier_region(grid.name(p.supplier.region));
-    set(cp->mutable_buyer(), NameOf(index, p.buyer));
-    set(cp->mutable_buyer_display_name(), DisplayOf(index, p.buyer));
+    cp->set_buyer(std::string(NameOf(index, p.buyer)));
+    cp->set_buyer_display_name(std::string(DisplayOf(index, p.buyer)));
     cp->set_buyer_region(grid.name(p.buyer.region));
     cp->set_strength(r.strength);
     for (const Opp& o : p.opps) {

@@ -451,9 +451,9 @@ std::string QuantityText(double amount, int unit, int period, bool indonesian) {
                       indonesian ? p.id : p.en);
 }
 
-std::string OwnerLabel(const MatchIndex& index, uint32_t owner) {
-  absl::string_view display = index.owner_display_name(owner);
-  return std::string(display.empty() ? index.owner_name(owner) : display);
+absl::string_view OwnerLabel(const MatchIndex& index, uint32_t owner) {
+  const absl::string_view display = index.owner_display_name(owner);
+  return display.empty() ? index.owner_name(owner) : display;
 }
 
 const std::string& RegionLabel(const MatchIndex& index, RegionId region) {
@@ -566,9 +566,7 @@ Match ExplainMatch(const QueryContext& q, const Candidate& c) {
         break;
     }
   }
-  const uint32_t owner = index.owner(c.slot);
-  absl::string_view who = index.owner_display_name(owner);
-  if (who.empty()) who = index.owner_name(owner);
+  const absl::string_view who = OwnerLabel(index, index.owner(c.slot));
   const std::string& where = RegionLabel(index, candidate.region);
   // Reasons are appended piece by piece: room for most of them up front.
   std::string* reason_id = m.mutable_reason()->mutable_id();

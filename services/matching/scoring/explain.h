@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "jalin/matching/v1/match.pb.h"
 #include "services/matching/scoring/matcher.h"
 
@@ -21,7 +22,7 @@ matching::v1::Match ExplainMatch(const QueryContext& q, const Candidate& c);
 std::string QuantityText(double amount, int unit, int period, bool indonesian);
 
 // The owner's display name, or its resource name.
-std::string OwnerLabel(const MatchIndex& index, uint32_t owner);
+absl::string_view OwnerLabel(const MatchIndex& index, uint32_t owner);
 
 // "Kabupaten Karanganyar".
 const std::string& RegionLabel(const MatchIndex& index, RegionId region);
