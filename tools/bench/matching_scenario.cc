@@ -18,8 +18,9 @@
 //  - the same queries as SQL on SQLite holding the same listings, category
 //    relations and region distances, scoring in SQL (baseline 2: p99 at
 //    least 100x slower), checked to return the same top 20;
-//  - the channeling report between the two 10,000-listing regencies (goal
-//    < 50 ms).
+//  - the channeling report between the two 10,000-listing regencies, in
+//    its default view (goal < 50 ms), with the full view (every listing
+//    match explained) beside it.
 // The final ratio is the brute-force p99 over the index p99; the process
 // exits 1 if any goal is missed.
 
@@ -70,11 +71,10 @@ constexpr int kSqlQueries = 100;
 constexpr int kTopK = 20;
 
 constexpr const char* kSectors[] = {
-    "pangan",   "hortikultura", "biofarmaka", "jamu",     "perikanan",
-    "ternak",   "kayu",         "jamur",      "batik",    "lurik",
-    "tenun",    "bambu",        "rotan",      "keramik",  "logam",
-    "olahan",   "minuman",      "kopi",       "kakao",    "kelapa",
-    "kemasan",  "pemasaran",    "pelatihan",  "wisata"};
+    "pangan", "hortikultura", "biofarmaka", "jamu",      "perikanan", "ternak",
+    "kayu",   "jamur",        "batik",      "lurik",     "tenun",     "bambu",
+    "rotan",  "keramik",      "logam",      "olahan",    "minuman",   "kopi",
+    "kakao",  "kelapa",       "kemasan",    "pemasaran", "pelatihan", "wisata"};
 constexpr int kSectorCount = 24;
 constexpr int kProducts = 6;
 
@@ -106,7 +106,8 @@ class Country {
   Country(int listings, const matching::RegionGrid& grid) : n_(listings) {
     for (int r = 0; r < grid.size(); ++r) {
       if (!grid.is_province(static_cast<matching::RegionId>(r))) {
-        regencies_.push_back(grid.info(static_cast<matching::RegionId>(r)).code);
+        regencies_.push_back(
+            grid.info(static_cast<matching::RegionId>(r)).code);
       }
     }
     special_ = std::min(10000, n_ / 10);
@@ -168,8 +169,8 @@ class Country {
       for (int k = 0; k < 11; ++k) {
         registry::v1::Cluster c;
         c.set_name(ClusterName(static_cast<int>(r), k));
-        c.set_display_name(absl::StrCat("Klaster ", kSectors[Sector(r, k)],
-                                        " ", regencies_[r]));
+        c.set_display_name(absl::StrCat("Klaster ", kSectors[Sector(r, k)], " ",
+                                        regencies_[r]));
         c.mutable_location()->set_region("regions/" + regencies_[r]);
         c.set_sector(absl::StrCat("categories/", kSectors[Sector(r, k)]));
         out.push_back(c);
@@ -192,9 +193,8 @@ class Country {
     const int regency = RegencyOf(owner);
     const int cluster_k = static_cast<int>(oh % 11);
     // Owners mostly post in their cluster's sector.
-    const int sector = (h % 10 < 6)
-                           ? Sector(regency, cluster_k)
-                           : static_cast<int>((h >> 4) % kSectorCount);
+    const int sector = (h % 10 < 6) ? Sector(regency, cluster_k)
+                                    : static_cast<int>((h >> 4) % kSectorCount);
     Listing l;
     l.set_name(absl::StrFormat("listings/01j%023d", i));
     l.set_kind((h >> 12) & 1 ? Listing::OFFER : Listing::NEED);
@@ -207,15 +207,16 @@ class Country {
     l.set_category(root ? absl::StrCat("categories/", kSectors[sector])
                         : absl::StrCat("categories/", kSectors[sector], "-",
                                        (h >> 20) % kProducts));
-    l.set_title(absl::StrCat(kSectors[sector], " ", (h >> 24) % 1000, " ",
-                             i % 100));
+    l.set_title(
+        absl::StrCat(kSectors[sector], " ", (h >> 24) % 1000, " ", i % 100));
     if ((h >> 32) % 5 != 0) {
       static constexpr type::v1::Unit kUnits[] = {
-          type::v1::KILOGRAM, type::v1::TON, type::v1::QUINTAL,
-          type::v1::LITER, type::v1::PIECE};
+          type::v1::KILOGRAM, type::v1::TON, type::v1::QUINTAL, type::v1::LITER,
+          type::v1::PIECE};
       static constexpr type::v1::Period kPeriods[] = {
           type::v1::WEEK, type::v1::MONTH, type::v1::YEAR, type::v1::ONCE};
-      l.mutable_quantity()->set_amount(1 + static_cast<double>((h >> 36) % 500));
+      l.mutable_quantity()->set_amount(1 +
+                                       static_cast<double>((h >> 36) % 500));
       l.mutable_quantity()->set_unit(kUnits[(h >> 44) % 5]);
       l.mutable_quantity()->set_period(kPeriods[(h >> 48) % 4]);
     }
@@ -226,8 +227,8 @@ class Country {
     }
     if ((h >> 40) % 10 == 0) l.set_delivery_radius_km(50 + (h >> 8) % 450);
     if (l.kind() == Listing::NEED && (h >> 58) % 3 == 0) {
-      l.set_current_source_region(
-          "regions/" + regencies_[Mix(h) % regencies_.size()]);
+      l.set_current_source_region("regions/" +
+                                  regencies_[Mix(h) % regencies_.size()]);
     }
     l.set_status(Listing::OPEN);
     registry::v1::OwnerProfile* p = l.mutable_owner_profile();
@@ -302,17 +303,17 @@ class SqlBaseline {
         {.path = path, .synchronous_full = false, .cache_kib = 256 * 1024});
     if (!db.ok()) return db.status();
     auto b = std::unique_ptr<SqlBaseline>(new SqlBaseline(*std::move(db)));
-    absl::Status s = b->db_->Write([&](storage::Transaction& tx) {
-      return b->Fill(tx, index);
-    });
+    absl::Status s = b->db_->Write(
+        [&](storage::Transaction& tx) { return b->Fill(tx, index); });
     if (!s.ok()) return s;
     return b;
   }
 
   // The top k names for the query listing `slot`, best first.
-  absl::StatusOr<std::vector<std::string>> TopK(
-      const MatchIndex& index, const matching::Weights& w, uint32_t slot,
-      int64_t now, int k) {
+  absl::StatusOr<std::vector<std::string>> TopK(const MatchIndex& index,
+                                                const matching::Weights& w,
+                                                uint32_t slot, int64_t now,
+                                                int k) {
     const matching::Side q = matching::SideOf(index, slot);
     const bool need = q.kind == matching::kNeed;
     const auto types = matching::CompatibleTypes(q.type);
@@ -321,13 +322,14 @@ class SqlBaseline {
     const int64_t cluster =
         q.clusters.empty() ? -1 : static_cast<int64_t>(q.clusters.front());
     const double amount = q.amount ? q.amount->amount : 0;
-    const int64_t dim = q.amount ? static_cast<int64_t>(q.amount->dimension) : 0;
+    const int64_t dim =
+        q.amount ? static_cast<int64_t>(q.amount->dimension) : 0;
     const double source_km =
         need && q.source_region != matching::kNoRegion
             ? index.grid().DistanceKm(q.source_region, q.region)
             : 0;
-    const double query_reliability = matching::Reliability(
-        q.continuity, q.flags, matching::DealsFactor(0));
+    const double query_reliability =
+        matching::Reliability(q.continuity, q.flags, matching::DealsFactor(0));
     const std::string diversity =
         "(CASE WHEN ?8 < 0 OR l.cluster < 0 THEN 0.5 WHEN l.cluster = ?8 "
         "THEN 0.0 ELSE 1.0 END)";
@@ -359,8 +361,8 @@ class SqlBaseline {
         " AND (?14 = 0 OR d.km <= ?14) AND (l.radius = 0 OR d.km <= l.radius) "
         "ORDER BY score DESC, l.name ASC LIMIT ?15");
     std::vector<storage::Param> params = {
-        storage::Param(static_cast<int64_t>(need ? matching::kOffer
-                                                 : matching::kNeed)),
+        storage::Param(
+            static_cast<int64_t>(need ? matching::kOffer : matching::kNeed)),
         storage::Param(static_cast<int64_t>(q.category)),
         storage::Param(static_cast<int64_t>(q.region)),
         storage::Param(t1),
@@ -372,8 +374,8 @@ class SqlBaseline {
         storage::Param(dim),
         storage::Param(source_km),
         storage::Param(query_reliability),
-        storage::Param(static_cast<int64_t>(need ? q.required_certs
-                                                 : q.owner_certs)),
+        storage::Param(
+            static_cast<int64_t>(need ? q.required_certs : q.owner_certs)),
         storage::Param(static_cast<double>(q.radius_km)),
         storage::Param(k)};
     // ?16..?19 unused; weights from ?20.
@@ -436,8 +438,9 @@ class SqlBaseline {
            storage::Param(static_cast<int64_t>(x.valid_until))});
       if (!s.ok()) return s;
     }
-    s = tx.Exec("CREATE INDEX listings_kind_category ON listings (kind, "
-                "category)");
+    s = tx.Exec(
+        "CREATE INDEX listings_kind_category ON listings (kind, "
+        "category)");
     if (!s.ok()) return s;
     s = tx.Exec(
         "CREATE TABLE rel (need INTEGER, offer INTEGER, closeness REAL, "
@@ -499,7 +502,8 @@ int MatchingScenario(const Args& args) {
   testing::TempDir dir;
   auto table = regions::RegionTable::Load(
       regions::DefaultRegionsPath(args.rest.empty() ? "data" : args.rest[0]));
-  if (!table.ok()) return Fail("regions (run from the repository root)", table.status());
+  if (!table.ok())
+    return Fail("regions (run from the repository root)", table.status());
   auto grid =
       std::make_shared<const matching::RegionGrid>(*std::move(table), 300);
   const Country country(n, *grid);
@@ -649,8 +653,8 @@ int MatchingScenario(const Args& args) {
                                     proposals_db->get(), &requests,
                                     [&sync] { return sync.Load(); });
   testing::InProcessServer server(&service);
-  auto stub =
-      matching::v1::MatchingService::NewStub(rpc::MakeChannel(server.address()));
+  auto stub = matching::v1::MatchingService::NewStub(
+      rpc::MakeChannel(server.address()));
   auto token = auth::MintToken(viewer, keys, absl::Now(), absl::Hours(1));
   if (!token.ok()) return Fail("token", token.status());
   std::vector<double> over_grpc;
@@ -665,7 +669,9 @@ int MatchingScenario(const Args& args) {
     const absl::Time t0 = absl::Now();
     grpc::Status s = stub->FindMatches(&ctx, r, &resp);
     over_grpc.push_back(Ms(absl::Now() - t0));
-    if (!s.ok()) return Fail("FindMatches over gRPC", absl::InternalError(s.error_message()));
+    if (!s.ok())
+      return Fail("FindMatches over gRPC",
+                  absl::InternalError(s.error_message()));
     if (Names(resp) != expected[i]) ++grpc_disagree;
   }
   const Percentiles p_grpc = Summarize(over_grpc);
@@ -706,19 +712,26 @@ int MatchingScenario(const Args& args) {
   Print("sql_disagreements", sql_disagree, "queries");
 
   // --- Channeling report -------------------------------------------------
-  std::vector<double> report_ms;
+  // The default (BASIC) view is the goal; the FULL view, with every listing
+  // match explained, is printed beside it.
+  std::vector<double> report_ms, full_report_ms;
   int opportunities = 0;
+  size_t report_bytes = 0, full_report_bytes = 0;
   live.Read([&](const MatchIndex& index) {
         matching::ReportOptions o;
         o.region_a = index.grid().Find("33.13");
         o.region_b = index.grid().Find("33.14");
         o.now_seconds = now;
-        for (int run = 0; run < 5; ++run) {
-          const absl::Time t0 = absl::Now();
-          const auto report = matching::GenerateChannelingReport(
-              index, signals, weights, o);
-          report_ms.push_back(Ms(absl::Now() - t0));
-          opportunities = report.opportunity_count();
+        for (const bool full : {false, true}) {
+          o.explain_matches = full;
+          for (int run = 0; run < 5; ++run) {
+            const absl::Time t0 = absl::Now();
+            const auto report =
+                matching::GenerateChannelingReport(index, signals, weights, o);
+            (full ? full_report_ms : report_ms).push_back(Ms(absl::Now() - t0));
+            opportunities = report.opportunity_count();
+            (full ? full_report_bytes : report_bytes) = report.ByteSizeLong();
+          }
         }
         return absl::OkStatus();
       })
@@ -726,6 +739,9 @@ int MatchingScenario(const Args& args) {
   const Percentiles p_report = Summarize(report_ms);
   Print("report_listings_per_region", country.special(), "listings");
   Print("report_opportunities", opportunities, "opportunities");
+  Print("report_bytes", report_bytes / 1048576.0, "MiB");
+  Print("report_full_view_bytes", full_report_bytes / 1048576.0, "MiB");
+  Print("report_full_view_p50", Summarize(full_report_ms).p50, "ms");
   Print("report_p50", p_report.p50, "ms (goal < 50)");
 
   const double vs_brute = p_brute.p99 / p_index.p99;

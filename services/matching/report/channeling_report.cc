@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -155,18 +156,18 @@ void AppendWithQuantity(const MatchIndex& index, uint32_t slot, bool indonesian,
                         std::string* out) {
   absl::string_view t = index.title(slot);
   if (t.empty()) t = index.taxonomy().Label(index.category(slot), indonesian);
-  const std::string q = QuantityText(index.amount(slot), index.unit(slot),
-                                     index.period(slot), indonesian);
-  if (q.empty()) {
-    absl::StrAppend(out, t);
-  } else {
-    absl::StrAppend(out, t, " (", q, ")");
+  out->append(t.data(), t.size());
+  if (index.amount(slot) > 0) {
+    out->append(" (");
+    AppendQuantity(index.amount(slot), index.unit(slot), index.period(slot),
+                   indonesian, out);
+    out->push_back(')');
   }
 }
 
 // Writes the follow-up line of a listing match into `t`.
 void ListingLine(const MatchIndex& index, const Opp& o, const Group& supplier,
-                 const Group& buyer, const matching::v1::Match& m,
+                 const Group& buyer, double distance_km,
                  matching::v1::LocalizedText* t) {
   const Related* related =
       index.taxonomy().Relate(index.category(o.offer), index.category(o.need));
@@ -176,8 +177,6 @@ void ListingLine(const MatchIndex& index, const Opp& o, const Group& supplier,
   const std::string& buyer_region = RegionLabel(index, index.region(o.need));
   const std::string& supplier_region =
       RegionLabel(index, index.region(o.offer));
-  const std::string km = absl::StrFormat("%.0f km", m.distance_km());
-  const std::string score = absl::StrFormat("%.2f", o.score);
   for (const bool indonesian : {true, false}) {
     std::string* out = indonesian ? t->mutable_id() : t->mutable_en();
     // One allocation for most lines, instead of one per doubling.
@@ -191,11 +190,11 @@ void ListingLine(const MatchIndex& index, const Opp& o, const Group& supplier,
     absl::StrAppend(out, indonesian ? " di " : " in ", supplier_region, " ",
                     indonesian ? v.offer_id : v.offer_en, " ");
     AppendWithQuantity(index, o.offer, indonesian, out);
-    if (indonesian) {
-      absl::StrAppend(out, " (jarak ", km, ", skor ", score, ").");
-    } else {
-      absl::StrAppend(out, " (", km, " apart, score ", score, ").");
-    }
+    out->append(indonesian ? " (jarak " : " (");
+    AppendFixed(distance_km, 0, out);
+    out->append(indonesian ? " km, skor " : " km apart, score ");
+    AppendFixed(o.score, 2, out);
+    out->append(").");
   }
 }
 
@@ -287,16 +286,23 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
   for (RegionId r : side_b) in_b[r] = true;
 
   Signals::ReadLock lock(signals);
-  // (offer << 32 | need) -> score; a pair found from both sides counts once.
-  absl::flat_hash_map<uint64_t, double> found;
+  using Found = absl::flat_hash_map<uint64_t, double>;
   // Each listing of one side with its best counterparts on the other,
   // bucket by bucket: the candidate buckets of a bucket's listings are the
-  // same, so they are listed once.
+  // same, so they are listed once. Reads only the index and the signals
+  // (under `lock`), so the two directions can run at once.
   auto search = [&](const std::vector<RegionId>& from,
-                    const std::vector<RegionId>& to) {
+                    const std::vector<RegionId>& to, Found* found) {
     QueryOptions qo;
     qo.filter = RegionFilter::Make(grid, to);
     qo.now_seconds = options.now_seconds;
+    size_t listings = 0;
+    for (RegionId r : from) {
+      for (uint32_t b : index.RegionBuckets(r)) {
+        listings += index.bucket(b).entries.size();
+      }
+    }
+    found->reserve(listings * options.matches_per_listing);
     for (RegionId r : from) {
       for (uint32_t b : index.RegionBuckets(r)) {
         const Bucket& bucket = index.bucket(b);
@@ -313,59 +319,69 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
                 q.query_is_need()
                     ? (static_cast<uint64_t>(c.slot) << 32 | e.slot)
                     : (static_cast<uint64_t>(e.slot) << 32 | c.slot);
-            found.emplace(key, c.eval.score);
+            found->emplace(key, c.eval.score);
           }
         }
       }
     }
   };
+  // (offer << 32 | need) -> score. A's listings are searched against B on
+  // a second thread while B's are searched against A here: the search is
+  // most of a report's time. A pair found from both sides counts once,
+  // with the score A's search gave it, whichever thread ends first.
+  Found found;
   if (!side_b.empty()) {
-    search(side_a, side_b);
-    search(side_b, side_a);
+    Found from_b;
+    std::thread a_to_b([&] { search(side_a, side_b, &found); });
+    search(side_b, side_a, &from_b);
+    a_to_b.join();
+    for (const auto& [key, score] : from_b) found.emplace(key, score);
   }
 
   // Opportunities by (supplier, buyer) group name; the names live in the
-  // index. A pair takes its groups from its first listing match in
-  // (offer, need) name order, so that nothing depends on hash order.
+  // index. A pair of listing matches takes its groups from its strongest
+  // match (the first once sorted), so that nothing depends on hash order.
+  // Each group name gets a number, and each listing's group is looked up
+  // once: a pair is keyed by two numbers, not by hashing two names for
+  // every opportunity.
   using PairKey = std::pair<absl::string_view, absl::string_view>;
-  absl::flat_hash_map<PairKey, size_t> pair_of;
-  std::vector<PairData> pairs;
-  std::vector<PairKey> keys;
-  std::vector<Opp> firsts;
-  auto before_by_name = [&](const Opp& a, const Opp& b) {
-    if (a.offer != b.offer) return index.id(a.offer) < index.id(b.offer);
-    return index.id(a.need) < index.id(b.need);
-  };
-  // A listing is in several pairs: its group's name is looked up once.
-  absl::flat_hash_map<uint32_t, absl::string_view> group_names;
-  group_names.reserve(found.size());
-  auto group_name = [&](uint32_t slot) {
-    auto [it, added] = group_names.try_emplace(slot);
-    if (added) it->second = GroupName(index, slot);
+  absl::flat_hash_map<absl::string_view, uint32_t> group_number;
+  std::vector<absl::string_view> group_names;
+  auto number_of = [&](absl::string_view name) {
+    auto [it, added] = group_number.try_emplace(name, group_names.size());
+    if (added) group_names.push_back(name);
     return it->second;
   };
+  absl::flat_hash_map<uint32_t, uint32_t> slot_group;
+  slot_group.reserve(found.size());
+  auto group_of_slot = [&](uint32_t slot) {
+    auto [it, added] = slot_group.try_emplace(slot, 0);
+    if (added) it->second = number_of(GroupName(index, slot));
+    return it->second;
+  };
+  auto pair_key = [](uint32_t supplier, uint32_t buyer) {
+    return static_cast<uint64_t>(supplier) << 32 | buyer;
+  };
+  // (supplier number, buyer number) -> index into pairs.
+  absl::flat_hash_map<uint64_t, size_t> pair_of;
+  std::vector<PairData> pairs;
+  std::vector<PairKey> keys;
   pairs.reserve(found.size());
   keys.reserve(found.size());
-  firsts.reserve(found.size());
   for (const auto& [key, score] : found) {
     Opp o;
     o.offer = static_cast<uint32_t>(key >> 32);
     o.need = static_cast<uint32_t>(key & 0xFFFFFFFFu);
     o.score = score;
-    const PairKey names{group_name(o.offer), group_name(o.need)};
-    auto [it, added] = pair_of.try_emplace(names, pairs.size());
+    const uint32_t supplier = group_of_slot(o.offer);
+    const uint32_t buyer = group_of_slot(o.need);
+    auto [it, added] =
+        pair_of.try_emplace(pair_key(supplier, buyer), pairs.size());
     if (added) {
       pairs.emplace_back();
-      keys.push_back(names);
-      firsts.push_back(o);
-    } else if (before_by_name(o, firsts[it->second])) {
-      firsts[it->second] = o;
+      keys.emplace_back(group_names[supplier], group_names[buyer]);
     }
     pairs[it->second].opps.push_back(o);
-  }
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    pairs[i].supplier = GroupOf(index, firsts[i].offer);
-    pairs[i].buyer = GroupOf(index, firsts[i].need);
   }
 
   // Cluster-level complementarity where no listing match joins the two.
@@ -385,8 +401,12 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
       const ClusterRecord& s = index.clusters()[sc];
       for (uint32_t bc : buyers) {
         const ClusterRecord& b = index.clusters()[bc];
-        const PairKey names{s.name, b.name};
-        if (pair_of.contains(names)) continue;
+        const auto known_s = group_number.find(s.name);
+        const auto known_b = group_number.find(b.name);
+        if (known_s != group_number.end() && known_b != group_number.end() &&
+            pair_of.contains(pair_key(known_s->second, known_b->second))) {
+          continue;
+        }
         for (uint32_t l = 0; l < taxonomy.links().size(); ++l) {
           const SupplyLinkInfo& link = taxonomy.links()[l];
           if (link.strength <= 0 || !taxonomy.InSubtree(s.sector, link.input) ||
@@ -399,10 +419,11 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
           o.supplier_cluster = sc;
           o.buyer_cluster = bc;
           o.score = ComplementScore(index, weights, link, s, b);
-          auto [it, added] = pair_of.try_emplace(names, pairs.size());
+          auto [it, added] = pair_of.try_emplace(
+              pair_key(number_of(s.name), number_of(b.name)), pairs.size());
           if (added) {
             pairs.emplace_back();
-            keys.push_back(names);
+            keys.emplace_back(s.name, b.name);
             pairs.back().supplier = ClusterGroup(index, sc, s.region);
             pairs.back().buyer = ClusterGroup(index, bc, b.region);
           }
@@ -436,6 +457,13 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
     if (static_cast<int>(p.opps.size()) > options.max_per_pair) {
       p.opps.resize(options.max_per_pair);
     }
+    // A pair is all listing matches or all complementarity; the latter's
+    // groups are its clusters, set when it was found.
+    const Opp& strongest = p.opps.front();
+    if (strongest.kind == Opportunity::LISTING_MATCH) {
+      p.supplier = GroupOf(index, strongest.offer);
+      p.buyer = GroupOf(index, strongest.need);
+    }
     ranked.push_back({p.opps.front().score, &keys[i], &p});
   }
   std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
@@ -461,16 +489,23 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
       RegionId supplier_region;
       if (o.kind == Opportunity::LISTING_MATCH) {
         supplier_region = index.region(o.offer);
+        const double km =
+            grid.DistanceKm(supplier_region, index.region(o.need));
+        op->set_distance_km(km);
         op->set_offer_listing(index.name(o.offer));
         op->set_need_listing(index.name(o.need));
-        // The match as the need sees its supplier.
-        absl::StatusOr<matching::v1::Match> match = ScorePair(
-            index, lock, weights, o.offer, o.need, options.now_seconds);
-        if (match.ok()) *op->mutable_match() = *std::move(match);
-        ListingLine(index, o, p.supplier, p.buyer, op->match(),
-                    op->mutable_text());
+        if (options.explain_matches) {
+          // The match as the need sees its supplier.
+          absl::StatusOr<matching::v1::Match> match = ScorePair(
+              index, lock, weights, o.offer, o.need, options.now_seconds);
+          if (match.ok()) *op->mutable_match() = *std::move(match);
+        }
+        ListingLine(index, o, p.supplier, p.buyer, km, op->mutable_text());
       } else {
-        supplier_region = index.clusters()[o.supplier_cluster].region;
+        const ClusterRecord& s = index.clusters()[o.supplier_cluster];
+        supplier_region = s.region;
+        op->set_distance_km(grid.DistanceKm(
+            supplier_region, index.clusters()[o.buyer_cluster].region));
         op->set_supply_link(taxonomy.links()[o.link].name);
         *op->mutable_text() = ComplementLine(index, o);
       }

@@ -10,7 +10,8 @@
 //    link (input -> output) with no listing match between them yet.
 // The supplying and the buying side are grouped by the owner's cluster (a
 // cluster in the listing's region first), or by the owner when it has none.
-// Deterministic: the same data gives the same report.
+// Deterministic: the same data gives the same report. The two directions
+// are searched at once, on the calling thread and one more.
 
 #ifndef SERVICES_MATCHING_REPORT_CHANNELING_REPORT_H_
 #define SERVICES_MATCHING_REPORT_CHANNELING_REPORT_H_
@@ -33,6 +34,8 @@ struct ReportOptions {
   int max_per_pair = 10;
   // Counterparts looked up for every listing.
   int matches_per_listing = 3;
+  // Each listing match with its scored, explained Match (the FULL view).
+  bool explain_matches = false;
   int64_t now_seconds = 0;
 };
 

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -77,15 +79,19 @@ UnitWords PeriodName(int period) {
   }
 }
 
+// "2", "2.5", "0.25": at most two decimals, no trailing zeros.
 std::string Number(double x) {
-  if (std::fabs(x - std::round(x)) < 1e-9) return absl::StrFormat("%.0f", x);
-  std::string s = absl::StrFormat("%.2f", x);
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
+  std::string s;
+  AppendNumber(x, &s);
   return s;
 }
 
-std::string Km(double km) { return absl::StrFormat("%.0f km", km); }
+std::string Km(double km) {
+  std::string s;
+  AppendFixed(km, 0, &s);
+  s.append(" km");
+  return s;
+}
 
 void SetText(LocalizedText* out, std::string id, std::string en) {
   out->set_id(std::move(id));
@@ -443,12 +449,43 @@ void AppendPhrases(absl::Span<const std::string> p, absl::string_view and_word,
 
 }  // namespace
 
-std::string QuantityText(double amount, int unit, int period, bool indonesian) {
-  if (!(amount > 0)) return "";
+void AppendFixed(double x, int decimals, std::string* out) {
+  // printf's "%.Nf", without its format parsing: the same correctly
+  // rounded digits.
+  char buf[64];
+  const std::to_chars_result r = std::to_chars(
+      buf, buf + sizeof buf, x, std::chars_format::fixed, decimals);
+  if (r.ec == std::errc()) {
+    out->append(buf, r.ptr);
+  } else {
+    absl::StrAppend(out, absl::StrFormat("%.*f", decimals, x));
+  }
+}
+
+void AppendNumber(double x, std::string* out) {
+  if (std::fabs(x - std::round(x)) < 1e-9) {
+    AppendFixed(x, 0, out);
+    return;
+  }
+  const size_t start = out->size();
+  AppendFixed(x, 2, out);
+  while (out->size() > start && out->back() == '0') out->pop_back();
+  if (out->size() > start && out->back() == '.') out->pop_back();
+}
+
+void AppendQuantity(double amount, int unit, int period, bool indonesian,
+                    std::string* out) {
+  if (!(amount > 0)) return;
   const UnitWords u = UnitName(unit);
   const UnitWords p = PeriodName(period);
-  return absl::StrCat(Number(amount), " ", indonesian ? u.id : u.en,
-                      indonesian ? p.id : p.en);
+  AppendNumber(amount, out);
+  absl::StrAppend(out, " ", indonesian ? u.id : u.en, indonesian ? p.id : p.en);
+}
+
+std::string QuantityText(double amount, int unit, int period, bool indonesian) {
+  std::string out;
+  AppendQuantity(amount, unit, period, indonesian, &out);
+  return out;
 }
 
 absl::string_view OwnerLabel(const MatchIndex& index, uint32_t owner) {

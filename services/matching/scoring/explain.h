@@ -20,6 +20,14 @@ matching::v1::Match ExplainMatch(const QueryContext& q, const Candidate& c);
 
 // "2 ton/bulan" and "2 ton/month"; empty when no amount.
 std::string QuantityText(double amount, int unit, int period, bool indonesian);
+// Appends QuantityText(...) to `out`.
+void AppendQuantity(double amount, int unit, int period, bool indonesian,
+                    std::string* out);
+
+// Appends `x` as printf's "%.<decimals>f" would print it.
+void AppendFixed(double x, int decimals, std::string* out);
+// Appends "2", "2.5", "0.25": at most two decimals, no trailing zeros.
+void AppendNumber(double x, std::string* out);
 
 // The owner's display name, or its resource name.
 absl::string_view OwnerLabel(const MatchIndex& index, uint32_t owner);

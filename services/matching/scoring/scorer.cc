@@ -1,6 +1,7 @@
 #include "services/matching/scoring/scorer.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace jalin::matching {
 namespace {
@@ -294,7 +295,6 @@ BucketFacts MakeBucketFacts(const QueryContext& q, const PostingFacts& p,
 BoundTable::BoundTable(const QueryContext& q) : q_(q) {
   const RegionGrid& grid = q.index.grid();
   const Weights& w = q.weights;
-  region_.resize(grid.size());
   const bool need = q.query_is_need();
   const double source_km =
       need && q.query.source_region != kNoRegion
@@ -304,16 +304,20 @@ BoundTable::BoundTable(const QueryContext& q) : q_(q) {
     const double km = grid.DistanceKm(r, q.query.region);
     double saved = 0;
     if (source_km > 0) saved = std::max(0.0, source_km - km) / source_km;
-    region_[r] =
-        w[kDistance] * grid.DistanceValue(r, q.query.region) +
-        w[kDistanceSaved] * saved +
-        w[kPolicy] * Policy(1.0, r != q.query.region, q.agreements.Possible(r));
+    return w[kDistance] * grid.DistanceValue(r, q.query.region) +
+           w[kDistanceSaved] * saved +
+           w[kPolicy] *
+               Policy(1.0, r != q.query.region, q.agreements.Possible(r));
   };
   // Only allowed regions are ever asked for.
   if (q.filter == nullptr) {
-    for (RegionId r = 0; r < grid.size(); ++r) part(r);
+    region_.resize(grid.size());
+    for (RegionId r = 0; r < grid.size(); ++r) region_[r] = part(r);
+  } else if (q.filter->list.size() <= kFewRegions) {
+    for (RegionId r : q.filter->list) few_.emplace_back(r, part(r));
   } else {
-    for (RegionId r : q.filter->list) part(r);
+    region_.resize(grid.size());
+    for (RegionId r : q.filter->list) region_[r] = part(r);
   }
   for (uint8_t c = 0; c < 4; ++c) {
     for (uint8_t f = 0; f < 4; ++f) {
@@ -331,9 +335,18 @@ double BoundTable::PostingPart(const PostingFacts& p) const {
   return part;
 }
 
+double BoundTable::RegionPart(RegionId r) const {
+  if (!region_.empty()) return region_[r];
+  for (const auto& [region, part] : few_) {
+    if (region == r) return part;
+  }
+  // Not an allowed region: never asked for, and no bound prunes it.
+  return std::numeric_limits<double>::infinity();
+}
+
 double BoundTable::Of(double posting_part, const PostingFacts& p,
                       const Bucket& bucket) const {
-  double ub = posting_part + region_[bucket.region];
+  double ub = posting_part + RegionPart(bucket.region);
   if (q_.query_is_need()) {
     ub += reliability_[bucket.max_continuity & 3][bucket.any_flags & 3];
   } else if (bucket.max_source_km > 0) {

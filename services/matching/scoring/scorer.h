@@ -16,9 +16,11 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/types/span.h"
 #include "services/matching/index/match_index.h"
 #include "services/matching/index/units.h"
@@ -178,8 +180,16 @@ class BoundTable {
             const Bucket& bucket) const;
 
  private:
+  // The region-dependent part for an allowed region.
+  double RegionPart(RegionId r) const;
+
   const QueryContext& q_;
+  // Indexed by region; empty when the query allows only a few regions,
+  // whose parts are in few_ (a report's search runs thousands of such
+  // queries, each would otherwise fill a table of every region).
   std::vector<double> region_;
+  static constexpr size_t kFewRegions = 4;
+  absl::InlinedVector<std::pair<RegionId, double>, kFewRegions> few_;
   double reliability_[4][4];
 };
 

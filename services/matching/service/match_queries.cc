@@ -89,8 +89,7 @@ MatchQueries::MatchQueries(const LiveIndex* index, const Signals* signals,
       limits_(limits) {}
 
 absl::StatusOr<matching::v1::FindMatchesResponse> MatchQueries::FindMatches(
-    const auth::Principal& /*who*/,
-    const matching::v1::FindMatchesRequest& r) {
+    const auth::Principal& /*who*/, const matching::v1::FindMatchesRequest& r) {
   FieldViolations v;
   switch (r.query_case()) {
     case matching::v1::FindMatchesRequest::kListing:
@@ -159,6 +158,9 @@ absl::StatusOr<matching::v1::ChannelingReport> MatchQueries::Report(
   CheckRegion(v, "region_a", r.region_a(), true);
   CheckRegion(v, "region_b", r.region_b(), true);
   if (r.max_per_pair() < 0) v.Add("max_per_pair", "must not be negative");
+  if (!matching::v1::ReportView_IsValid(r.view())) {
+    v.Add("view", "must be BASIC or FULL");
+  }
   RETURN_IF_ERROR(v.ToStatus("invalid report request"));
   if (!who.IsGlobal() && !who.CoversRegion(r.region_a()) &&
       !who.CoversRegion(r.region_b())) {
@@ -186,6 +188,7 @@ absl::StatusOr<matching::v1::ChannelingReport> MatchQueries::Report(
             ? limits_.default_max_per_pair
             : std::min(r.max_per_pair(), limits_.max_max_per_pair);
     options.matches_per_listing = limits_.report_matches_per_listing;
+    options.explain_matches = r.view() == matching::v1::FULL;
     options.now_seconds = absl::ToUnixSeconds(clock_->Now());
     out = GenerateChannelingReport(index, *signals_, *weights_, options);
     return absl::OkStatus();

@@ -2,8 +2,6 @@
 // RPC, and FindMatches and the channeling report validate their input
 // (every violation named), check scope and answer from the index.
 
-#include "services/matching/service/match_queries.h"
-
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
+#include "services/matching/service/match_queries.h"
 #include "services/matching/service/matching_service.h"
 #include "tests/services/matching/test_data.h"
 
@@ -62,24 +61,24 @@ class QueriesTest : public ::testing::Test {
   void Load() {
     auto index = std::make_unique<MatchIndex>(test::Grid());
     index->UpsertCategory(test::Category("jahe"));
-    for (const test::ListingSpec& s : std::vector<test::ListingSpec>{
-             {.id = "near",
-              .owner = "clusters/a",
-              .owner_name = "Klaster A",
-              .region = "33.14",
-              .category = "jahe",
-              .amount = 1,
-              .unit = type::v1::TON,
-              .period = type::v1::MONTH},
-             {.id = "far",
-              .owner = "clusters/b",
-              .region = "91.05",
-              .category = "jahe"},
-             {.id = "need",
-              .kind = Listing::NEED,
-              .owner = "clusters/c",
-              .region = "33.13",
-              .category = "jahe"}}) {
+    for (const test::ListingSpec& s :
+         std::vector<test::ListingSpec>{{.id = "near",
+         .owner = "clusters/a",
+         .owner_name = "Klaster A",
+         .region = "33.14",
+         .category = "jahe",
+         .amount = 1,
+         .unit = type::v1::TON,
+         .period = type::v1::MONTH},
+                                        {.id = "far",
+                                        .owner = "clusters/b",
+                                        .region = "91.05",
+                                        .category = "jahe"},
+                                        {.id = "need",
+                                        .kind = Listing::NEED,
+                                        .owner = "clusters/c",
+                                        .region = "33.13",
+                                        .category = "jahe"}}) {
       ASSERT_TRUE(index->UpsertListing(test::Listing(s), clock_.Now()).ok());
     }
     index->FinalizeTaxonomy();
@@ -126,10 +125,10 @@ TEST_F(QueriesTest, FindMatchesNamesEveryBadField) {
   p->mutable_quantity()->set_amount(-2);
   p->add_required_certifications(static_cast<type::v1::CertificationKind>(99));
   s = queries_.FindMatches(viewer_, r).status();
-  EXPECT_THAT(ViolatedFields(s),
-              ElementsAre("probe.kind", "probe.type", "probe.category",
-                          "probe.quantity.amount",
-                          "probe.required_certifications[0]"));
+  EXPECT_THAT(
+      ViolatedFields(s),
+      ElementsAre("probe.kind", "probe.type", "probe.category",
+                  "probe.quantity.amount", "probe.required_certifications[0]"));
   // Well formed, but the category and region are unknown.
   p->Clear();
   p->set_kind(Listing::NEED);
@@ -194,15 +193,16 @@ TEST_F(QueriesTest, ReportNeedsScopeAndValidRegions) {
   r.set_region_a("regions/33");
   r.set_region_b("");
   r.set_max_per_pair(-1);
+  r.set_view(static_cast<matching::v1::ReportView>(7));
   EXPECT_THAT(ViolatedFields(queries_.Report(viewer_, r).status()),
-              ElementsAre("region_b", "max_per_pair"));
+              ElementsAre("region_b", "max_per_pair", "view"));
   r.set_region_b("regions/33.14");
   r.set_max_per_pair(0);
+  r.clear_view();
   Principal east = MakePrincipal("users/f", Role::kFacilitator, {"35"});
   EXPECT_EQ(queries_.Report(east, r).status().code(),
             absl::StatusCode::kPermissionDenied);
-  Principal central =
-      MakePrincipal("users/f", Role::kFacilitator, {"33.14"});
+  Principal central = MakePrincipal("users/f", Role::kFacilitator, {"33.14"});
   // A province is not a regency for region_a.
   EXPECT_THAT(ViolatedFields(queries_.Report(central, r).status()),
               ElementsAre("region_a"));
@@ -211,6 +211,15 @@ TEST_F(QueriesTest, ReportNeedsScopeAndValidRegions) {
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->opportunity_count(), 1);
   EXPECT_EQ(report->b_to_a_count(), 1);
+  const auto& basic = report->pairs(0).opportunities(0);
+  EXPECT_FALSE(basic.has_match());
+  // The full view explains each listing match.
+  r.set_view(matching::v1::FULL);
+  report = queries_.Report(central, r);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const auto& full = report->pairs(0).opportunities(0);
+  ASSERT_TRUE(full.has_match());
+  EXPECT_EQ(full.match().listing().name(), full.offer_listing());
 }
 
 }  // namespace

@@ -46,18 +46,16 @@ std::set<Row> Rows(const ChannelingReport& r) {
 class ReportTest : public ::testing::Test {
  protected:
   ReportTest() : index_(test::Grid()) {
-    for (const auto& c : {test::Category("biofarmaka", "", "Biofarmaka",
-                                         "Herbal raw materials"),
-                          test::Category("jahe", "biofarmaka", "Jahe",
-                                         "Ginger"),
-                          test::Category("kunyit", "biofarmaka", "Kunyit",
-                                         "Turmeric"),
-                          test::Category("jamu", "", "Jamu", "Jamu"),
-                          test::Category("kayu", "", "Kayu log", "Wood logs"),
-                          test::Category("jamur", "", "Jamur", "Mushrooms"),
-                          test::Category("desain-kemasan", "",
-                                         "Desain kemasan",
-                                         "Packaging design")}) {
+    for (const auto& c :
+         {test::Category("biofarmaka", "", "Biofarmaka",
+                         "Herbal raw materials"),
+          test::Category("jahe", "biofarmaka", "Jahe", "Ginger"),
+          test::Category("kunyit", "biofarmaka", "Kunyit", "Turmeric"),
+          test::Category("jamu", "", "Jamu", "Jamu"),
+          test::Category("kayu", "", "Kayu log", "Wood logs"),
+          test::Category("jamur", "", "Jamur", "Mushrooms"),
+          test::Category("desain-kemasan", "", "Desain kemasan",
+                         "Packaging design")}) {
       index_.UpsertCategory(c);
     }
     index_.AddSupplyLink(test::Link("bio-jamu", "biofarmaka", "jamu", 1.0));
@@ -171,11 +169,13 @@ class ReportTest : public ::testing::Test {
     ASSERT_TRUE(index_.UpsertListing(test::Listing(s), now_).ok());
   }
 
-  ChannelingReport Generate(const std::string& a, const std::string& b) {
+  ChannelingReport Generate(const std::string& a, const std::string& b,
+                            bool explain_matches = false) {
     ReportOptions o;
     o.region_a = index_.grid().Find(a);
     o.region_b = index_.grid().Find(b);
     o.now_seconds = absl::ToUnixSeconds(now_);
+    o.explain_matches = explain_matches;
     return GenerateChannelingReport(index_, signals_, weights_, o);
   }
 
@@ -188,17 +188,14 @@ class ReportTest : public ::testing::Test {
 TEST_F(ReportTest, ListsExactlyTheOpportunitiesBetweenTheTwoKabupaten) {
   const ChannelingReport r = Generate("33.13", "33.14");
   const std::set<Row> want = {
-      {"LISTING_MATCH", "A_TO_B", "listings/off-jahe", "listings/need-jahe",
-       "", "clusters/bio-kra", "clusters/jamu-sgn"},
+      {"LISTING_MATCH", "A_TO_B", "listings/off-jahe", "listings/need-jahe", "",
+       "clusters/bio-kra", "clusters/jamu-sgn"},
       {"LISTING_MATCH", "A_TO_B", "listings/off-jahe",
-       "listings/need-bahan-jamu", "", "clusters/bio-kra",
-       "clusters/jamu-sgn"},
+       "listings/need-bahan-jamu", "", "clusters/bio-kra", "clusters/jamu-sgn"},
       {"LISTING_MATCH", "A_TO_B", "listings/off-kunyit",
-       "listings/need-bahan-jamu", "", "clusters/bio-kra",
-       "clusters/jamu-sgn"},
+       "listings/need-bahan-jamu", "", "clusters/bio-kra", "clusters/jamu-sgn"},
       {"LISTING_MATCH", "B_TO_A", "listings/off-kemasan",
-       "listings/need-kemasan", "", "clusters/jamu-sgn",
-       "clusters/jamur-kra"},
+       "listings/need-kemasan", "", "clusters/jamu-sgn", "clusters/jamur-kra"},
       {"COMPLEMENTARITY", "B_TO_A", "", "", "supplyLinks/kayu-jamur",
        "clusters/kayu-sgn", "clusters/jamur-kra"},
   };
@@ -238,11 +235,9 @@ TEST_F(ReportTest, EachLineReadsLikeAFollowUpItem) {
   for (const auto& pair : r.pairs()) {
     for (const auto& o : pair.opportunities()) {
       by_key[o.offer_listing() + o.need_listing() + o.supply_link()] = o.text();
-      if (o.kind() == Opportunity::LISTING_MATCH) {
-        ASSERT_TRUE(o.has_match());
-        EXPECT_EQ(o.match().score(), o.score());
-        EXPECT_EQ(o.match().listing().name(), o.offer_listing());
-      }
+      // The basic view: the line, score and distance, no explained match.
+      EXPECT_FALSE(o.has_match());
+      EXPECT_EQ(o.distance_km(), test::Regions().DistanceKm("33.13", "33.14"));
     }
   }
   const auto& direct = by_key["listings/off-jahelistings/need-jahe"];
@@ -272,6 +267,37 @@ TEST_F(ReportTest, EachLineReadsLikeAFollowUpItem) {
   EXPECT_THAT(complement.en(), HasSubstr("Wood logs as an input of Mushrooms"));
 }
 
+TEST_F(ReportTest, TheFullViewAddsAnExplainedMatchToEachListingMatch) {
+  const ChannelingReport basic = Generate("33.13", "33.14");
+  ChannelingReport full = Generate("33.13", "33.14", /*explain_matches=*/true);
+  int explained = 0;
+  for (auto& pair : *full.mutable_pairs()) {
+    for (auto& o : *pair.mutable_opportunities()) {
+      if (o.kind() != Opportunity::LISTING_MATCH) {
+        EXPECT_FALSE(o.has_match());
+        continue;
+      }
+      ASSERT_TRUE(o.has_match());
+      ++explained;
+      const matching::v1::Match& m = o.match();
+      EXPECT_EQ(m.score(), o.score());
+      EXPECT_EQ(m.listing().name(), o.offer_listing());
+      EXPECT_EQ(m.distance_km(), o.distance_km());
+      double sum = 0;
+      for (const auto& c : m.components()) {
+        sum += c.contribution();
+        EXPECT_FALSE(c.explanation().id().empty()) << c.name();
+      }
+      EXPECT_NEAR(sum, m.score(), 1e-9);
+      EXPECT_FALSE(m.reason().en().empty());
+      o.clear_match();
+    }
+  }
+  EXPECT_GT(explained, 0);
+  // Without the matches, the two views are the same report.
+  EXPECT_EQ(full.SerializeAsString(), basic.SerializeAsString());
+}
+
 TEST_F(ReportTest, IsDeterministic) {
   const ChannelingReport a = Generate("33.13", "33.14");
   const ChannelingReport b = Generate("33.13", "33.14");
@@ -286,7 +312,8 @@ TEST_F(ReportTest, AProvinceAsTheOtherSideCoversItsRegencies) {
   }
   // Sukoharjo's need joins in; pairs inside A never do.
   EXPECT_TRUE(pairs.count({"listings/off-jahe", "listings/need-jahe-skh"}));
-  EXPECT_FALSE(pairs.count({"listings/off-kunyit", "listings/need-kunyit-kra"}));
+  EXPECT_FALSE(
+      pairs.count({"listings/off-kunyit", "listings/need-kunyit-kra"}));
   EXPECT_EQ(r.region_b(), "regions/33");
 }
 
