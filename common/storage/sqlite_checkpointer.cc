@@ -115,8 +115,19 @@ absl::StatusOr<int64_t> SqliteCheckpointer::CheckpointOnce() {
   if (log_frames <= options_.restart_frames) {
     return static_cast<int64_t>(log_frames - copied);
   }
-  // Commits kept the WAL from starting over: copy the rest with no commit
-  // in between (see the header).
+  // Commits kept the WAL from starting over. Catch up off the lock first,
+  // then copy the rest with no commit in between (see the header).
+  int64_t backlog = log_frames - copied;
+  for (int pass = 0;
+       pass < options_.catch_up_passes && backlog > options_.locked_frames;
+       ++pass) {
+    const int again = sqlite3_wal_checkpoint_v2(
+        conn_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied);
+    if (again != SQLITE_OK) break;  // busy or failing: the lock copies it
+    ++checkpoints_;
+    backlog = log_frames - copied;
+  }
+  last_locked_backlog_ = backlog;
   if (absl::Status s = db_->CheckpointBetweenWrites(); !s.ok()) return s;
   ++restarts_;
   return 0;
