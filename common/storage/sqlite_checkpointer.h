@@ -23,10 +23,12 @@
 // the next write starts the WAL over. Writers wait for as long as that
 // copy takes (and its two syncs), so before it the checkpointer runs more
 // passive checkpoints, each copying what was committed during the previous
-// one, until at most `locked_frames` are left: the copy under the lock
-// stays short however fast the WAL grows. The WAL file keeps its largest
-// size, which this bounds. (The store's write lock is not fair: a writer that
-// commits with no pause at all could hold that checkpoint off. The
+// one, until at most `locked_frames` are left, and syncs the database file
+// (a passive checkpoint that commits overtake never does, leaving all it
+// copied for the checkpoint under the lock to sync): the copy under the
+// lock and its syncs stay short however fast the WAL grows. The WAL file keeps
+// its largest size, which this bounds. (The store's write lock is not fair: a
+// writer that commits with no pause at all could hold that checkpoint off. The
 // services' writers pause between batches to read the next one.)
 
 #ifndef COMMON_STORAGE_SQLITE_CHECKPOINTER_H_
@@ -94,6 +96,9 @@ class SqliteCheckpointer {
 
  private:
   void Run();
+  // Flushes the database file's pages (copied by earlier checkpoints) to
+  // disk through the checkpoint connection's file handle.
+  void SyncDatabaseFile() ABSL_EXCLUSIVE_LOCKS_REQUIRED(conn_mu_);
 
   SqliteDatabase* const db_;
   const CheckpointerOptions options_;
