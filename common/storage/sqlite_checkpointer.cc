@@ -8,6 +8,9 @@
 namespace jalin::storage {
 namespace {
 
+// Database file syncs before the checkpoint under the write lock.
+constexpr int kSyncRounds = 2;
+
 // Sets the writer's automatic checkpoint threshold (0: off). A connection
 // setting, so it runs through a write transaction on the writer itself.
 absl::Status SetAutoCheckpoint(Database* db, int pages) {
@@ -115,11 +118,48 @@ absl::StatusOr<int64_t> SqliteCheckpointer::CheckpointOnce() {
   if (log_frames <= options_.restart_frames) {
     return static_cast<int64_t>(log_frames - copied);
   }
-  // Commits kept the WAL from starting over: copy the rest with no commit
-  // in between (see the header).
+  // Commits kept the WAL from starting over. Catch up off the lock first,
+  // then copy the rest with no commit in between (see the header).
+  int64_t backlog = log_frames - copied;
+  auto catch_up = [&] {
+    for (int pass = 0;
+         pass < options_.catch_up_passes && backlog > options_.locked_frames;
+         ++pass) {
+      const int again = sqlite3_wal_checkpoint_v2(
+          conn_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied);
+      if (again != SQLITE_OK) break;  // busy or failing: the lock copies it
+      ++checkpoints_;
+      backlog = log_frames - copied;
+    }
+  };
+  catch_up();
+  // A passive checkpoint that commits overtake never syncs the database
+  // file, so everything copied since the last complete one is still in the
+  // page cache, and the checkpoint under the lock would sync it all (tens
+  // of milliseconds under a steady load). Sync it here, off the lock, and
+  // catch up with what was committed meanwhile; each round leaves less for
+  // the next sync.
+  for (int round = 0; round < kSyncRounds; ++round) {
+    SyncDatabaseFile();
+    backlog = options_.locked_frames + 1;  // unknown after the sync: look
+    catch_up();
+  }
+  last_locked_backlog_ = backlog;
   if (absl::Status s = db_->CheckpointBetweenWrites(); !s.ok()) return s;
   ++restarts_;
   return 0;
+}
+
+void SqliteCheckpointer::SyncDatabaseFile() {
+  // The connection's own file handle: opening and closing another
+  // descriptor on the file would drop the process's POSIX locks on it.
+  sqlite3_file* file = nullptr;
+  if (sqlite3_file_control(conn_, "main", SQLITE_FCNTL_FILE_POINTER, &file) !=
+          SQLITE_OK ||
+      file == nullptr || file->pMethods == nullptr) {
+    return;
+  }
+  file->pMethods->xSync(file, SQLITE_SYNC_NORMAL);
 }
 
 void SqliteCheckpointer::Run() {

@@ -20,9 +20,15 @@
 // passive checkpoint with one between two of the store's write
 // transactions (SqliteDatabase::CheckpointBetweenWrites): it copies the
 // frames committed meanwhile, writers wait for that (milliseconds), and
-// the next write starts the WAL over. The WAL file keeps its largest size,
-// which this bounds. (The store's write lock is not fair: a writer that
-// commits with no pause at all could hold that checkpoint off. The
+// the next write starts the WAL over. Writers wait for as long as that
+// copy takes (and its two syncs), so before it the checkpointer runs more
+// passive checkpoints, each copying what was committed during the previous
+// one, until at most `locked_frames` are left, and syncs the database file
+// (a passive checkpoint that commits overtake never does, leaving all it
+// copied for the checkpoint under the lock to sync): the copy under the
+// lock and its syncs stay short however fast the WAL grows. The WAL file keeps
+// its largest size, which this bounds. (The store's write lock is not fair: a
+// writer that commits with no pause at all could hold that checkpoint off. The
 // services' writers pause between batches to read the next one.)
 
 #ifndef COMMON_STORAGE_SQLITE_CHECKPOINTER_H_
@@ -52,6 +58,11 @@ struct CheckpointerOptions {
   // WAL frames (pages) past which the WAL is made to start over; 16,384
   // frames are 64 MiB with SQLite's 4 KiB pages.
   int64_t restart_frames = 16'384;
+  // Before the checkpoint between writes, passive checkpoints run (at most
+  // `catch_up_passes`) until no more than this many frames are left to copy
+  // under the write lock.
+  int64_t locked_frames = 256;
+  int catch_up_passes = 8;
 };
 
 // Thread-safe start/stop. `db` (the SqliteDatabase open on `path`) must
@@ -79,9 +90,15 @@ class SqliteCheckpointer {
   int64_t checkpoints() const { return checkpoints_.load(); }
   // Checkpoints run between writes to let the WAL start over.
   int64_t restarts() const { return restarts_.load(); }
+  // Frames the last checkpoint between writes found left to copy (what
+  // writers waited for).
+  int64_t last_locked_backlog() const { return last_locked_backlog_.load(); }
 
  private:
   void Run();
+  // Flushes the database file's pages (copied by earlier checkpoints) to
+  // disk through the checkpoint connection's file handle.
+  void SyncDatabaseFile() ABSL_EXCLUSIVE_LOCKS_REQUIRED(conn_mu_);
 
   SqliteDatabase* const db_;
   const CheckpointerOptions options_;
@@ -94,6 +111,7 @@ class SqliteCheckpointer {
   std::thread thread_;
   std::atomic<int64_t> checkpoints_{0};
   std::atomic<int64_t> restarts_{0};
+  std::atomic<int64_t> last_locked_backlog_{0};
 };
 
 }  // namespace jalin::storage

@@ -27,6 +27,7 @@ void LiveHub::Stop() {
     absl::MutexLock lock(&mu_);
     stop_ = true;
     pages_.clear();
+    handed_.clear();
   }
   if (tail_thread_.joinable()) tail_thread_.join();
   if (backfill_thread_.joinable()) backfill_thread_.join();
@@ -46,6 +47,13 @@ void LiveHub::Stop() {
 void LiveHub::NotifyCommitted() {
   absl::MutexLock lock(&mu_);
   committed_ = true;
+}
+
+void LiveHub::Publish(std::vector<StoredNotification> committed) {
+  if (committed.empty()) return;
+  absl::MutexLock lock(&mu_);
+  if (stop_) return;
+  handed_.push_back(std::move(committed));
 }
 
 std::shared_ptr<StreamSession> LiveHub::Open(const std::string& recipient,
@@ -89,7 +97,24 @@ size_t LiveHub::sessions() const {
 
 int64_t LiveHub::tail_seq() const { return tail_seq_.load(); }
 
+void LiveHub::Dispatch(StoredNotification& row) {
+  std::vector<std::shared_ptr<StreamSession>> targets;
+  {
+    absl::MutexLock lock(&sessions_mu_);
+    auto it = by_recipient_.find(row.message.recipient());
+    if (it != by_recipient_.end()) targets = it->second;
+  }
+  if (!targets.empty()) {
+    auto item = std::make_shared<LiveItem>();
+    item->seq = row.seq;
+    item->message = std::move(row.message);
+    for (const auto& s : targets) s->Offer(item);
+  }
+  tail_seq_ = row.seq;
+}
+
 bool LiveHub::TailOnce() {
+  ++tail_reads_;
   while (true) {
     absl::StatusOr<std::vector<StoredNotification>> rows =
         store_->Tail(tail_seq_.load(), options_.tail_batch);
@@ -98,37 +123,48 @@ bool LiveHub::TailOnce() {
                 {{"error", std::string(rows.status().message())}});
       return false;
     }
-    for (StoredNotification& row : *rows) {
-      std::vector<std::shared_ptr<StreamSession>> targets;
-      {
-        absl::MutexLock lock(&sessions_mu_);
-        auto it = by_recipient_.find(row.message.recipient());
-        if (it != by_recipient_.end()) targets = it->second;
-      }
-      if (!targets.empty()) {
-        auto item = std::make_shared<LiveItem>();
-        item->seq = row.seq;
-        item->message = std::move(row.message);
-        for (const auto& s : targets) s->Offer(item);
-      }
-      tail_seq_ = row.seq;
-    }
+    for (StoredNotification& row : *rows) Dispatch(row);
     if (rows->size() < static_cast<size_t>(options_.tail_batch)) return true;
   }
 }
 
+bool LiveHub::DispatchHanded(std::vector<StoredNotification>& batch) {
+  for (StoredNotification& row : batch) {
+    const int64_t tail = tail_seq_.load();
+    if (row.seq <= tail) continue;  // offered already (read from the store)
+    if (row.seq != tail + 1) {
+      // Something committed before `row` has not been offered: the store
+      // has it all, in order, up to `row` and past it.
+      if (!TailOnce()) return false;
+      continue;
+    }
+    Dispatch(row);
+  }
+  return true;
+}
+
 void LiveHub::TailLoop() {
   while (true) {
+    bool read_store = false;
+    std::deque<std::vector<StoredNotification>> handed;
     {
       absl::MutexLock lock(&mu_);
       auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return stop_ || committed_;
+        return stop_ || committed_ || !handed_.empty();
       };
       mu_.Await(absl::Condition(&ready));
       if (stop_) return;
+      read_store = committed_;
       committed_ = false;
+      handed.swap(handed_);
     }
-    if (!TailOnce()) {
+    bool ok = true;
+    for (std::vector<StoredNotification>& batch : handed) {
+      // After a store error the rest is read from the store on the retry.
+      if (ok) ok = DispatchHanded(batch);
+    }
+    if (ok && read_store) ok = TailOnce();
+    if (!ok) {
       // Try again shortly even if nothing else commits.
       absl::MutexLock lock(&mu_);
       mu_.AwaitWithTimeout(absl::Condition(&stop_), absl::Milliseconds(200));

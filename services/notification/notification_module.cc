@@ -100,7 +100,10 @@ absl::Status NotificationModule::Init() {
   router_ = std::make_unique<Router>(
       renderer_.get(), directory_.get(), &table_, &rt_.clock(),
       RouterHooks{
-          .notifications_committed = [hub] { hub->NotifyCommitted(); },
+          .notifications_committed =
+              [hub](std::vector<StoredNotification> added) {
+                hub->Publish(std::move(added));
+              },
           .deliveries_committed = [dispatcher] { dispatcher->Notify(); }});
   janitor_ = std::make_unique<Janitor>(
       &notifications_, &webhooks_, &rt_.clock(),

@@ -23,20 +23,28 @@ int64_t Micros(const google::protobuf::Timestamp& ts) {
   return google::protobuf::util::TimeUtil::TimestampToMicroseconds(ts);
 }
 
+// Fills in what the stored message leaves out (name, recipient, read,
+// cursor). Both a read of a row and a freshly added entry go through here,
+// so that a live stream sends the same message either way.
+void Complete(int64_t seq, absl::string_view recipient, bool read,
+              StoredNotification* out) {
+  out->seq = seq;
+  out->message.set_name(NotificationName(recipient, NotificationId(seq)));
+  out->message.set_recipient(std::string(recipient));
+  out->message.set_read(read);
+  out->message.set_cursor(EncodeCursor(seq));
+}
+
 // Builds the complete message of a row selected with kColumns.
 absl::Status FromRow(const storage::Row& row, StoredNotification* out) {
-  out->seq = row.Int(0);
+  const int64_t seq = row.Int(0);
   const absl::string_view blob = row.Blob(3);
   if (!out->message.ParseFromArray(blob.data(),
                                    static_cast<int>(blob.size()))) {
     return absl::DataLossError(
-        absl::StrCat("notification ", out->seq, " does not decode"));
+        absl::StrCat("notification ", seq, " does not decode"));
   }
-  out->message.set_name(
-      NotificationName(row.Text(1), NotificationId(out->seq)));
-  out->message.set_recipient(std::string(row.Text(1)));
-  out->message.set_read(row.Int(2) != 0);
-  out->message.set_cursor(EncodeCursor(out->seq));
+  Complete(seq, row.Text(1), row.Int(2) != 0, out);
   return absl::OkStatus();
 }
 
@@ -92,18 +100,32 @@ std::optional<int64_t> ParseNotificationId(absl::string_view id) {
 
 absl::StatusOr<bool> NotificationStore::Insert(storage::Transaction& tx,
                                                const v1::Notification& n) {
-  v1::Notification stored = n;
-  stored.clear_name();
-  stored.clear_read();
-  stored.clear_cursor();
-  const std::string blob = stored.SerializeAsString();
-  RETURN_IF_ERROR(tx.Exec(
+  StoredNotification added;
+  return Insert(tx, n, &added);
+}
+
+absl::StatusOr<bool> NotificationStore::Insert(storage::Transaction& tx,
+                                               const v1::Notification& n,
+                                               StoredNotification* added) {
+  added->message = n;
+  added->message.clear_name();
+  added->message.clear_read();
+  added->message.clear_cursor();
+  const std::string blob = added->message.SerializeAsString();
+  std::optional<int64_t> seq;
+  RETURN_IF_ERROR(tx.Query(
       "INSERT INTO notifications (recipient, event_id, create_time, message) "
-      "VALUES (?, ?, ?, ?) ON CONFLICT (event_id, recipient) DO NOTHING",
+      "VALUES (?, ?, ?, ?) ON CONFLICT (event_id, recipient) DO NOTHING "
+      "RETURNING seq",
       {Param(n.recipient()), Param(n.event_id()),
-       Param(Micros(n.create_time())), Param::Blob(blob)}));
-  if (tx.ChangedRows() == 0) return false;
+       Param(Micros(n.create_time())), Param::Blob(blob)},
+      [&](const storage::Row& row) {
+        seq = row.Int(0);
+        return absl::OkStatus();
+      }));
+  if (!seq.has_value()) return false;
   RETURN_IF_ERROR(AddUnread(tx, n.recipient(), 1));
+  Complete(*seq, n.recipient(), /*read=*/false, added);
   return true;
 }
 

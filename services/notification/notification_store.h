@@ -50,6 +50,13 @@ class NotificationStore {
   // notification of that event. Returns true when added.
   static absl::StatusOr<bool> Insert(storage::Transaction& tx,
                                      const v1::Notification& n);
+  // As above; when added, also fills `*added` with the entry exactly as a
+  // read of the committed row returns it (sequence, name, cursor, unread),
+  // so that it can be handed to live streams after the commit without
+  // reading it back.
+  static absl::StatusOr<bool> Insert(storage::Transaction& tx,
+                                     const v1::Notification& n,
+                                     StoredNotification* added);
 
   // The recipient's notifications after `after_seq`, oldest first.
   absl::StatusOr<std::vector<StoredNotification>> ListAfter(

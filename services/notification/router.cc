@@ -62,7 +62,8 @@ absl::Status Router::Route(const events::v1::Event& event,
     }
   }
 
-  int64_t added = 0;
+  std::vector<StoredNotification> added;
+  added.reserve(recipients.size());
   for (const std::string& recipient : recipients) {
     n.set_recipient(recipient);
     n.clear_contact();
@@ -71,8 +72,9 @@ absl::Status Router::Route(const events::v1::Event& event,
       absl::StatusOr<type::v1::Contact> leader = directory_->Leader(recipient);
       if (leader.ok()) *n.mutable_contact() = *std::move(leader);
     }
-    ASSIGN_OR_RETURN(bool inserted, NotificationStore::Insert(tx, n));
-    if (inserted) ++added;
+    StoredNotification entry;
+    ASSIGN_OR_RETURN(bool inserted, NotificationStore::Insert(tx, n, &entry));
+    if (inserted) added.push_back(std::move(entry));
   }
 
   int64_t queued = 0;
@@ -91,12 +93,12 @@ absl::Status Router::Route(const events::v1::Event& event,
 
   // Registered last: a handler that fails earlier leaves no hook behind
   // (its savepoint is rolled back and the event retried).
-  if (added > 0 || queued > 0) {
-    tx.OnCommit([this, added, queued] {
-      notifications_ += added;
+  if (!added.empty() || queued > 0) {
+    tx.OnCommit([this, added = std::move(added), queued]() mutable {
+      notifications_ += static_cast<int64_t>(added.size());
       deliveries_ += queued;
-      if (added > 0 && hooks_.notifications_committed) {
-        hooks_.notifications_committed();
+      if (!added.empty() && hooks_.notifications_committed) {
+        hooks_.notifications_committed(std::move(added));
       }
       if (queued > 0 && hooks_.deliveries_committed) {
         hooks_.deliveries_committed();

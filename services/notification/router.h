@@ -14,21 +14,26 @@
 
 #include <atomic>
 #include <functional>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "common/clock.h"
 #include "common/storage/database.h"
 #include "jalin/events/v1/event.pb.h"
 #include "services/notification/cluster_directory.h"
+#include "services/notification/notification_store.h"
 #include "services/notification/renderer.h"
 #include "services/notification/routing_table.h"
 
 namespace jalin::notification {
 
 struct RouterHooks {
-  // Run after a transaction that added inbox entries commits (wakes the
-  // live streams).
-  std::function<void()> notifications_committed;
+  // Run after a transaction that added inbox entries commits, with the
+  // entries one event added, complete and in sequence order (hands them to
+  // the live streams). Runs on the committing thread, outside the store's
+  // lock: hooks of concurrent transactions may run in either order.
+  std::function<void(std::vector<StoredNotification> added)>
+      notifications_committed;
   // Run after a transaction that added webhook deliveries commits (wakes
   // the delivery dispatcher).
   std::function<void()> deliveries_committed;

@@ -5,6 +5,7 @@
 #include "services/notification/live_hub.h"
 
 #include <deque>
+#include <functional>
 #include <optional>
 #include <thread>
 
@@ -134,6 +135,36 @@ class LiveHubTest : public ::testing::Test {
     }
   }
 
+  // As Write, but hands each transaction's entries to the hub as the
+  // router's commit hook does (Publish), unless `hand_over` says no for that
+  // transaction (its hook has not run yet).
+  void WriteHandingOver(const std::string& recipient, const std::string& prefix,
+                        int from, int to, int per_tx,
+                        std::function<bool(int)> hand_over = nullptr) {
+    for (int i = from; i < to; i += per_tx) {
+      absl::Status s =
+          db_->Write([&](storage::Transaction& tx) -> absl::Status {
+            std::vector<StoredNotification> added;
+            for (int j = i; j < std::min(to, i + per_tx); ++j) {
+              v1::Notification n;
+              n.set_recipient(recipient);
+              n.set_event_id(absl::StrCat(prefix, j));
+              StoredNotification entry;
+              ASSIGN_OR_RETURN(bool inserted,
+                               NotificationStore::Insert(tx, n, &entry));
+              if (inserted) added.push_back(std::move(entry));
+            }
+            if (hand_over == nullptr || hand_over(i)) {
+              tx.OnCommit([this, added = std::move(added)]() mutable {
+                hub_->Publish(std::move(added));
+              });
+            }
+            return absl::OkStatus();
+          });
+      ASSERT_TRUE(s.ok()) << s;
+    }
+  }
+
   std::shared_ptr<StreamSession> Open(ReadingSink& sink,
                                       const std::string& recipient,
                                       std::optional<int64_t> after) {
@@ -208,6 +239,90 @@ TEST_F(LiveHubTest, ResumingWhileWritesContinueMissesNothingAndRepeatsNothing) {
   // Live afterwards.
   Write("enterprises/a", "late", 0, 3, 1);
   ASSERT_TRUE(second.WaitFor(rest + 3, absl::Seconds(10)));
+  hub_->Close(s2);
+}
+
+TEST_F(LiveHubTest, HandedOverEntriesGoOutInOrderWithoutReadingTheStore) {
+  StartHub({});
+  auto sa = Open(a_, "enterprises/a", std::nullopt);
+  WriteHandingOver("enterprises/a", "a", 0, 500, 7);
+  ASSERT_TRUE(a_.WaitFor(500, absl::Seconds(20)));
+  EXPECT_EQ(a_.received(), Expected("a", 0, 500));
+  // One writer, contiguous sequences: every entry came from the hand-over.
+  EXPECT_EQ(hub_->tail_reads(), 0);
+  // The cursor is the store's: resuming from it finds nothing more.
+  auto cursor = DecodeCursor(a_.last_cursor(), "cursor");
+  ASSERT_TRUE(cursor.ok());
+  auto after = store_->ListAfter("enterprises/a", *cursor, 10);
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after->empty());
+  hub_->Close(sa);
+}
+
+TEST_F(LiveHubTest, AnEntryNotHandedOverYetIsReadFromTheStoreFirst) {
+  StartHub({});
+  auto sa = Open(a_, "enterprises/a", std::nullopt);
+  // The first transaction's hook has not run when the second's hands over:
+  // its entries must still go out first, once each.
+  WriteHandingOver("enterprises/a", "e", 0, 10, 5,
+                   [](int first) { return first != 0; });
+  ASSERT_TRUE(a_.WaitFor(10, absl::Seconds(10)));
+  EXPECT_EQ(a_.received(), Expected("e", 0, 10));
+  EXPECT_GE(hub_->tail_reads(), 1);
+  // The late hook of the first transaction now runs: nothing is repeated.
+  auto first = store_->ListAfter("enterprises/a", 0, 5);
+  ASSERT_TRUE(first.ok());
+  hub_->Publish(*first);
+  WriteHandingOver("enterprises/a", "f", 0, 1, 1);
+  ASSERT_TRUE(a_.WaitFor(11, absl::Seconds(10)));
+  std::vector<std::string> want = Expected("e", 0, 10);
+  want.push_back("f0");
+  EXPECT_EQ(a_.received(), want);
+  hub_->Close(sa);
+}
+
+TEST_F(LiveHubTest, ConcurrentWritersHandingOverKeepTheStoreOrder) {
+  StartHub({});
+  auto sa = Open(a_, "enterprises/a", std::nullopt);
+  // Two writers on the same recipient: their hooks run outside the store's
+  // lock, in either order, yet the stream follows the sequence.
+  std::thread w1([&] { WriteHandingOver("enterprises/a", "x", 0, 600, 3); });
+  std::thread w2([&] { WriteHandingOver("enterprises/a", "y", 0, 600, 5); });
+  w1.join();
+  w2.join();
+  ASSERT_TRUE(a_.WaitFor(1200, absl::Seconds(20)));
+  auto stored = store_->ListAfter("enterprises/a", 0, 2000);
+  ASSERT_TRUE(stored.ok());
+  std::vector<std::string> want;
+  for (const auto& n : *stored) want.push_back(n.message.event_id());
+  EXPECT_EQ(a_.received(), want);
+  hub_->Close(sa);
+}
+
+TEST_F(LiveHubTest, ResumingWhileHandedOverWritesContinueMissesNothing) {
+  StartHub({.queue_limit = 16, .page_size = 7});
+  WriteHandingOver("enterprises/a", "e", 0, 100, 10);
+  auto s1 = Open(a_, "enterprises/a", 0);
+  std::thread writer(
+      [&] { WriteHandingOver("enterprises/a", "e", 100, 3000, 5); });
+  ASSERT_TRUE(a_.WaitFor(400, absl::Seconds(20)));
+  s1->Close(absl::CancelledError("client went away"));
+  ASSERT_TRUE(a_.WaitForEnd(absl::Seconds(10)));
+  hub_->Close(s1);
+  const std::vector<std::string> got_first = a_.received();
+  auto cursor = DecodeCursor(a_.last_cursor(), "cursor");
+  ASSERT_TRUE(cursor.ok());
+  auto s2 = Open(b_, "enterprises/a", *cursor);
+  writer.join();
+  const size_t rest = 3000 - got_first.size();
+  ASSERT_TRUE(b_.WaitFor(rest, absl::Seconds(30)))
+      << b_.received().size() << " of " << rest;
+  std::vector<std::string> all = got_first;
+  const std::vector<std::string> got_second = b_.received();
+  all.insert(all.end(), got_second.begin(), got_second.end());
+  EXPECT_EQ(all, Expected("e", 0, 3000));
+  WriteHandingOver("enterprises/a", "late", 0, 3, 1);
+  ASSERT_TRUE(b_.WaitFor(rest + 3, absl::Seconds(10)));
   hub_->Close(s2);
 }
 

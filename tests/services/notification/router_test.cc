@@ -59,7 +59,12 @@ class RouterTest : public ::testing::Test {
         std::make_unique<RoutingTable>(subscriptions_.get(), webhooks_.get());
     router_ = std::make_unique<Router>(
         &renderer_, &directory_, table_.get(), SystemClock::Get(),
-        RouterHooks{.notifications_committed = [this] { ++committed_; },
+        RouterHooks{.notifications_committed =
+                        [this](std::vector<StoredNotification> added) {
+                          ++committed_;
+                          handed_.insert(handed_.end(), added.begin(),
+                                         added.end());
+                        },
                     .deliveries_committed = [this] { ++queued_; }});
   }
 
@@ -123,6 +128,8 @@ class RouterTest : public ::testing::Test {
   FakeDirectory directory_;
   std::unique_ptr<Router> router_;
   int committed_ = 0;
+  // Entries the commit hook handed over, in the order it got them.
+  std::vector<StoredNotification> handed_;
   int queued_ = 0;
   int ids_ = 0;
 };
@@ -151,6 +158,18 @@ TEST_F(RouterTest, PartiesAndMatchingSubscribersAreTold) {
   EXPECT_FALSE(n->front().message.title_en().empty());
   EXPECT_THAT(n->front().message.regions(),
               UnorderedElementsAre("regions/33.13"));
+  // The hook hands over the committed entries exactly as the store returns
+  // them (live streams send these without reading them back).
+  auto stored = notifications_->Tail(0, 100);
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(handed_.size(), stored->size());
+  for (size_t i = 0; i < handed_.size(); ++i) {
+    EXPECT_EQ(handed_[i].seq, (*stored)[i].seq);
+    EXPECT_EQ(handed_[i].message.SerializeAsString(),
+              (*stored)[i].message.SerializeAsString())
+        << handed_[i].message.DebugString() << " vs "
+        << (*stored)[i].message.DebugString();
+  }
 }
 
 TEST_F(RouterTest, TheSameEventTwiceMakesNoSecondEntryOrDelivery) {
@@ -166,6 +185,7 @@ TEST_F(RouterTest, TheSameEventTwiceMakesNoSecondEntryOrDelivery) {
   EXPECT_EQ(Deliveries(hook), 1);
   // Nothing new the second time: nobody is woken for it.
   EXPECT_EQ(committed_, 1);
+  EXPECT_EQ(handed_.size(), 2u);
   EXPECT_EQ(queued_, 1);
 }
 
