@@ -15,6 +15,18 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 pkg_check_modules(LIBJWT REQUIRED IMPORTED_TARGET libjwt)
 
+# jalin_malloc: the allocator the service programs (and jalin-bench, which
+# runs their code in process) link, jemalloc outside sanitizer builds (ASan
+# brings its own). glibc's malloc slows down on a heap that a large index
+# has fragmented: in the matching benchmark half of FindMatches' time went
+# to malloc's slow path, and jemalloc halves its p50 and cuts the index
+# rebuild by a third, for about a quarter more resident memory.
+add_library(jalin_malloc INTERFACE)
+if(NOT JALIN_SANITIZE)
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+  target_link_libraries(jalin_malloc INTERFACE PkgConfig::JEMALLOC)
+endif()
+
 find_program(GRPC_CPP_PLUGIN grpc_cpp_plugin REQUIRED)
 
 # The googleapis annotation protos (google/api, google/rpc, google/type) come
