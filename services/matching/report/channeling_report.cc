@@ -108,19 +108,6 @@ absl::string_view GroupName(const MatchIndex& index, uint32_t slot) {
   return index.owner_name(index.owner(slot));
 }
 
-// Appends "UD Sehat (Klaster Jamu Nglorog)" when the owner is a member;
-// the cluster's name when the cluster posted it.
-void AppendWho(const MatchIndex& index, uint32_t slot, const Group& g,
-               std::string* out) {
-  const uint32_t owner = index.owner(slot);
-  const absl::string_view display = DisplayOf(index, g);
-  if (!g.is_cluster || index.owner_name(owner) == NameOf(index, g)) {
-    absl::StrAppend(out, display);
-    return;
-  }
-  absl::StrAppend(out, OwnerLabel(index, owner), " (", display, ")");
-}
-
 struct Verbs {
   const char* need_id;
   const char* need_en;
@@ -150,20 +137,57 @@ Verbs VerbsFor(uint8_t type, bool supply_link) {
   }
 }
 
-// Appends the listing's title (or category) and its quantity:
+// One side of a follow-up line, read from the index once for both
+// languages: "UD Sehat (Klaster Jamu Nglorog) di Kabupaten Sragen" and
 // "Jahe kering (2 ton/bulan)".
-void AppendWithQuantity(const MatchIndex& index, uint32_t slot, bool indonesian,
-                        std::string* out) {
-  absl::string_view t = index.title(slot);
-  if (t.empty()) t = index.taxonomy().Label(index.category(slot), indonesian);
-  out->append(t.data(), t.size());
-  if (index.amount(slot) > 0) {
-    out->append(" (");
-    AppendQuantity(index.amount(slot), index.unit(slot), index.period(slot),
-                   indonesian, out);
-    out->push_back(')');
+struct LineSide {
+  LineSide(const MatchIndex& index, uint32_t slot, const Group& g)
+      : region(RegionLabel(index, index.region(slot))),
+        title(index.title(slot)),
+        category(index.category(slot)),
+        unit(index.unit(slot)),
+        period(index.period(slot)) {
+    // The owner, with its cluster when it is a member; the cluster alone
+    // when the cluster posted the listing.
+    const uint32_t owner = index.owner(slot);
+    const absl::string_view display = DisplayOf(index, g);
+    if (!g.is_cluster || index.owner_name(owner) == NameOf(index, g)) {
+      who = display;
+    } else {
+      who = OwnerLabel(index, owner);
+      member_of = display;
+    }
+    if (index.amount(slot) > 0) AppendNumber(index.amount(slot), &amount);
   }
-}
+
+  void AppendWho(std::string* out) const {
+    out->append(who.data(), who.size());
+    if (!member_of.empty()) absl::StrAppend(out, " (", member_of, ")");
+  }
+
+  // The title (or the category's label) and the quantity.
+  void AppendWhat(const MatchIndex& index, bool indonesian,
+                  std::string* out) const {
+    const absl::string_view t =
+        title.empty() ? index.taxonomy().Label(category, indonesian) : title;
+    out->append(t.data(), t.size());
+    if (!amount.empty()) {
+      absl::StrAppend(out, " (", amount);
+      AppendUnitWords(unit, period, indonesian, out);
+      out->push_back(')');
+    }
+  }
+
+  absl::string_view who;
+  absl::string_view member_of;
+  const std::string& region;
+  absl::string_view title;
+  CategoryId category;
+  // The amount's number ("2"), empty without one.
+  std::string amount;
+  int unit;
+  int period;
+};
 
 // Writes the follow-up line of a listing match into `t`.
 void ListingLine(const MatchIndex& index, const Opp& o, const Group& supplier,
@@ -174,27 +198,29 @@ void ListingLine(const MatchIndex& index, const Opp& o, const Group& supplier,
   const bool link =
       related != nullptr && related->relation == Relation::kSupplyLink;
   const Verbs v = VerbsFor(index.type(o.need), link);
-  const std::string& buyer_region = RegionLabel(index, index.region(o.need));
-  const std::string& supplier_region =
-      RegionLabel(index, index.region(o.offer));
+  const LineSide need(index, o.need, buyer);
+  const LineSide offer(index, o.offer, supplier);
+  std::string km, score;
+  AppendFixed(distance_km, 0, &km);
+  AppendFixed(o.score, 2, &score);
   for (const bool indonesian : {true, false}) {
     std::string* out = indonesian ? t->mutable_id() : t->mutable_en();
     // One allocation for most lines, instead of one per doubling.
     out->reserve(256);
-    AppendWho(index, o.need, buyer, out);
-    absl::StrAppend(out, indonesian ? " di " : " in ", buyer_region, " ",
+    need.AppendWho(out);
+    absl::StrAppend(out, indonesian ? " di " : " in ", need.region, " ",
                     indonesian ? v.need_id : v.need_en, " ");
-    AppendWithQuantity(index, o.need, indonesian, out);
+    need.AppendWhat(index, indonesian, out);
     out->append("; ");
-    AppendWho(index, o.offer, supplier, out);
-    absl::StrAppend(out, indonesian ? " di " : " in ", supplier_region, " ",
+    offer.AppendWho(out);
+    absl::StrAppend(out, indonesian ? " di " : " in ", offer.region, " ",
                     indonesian ? v.offer_id : v.offer_en, " ");
-    AppendWithQuantity(index, o.offer, indonesian, out);
-    out->append(indonesian ? " (jarak " : " (");
-    AppendFixed(distance_km, 0, out);
-    out->append(indonesian ? " km, skor " : " km apart, score ");
-    AppendFixed(o.score, 2, out);
-    out->append(").");
+    offer.AppendWhat(index, indonesian, out);
+    if (indonesian) {
+      absl::StrAppend(out, " (jarak ", km, " km, skor ", score, ").");
+    } else {
+      absl::StrAppend(out, " (", km, " km apart, score ", score, ").");
+    }
   }
 }
 

@@ -79,13 +79,6 @@ UnitWords PeriodName(int period) {
   }
 }
 
-// "2", "2.5", "0.25": at most two decimals, no trailing zeros.
-std::string Number(double x) {
-  std::string s;
-  AppendNumber(x, &s);
-  return s;
-}
-
 std::string Km(double km) {
   std::string s;
   AppendFixed(km, 0, &s);
@@ -473,13 +466,17 @@ void AppendNumber(double x, std::string* out) {
   if (out->size() > start && out->back() == '.') out->pop_back();
 }
 
+void AppendUnitWords(int unit, int period, bool indonesian, std::string* out) {
+  const UnitWords u = UnitName(unit);
+  const UnitWords p = PeriodName(period);
+  absl::StrAppend(out, " ", indonesian ? u.id : u.en, indonesian ? p.id : p.en);
+}
+
 void AppendQuantity(double amount, int unit, int period, bool indonesian,
                     std::string* out) {
   if (!(amount > 0)) return;
-  const UnitWords u = UnitName(unit);
-  const UnitWords p = PeriodName(period);
   AppendNumber(amount, out);
-  absl::StrAppend(out, " ", indonesian ? u.id : u.en, indonesian ? p.id : p.en);
+  AppendUnitWords(unit, period, indonesian, out);
 }
 
 std::string QuantityText(double amount, int unit, int period, bool indonesian) {

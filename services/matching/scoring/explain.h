@@ -23,6 +23,8 @@ std::string QuantityText(double amount, int unit, int period, bool indonesian);
 // Appends QuantityText(...) to `out`.
 void AppendQuantity(double amount, int unit, int period, bool indonesian,
                     std::string* out);
+// Appends the words after a quantity's number: " ton/bulan".
+void AppendUnitWords(int unit, int period, bool indonesian, std::string* out);
 
 // Appends `x` as printf's "%.<decimals>f" would print it.
 void AppendFixed(double x, int decimals, std::string* out);
