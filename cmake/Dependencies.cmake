@@ -15,12 +15,14 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 pkg_check_modules(LIBJWT REQUIRED IMPORTED_TARGET libjwt)
 
-# jalin_malloc: the allocator the service programs (and jalin-bench, which
-# runs their code in process) link, jemalloc outside sanitizer builds (ASan
+# jalin_malloc: the allocator the service programs that hold large heaps
+# (registry, matching, curation, notification; and jalin-bench, which runs
+# their code in process) link, jemalloc outside sanitizer builds (ASan
 # brings its own). glibc's malloc slows down on a heap that a large index
 # has fragmented: in the matching benchmark half of FindMatches' time went
 # to malloc's slow path, and jemalloc halves its p50 and cuts the index
-# rebuild by a third, for about a quarter more resident memory.
+# rebuild by a third, for about a quarter more resident memory. The gateway
+# keeps glibc's: it holds no large heap, and its benchmark was no faster.
 add_library(jalin_malloc INTERFACE)
 if(NOT JALIN_SANITIZE)
   pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
