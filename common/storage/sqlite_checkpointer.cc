@@ -144,7 +144,6 @@ absl::StatusOr<int64_t> SqliteCheckpointer::CheckpointOnce() {
     backlog = options_.locked_frames + 1;  // unknown after the sync: look
     catch_up();
   }
-  last_locked_backlog_ = backlog;
   if (absl::Status s = db_->CheckpointBetweenWrites(); !s.ok()) return s;
   ++restarts_;
   return 0;

@@ -90,9 +90,6 @@ class SqliteCheckpointer {
   int64_t checkpoints() const { return checkpoints_.load(); }
   // Checkpoints run between writes to let the WAL start over.
   int64_t restarts() const { return restarts_.load(); }
-  // Frames the last checkpoint between writes found left to copy (what
-  // writers waited for).
-  int64_t last_locked_backlog() const { return last_locked_backlog_.load(); }
 
  private:
   void Run();
@@ -111,7 +108,6 @@ class SqliteCheckpointer {
   std::thread thread_;
   std::atomic<int64_t> checkpoints_{0};
   std::atomic<int64_t> restarts_{0};
-  std::atomic<int64_t> last_locked_backlog_{0};
 };
 
 }  // namespace jalin::storage

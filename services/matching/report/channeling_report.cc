@@ -528,8 +528,7 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
         }
         ListingLine(index, o, p.supplier, p.buyer, km, op->mutable_text());
       } else {
-        const ClusterRecord& s = index.clusters()[o.supplier_cluster];
-        supplier_region = s.region;
+        supplier_region = index.clusters()[o.supplier_cluster].region;
         op->set_distance_km(grid.DistanceKm(
             supplier_region, index.clusters()[o.buyer_cluster].region));
         op->set_supply_link(taxonomy.links()[o.link].name);
