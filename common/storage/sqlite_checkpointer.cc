@@ -120,10 +120,16 @@ absl::StatusOr<int64_t> SqliteCheckpointer::CheckpointOnce() {
   }
   // Commits kept the WAL from starting over. Catch up off the lock first,
   // then copy the rest with no commit in between (see the header).
+  // The WAL grows while this runs off the lock: past twice its limit the
+  // rest is left to the checkpoint under the lock, which stops the growth,
+  // so that the limit still bounds the file.
+  auto growing_too_far = [&] {
+    return log_frames > 2 * options_.restart_frames;
+  };
   int64_t backlog = log_frames - copied;
   auto catch_up = [&] {
-    for (int pass = 0;
-         pass < options_.catch_up_passes && backlog > options_.locked_frames;
+    for (int pass = 0; pass < options_.catch_up_passes &&
+                       backlog > options_.locked_frames && !growing_too_far();
          ++pass) {
       const int again = sqlite3_wal_checkpoint_v2(
           conn_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied);
@@ -139,7 +145,7 @@ absl::StatusOr<int64_t> SqliteCheckpointer::CheckpointOnce() {
   // of milliseconds under a steady load). Sync it here, off the lock, and
   // catch up with what was committed meanwhile; each round leaves less for
   // the next sync.
-  for (int round = 0; round < kSyncRounds; ++round) {
+  for (int round = 0; round < kSyncRounds && !growing_too_far(); ++round) {
     SyncDatabaseFile();
     backlog = options_.locked_frames + 1;  // unknown after the sync: look
     catch_up();

@@ -26,8 +26,10 @@
 // one, until at most `locked_frames` are left, and syncs the database file
 // (a passive checkpoint that commits overtake never does, leaving all it
 // copied for the checkpoint under the lock to sync): the copy under the
-// lock and its syncs stay short however fast the WAL grows. The WAL file keeps
-// its largest size, which this bounds. (The store's write lock is not fair: a
+// lock and its syncs stay short however fast the WAL grows. Once the WAL
+// passes twice `restart_frames` during that work, the checkpoint under the
+// lock runs at once, which stops the growth. The WAL file keeps its largest
+// size, which this bounds. (The store's write lock is not fair: a
 // writer that commits with no pause at all could hold that checkpoint off. The
 // services' writers pause between batches to read the next one.)
 
