@@ -1,14 +1,15 @@
 #include "services/matching/report/channeling_report.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <optional>
 #include <string>
-#include <thread>
-#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
@@ -61,6 +62,11 @@ struct Opp {
 };
 
 struct PairData {
+  // GroupKey()s of the two sides.
+  uint32_t supplier_key = kNoId;
+  uint32_t buyer_key = kNoId;
+  // Set once the pair is settled (from its strongest match) or, for a
+  // complementarity, when it is found.
   Group supplier;
   Group buyer;
   std::vector<Opp> opps;
@@ -101,11 +107,72 @@ Group GroupOf(const MatchIndex& index, uint32_t slot) {
   return g;
 }
 
-// GroupOf(index, slot).name without copying it (it lives in the index).
-absl::string_view GroupName(const MatchIndex& index, uint32_t slot) {
+// A group's key: a cluster id, or an owner id with kOwnerGroup set. One
+// key per group name: a cluster's name is interned once, and an owner named
+// as a cluster ("clusters/...") is a member of that cluster, so it never
+// stands as an owner. Owner ids stay far below 2^31 (the owner table's
+// names would pass its 4 GiB limit first).
+constexpr uint32_t kOwnerGroup = 0x80000000u;
+
+uint32_t GroupKey(const MatchIndex& index, uint32_t slot) {
   const uint32_t pick = PickCluster(index, slot);
-  if (pick != kNoId) return index.clusters()[pick].name;
-  return index.owner_name(index.owner(slot));
+  return pick != kNoId ? pick : (index.owner(slot) | kOwnerGroup);
+}
+
+absl::string_view KeyName(const MatchIndex& index, uint32_t key) {
+  return (key & kOwnerGroup) != 0
+             ? index.owner_name(key & ~kOwnerGroup)
+             : absl::string_view(index.clusters()[key].name);
+}
+
+uint64_t PairKey(uint32_t supplier, uint32_t buyer) {
+  return static_cast<uint64_t>(supplier) << 32 | buyer;
+}
+
+// A listing match as a search found it: the two listings, their groups
+// (GroupKey) and the pair's score.
+struct Hit {
+  uint32_t offer;
+  uint32_t need;
+  uint32_t supplier;
+  uint32_t buyer;
+  double score;
+
+  uint64_t listings() const {
+    return static_cast<uint64_t>(offer) << 32 | need;
+  }
+};
+
+// Runs `first` on `side` while `second` runs here, or both here, in turn,
+// without a side thread.
+void BothAtOnce(SideThread* side, absl::FunctionRef<void()> first,
+                absl::FunctionRef<void()> second) {
+  if (side == nullptr) {
+    first();
+    second();
+    return;
+  }
+  side->RunBoth(first, second);
+}
+
+// Where to cut `items` into two runs of about the same total `weight`.
+template <typename T, typename Weight>
+size_t HalfWay(const std::vector<T>& items, Weight weight) {
+  size_t total = 0;
+  for (const T& x : items) total += weight(x);
+  size_t i = 0;
+  for (size_t sum = 0; i < items.size() && 2 * sum < total; ++i) {
+    sum += weight(items[i]);
+  }
+  return i;
+}
+
+// Appends the pieces in turn (absl::StrAppend zero-fills the room it adds
+// before copying, which shows in a report of many lines).
+void Append(std::string* out, std::initializer_list<absl::string_view> pieces) {
+  for (const absl::string_view piece : pieces) {
+    out->append(piece.data(), piece.size());
+  }
 }
 
 struct Verbs {
@@ -162,7 +229,7 @@ struct LineSide {
 
   void AppendWho(std::string* out) const {
     out->append(who.data(), who.size());
-    if (!member_of.empty()) absl::StrAppend(out, " (", member_of, ")");
+    if (!member_of.empty()) Append(out, {" (", member_of, ")"});
   }
 
   // The title (or the category's label) and the quantity.
@@ -172,7 +239,7 @@ struct LineSide {
         title.empty() ? index.taxonomy().Label(category, indonesian) : title;
     out->append(t.data(), t.size());
     if (!amount.empty()) {
-      absl::StrAppend(out, " (", amount);
+      Append(out, {" (", amount});
       AppendUnitWords(unit, period, indonesian, out);
       out->push_back(')');
     }
@@ -208,18 +275,18 @@ void ListingLine(const MatchIndex& index, const Opp& o, const Group& supplier,
     // One allocation for most lines, instead of one per doubling.
     out->reserve(256);
     need.AppendWho(out);
-    absl::StrAppend(out, indonesian ? " di " : " in ", need.region, " ",
-                    indonesian ? v.need_id : v.need_en, " ");
+    Append(out, {indonesian ? " di " : " in ", need.region, " ",
+                 indonesian ? v.need_id : v.need_en, " "});
     need.AppendWhat(index, indonesian, out);
     out->append("; ");
     offer.AppendWho(out);
-    absl::StrAppend(out, indonesian ? " di " : " in ", offer.region, " ",
-                    indonesian ? v.offer_id : v.offer_en, " ");
+    Append(out, {indonesian ? " di " : " in ", offer.region, " ",
+                 indonesian ? v.offer_id : v.offer_en, " "});
     offer.AppendWhat(index, indonesian, out);
     if (indonesian) {
-      absl::StrAppend(out, " (jarak ", km, " km, skor ", score, ").");
+      Append(out, {" (jarak ", km, " km, skor ", score, ")."});
     } else {
-      absl::StrAppend(out, " (", km, " km apart, score ", score, ").");
+      Append(out, {" (", km, " km apart, score ", score, ")."});
     }
   }
 }
@@ -312,13 +379,13 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
   for (RegionId r : side_b) in_b[r] = true;
 
   Signals::ReadLock lock(signals);
-  using Found = absl::flat_hash_map<uint64_t, double>;
   // Each listing of one side with its best counterparts on the other,
   // bucket by bucket: the candidate buckets of a bucket's listings are the
-  // same, so they are listed once. Reads only the index and the signals
-  // (under `lock`), so the two directions can run at once.
+  // same, so they are listed once. Each match comes with the groups of its
+  // two sides. Reads only the index and the signals (under `lock`), so the
+  // two directions can run at once.
   auto search = [&](const std::vector<RegionId>& from,
-                    const std::vector<RegionId>& to, Found* found) {
+                    const std::vector<RegionId>& to, std::vector<Hit>* hits) {
     QueryOptions qo;
     qo.filter = RegionFilter::Make(grid, to);
     qo.now_seconds = options.now_seconds;
@@ -328,7 +395,7 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
         listings += index.bucket(b).entries.size();
       }
     }
-    found->reserve(listings * options.matches_per_listing);
+    hits->reserve(listings * options.matches_per_listing);
     for (RegionId r : from) {
       for (uint32_t b : index.RegionBuckets(r)) {
         const Bucket& bucket = index.bucket(b);
@@ -340,74 +407,60 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
           if (candidates->buckets.empty()) break;
           const SearchResult res =
               SearchBuckets(q, *candidates, options.matches_per_listing);
+          if (res.matches.empty()) continue;
+          const uint32_t own_group = GroupKey(index, e.slot);
           for (const Candidate& c : res.matches) {
-            const uint64_t key =
+            const uint32_t group = GroupKey(index, c.slot);
+            hits->push_back(
                 q.query_is_need()
-                    ? (static_cast<uint64_t>(c.slot) << 32 | e.slot)
-                    : (static_cast<uint64_t>(e.slot) << 32 | c.slot);
-            found->emplace(key, c.eval.score);
+                    ? Hit{c.slot, e.slot, group, own_group, c.eval.score}
+                    : Hit{e.slot, c.slot, own_group, group, c.eval.score});
           }
         }
       }
     }
   };
-  // (offer << 32 | need) -> score. A's listings are searched against B on
-  // a second thread while B's are searched against A here: the search is
-  // most of a report's time. A pair found from both sides counts once,
-  // with the score A's search gave it, whichever thread ends first.
-  Found found;
+  // A's listings are searched against B on the side thread while B's are
+  // searched against A here: the search is most of a report's time. A pair
+  // found from both sides counts once, with the score A's search gave it.
+  std::vector<Hit> from_a, from_b;
+  absl::flat_hash_set<uint64_t> found_from_a;
   if (!side_b.empty()) {
-    Found from_b;
-    std::thread a_to_b([&] { search(side_a, side_b, &found); });
-    search(side_b, side_a, &from_b);
-    a_to_b.join();
-    for (const auto& [key, score] : from_b) found.emplace(key, score);
+    BothAtOnce(
+        options.side_thread,
+        [&] {
+          search(side_a, side_b, &from_a);
+          found_from_a.reserve(from_a.size());
+          for (const Hit& h : from_a) found_from_a.insert(h.listings());
+        },
+        [&] { search(side_b, side_a, &from_b); });
   }
 
-  // Opportunities by (supplier, buyer) group name; the names live in the
-  // index. A pair of listing matches takes its groups from its strongest
-  // match (the first once sorted), so that nothing depends on hash order.
-  // Each group name gets a number, and each listing's group is looked up
-  // once: a pair is keyed by two numbers, not by hashing two names for
-  // every opportunity.
-  using PairKey = std::pair<absl::string_view, absl::string_view>;
-  absl::flat_hash_map<absl::string_view, uint32_t> group_number;
-  std::vector<absl::string_view> group_names;
-  auto number_of = [&](absl::string_view name) {
-    auto [it, added] = group_number.try_emplace(name, group_names.size());
-    if (added) group_names.push_back(name);
-    return it->second;
-  };
-  absl::flat_hash_map<uint32_t, uint32_t> slot_group;
-  slot_group.reserve(found.size());
-  auto group_of_slot = [&](uint32_t slot) {
-    auto [it, added] = slot_group.try_emplace(slot, 0);
-    if (added) it->second = number_of(GroupName(index, slot));
-    return it->second;
-  };
-  auto pair_key = [](uint32_t supplier, uint32_t buyer) {
-    return static_cast<uint64_t>(supplier) << 32 | buyer;
-  };
-  // (supplier number, buyer number) -> index into pairs.
-  absl::flat_hash_map<uint64_t, size_t> pair_of;
+  // Opportunities by (supplier, buyer) group. A pair of listing matches
+  // takes its groups' regions from its strongest match (the first once
+  // sorted), so that nothing depends on the order matches were found in.
+  absl::flat_hash_map<uint64_t, uint32_t> pair_of;
   std::vector<PairData> pairs;
-  std::vector<PairKey> keys;
-  pairs.reserve(found.size());
-  keys.reserve(found.size());
-  for (const auto& [key, score] : found) {
-    Opp o;
-    o.offer = static_cast<uint32_t>(key >> 32);
-    o.need = static_cast<uint32_t>(key & 0xFFFFFFFFu);
-    o.score = score;
-    const uint32_t supplier = group_of_slot(o.offer);
-    const uint32_t buyer = group_of_slot(o.need);
-    auto [it, added] =
-        pair_of.try_emplace(pair_key(supplier, buyer), pairs.size());
+  auto pair_for = [&](uint32_t supplier, uint32_t buyer) -> PairData& {
+    auto [it, added] = pair_of.try_emplace(PairKey(supplier, buyer),
+                                           static_cast<uint32_t>(pairs.size()));
     if (added) {
       pairs.emplace_back();
-      keys.emplace_back(group_names[supplier], group_names[buyer]);
+      pairs.back().supplier_key = supplier;
+      pairs.back().buyer_key = buyer;
     }
-    pairs[it->second].opps.push_back(o);
+    return pairs[it->second];
+  };
+  auto add_hit = [&](const Hit& h) {
+    Opp o;
+    o.offer = h.offer;
+    o.need = h.need;
+    o.score = h.score;
+    pair_for(h.supplier, h.buyer).opps.push_back(o);
+  };
+  for (const Hit& h : from_a) add_hit(h);
+  for (const Hit& h : from_b) {
+    if (!found_from_a.contains(h.listings())) add_hit(h);
   }
 
   // Cluster-level complementarity where no listing match joins the two.
@@ -427,12 +480,7 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
       const ClusterRecord& s = index.clusters()[sc];
       for (uint32_t bc : buyers) {
         const ClusterRecord& b = index.clusters()[bc];
-        const auto known_s = group_number.find(s.name);
-        const auto known_b = group_number.find(b.name);
-        if (known_s != group_number.end() && known_b != group_number.end() &&
-            pair_of.contains(pair_key(known_s->second, known_b->second))) {
-          continue;
-        }
+        if (pair_of.contains(PairKey(sc, bc))) continue;
         for (uint32_t l = 0; l < taxonomy.links().size(); ++l) {
           const SupplyLinkInfo& link = taxonomy.links()[l];
           if (link.strength <= 0 || !taxonomy.InSubtree(s.sector, link.input) ||
@@ -445,15 +493,10 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
           o.supplier_cluster = sc;
           o.buyer_cluster = bc;
           o.score = ComplementScore(index, weights, link, s, b);
-          auto [it, added] = pair_of.try_emplace(
-              pair_key(number_of(s.name), number_of(b.name)), pairs.size());
-          if (added) {
-            pairs.emplace_back();
-            keys.emplace_back(s.name, b.name);
-            pairs.back().supplier = ClusterGroup(index, sc, s.region);
-            pairs.back().buyer = ClusterGroup(index, bc, b.region);
-          }
-          pairs[it->second].opps.push_back(o);
+          PairData& p = pair_for(sc, bc);
+          p.supplier = ClusterGroup(index, sc, s.region);
+          p.buyer = ClusterGroup(index, bc, b.region);
+          p.opps.push_back(o);
         }
       }
     }
@@ -461,22 +504,9 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
   complement(clusters_a, clusters_b);
   complement(clusters_b, clusters_a);
 
-  ChannelingReport report;
-  report.set_region_a(grid.name(options.region_a));
-  report.set_region_b(grid.name(options.region_b));
-  *report.mutable_generate_time() =
-      google::protobuf::util::TimeUtil::SecondsToTimestamp(options.now_seconds);
-
-  // Strongest pair first; equal strengths in (supplier, buyer) name order.
-  struct Ranked {
-    double strength;
-    const PairKey* key;
-    const PairData* data;
-  };
-  std::vector<Ranked> ranked;
-  ranked.reserve(pairs.size());
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    PairData& p = pairs[i];
+  // Each pair's opportunities in order, cut to max_per_pair; its strength
+  // is its strongest's score.
+  auto settle = [&](PairData& p) {
     std::sort(p.opps.begin(), p.opps.end(), [&](const Opp& a, const Opp& b) {
       return OppBefore(index, a, b);
     });
@@ -490,59 +520,107 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
       p.supplier = GroupOf(index, strongest.offer);
       p.buyer = GroupOf(index, strongest.need);
     }
-    ranked.push_back({p.opps.front().score, &keys[i], &p});
+  };
+
+  // Settled in two runs, on the side thread and here, each pair on its
+  // own: sorting them is a good part of what is left after the search.
+  const size_t settle_half =
+      HalfWay(pairs, [](const PairData& p) { return p.opps.size(); });
+  BothAtOnce(
+      options.side_thread,
+      [&] {
+        for (size_t i = settle_half; i < pairs.size(); ++i) settle(pairs[i]);
+      },
+      [&] {
+        for (size_t i = 0; i < settle_half; ++i) settle(pairs[i]);
+      });
+
+  // Strongest pair first; equal strengths in (supplier, buyer) name order.
+  struct Ranked {
+    double strength;
+    absl::string_view supplier;
+    absl::string_view buyer;
+    const PairData* data;
+  };
+  std::vector<Ranked> ranked;
+  ranked.reserve(pairs.size());
+  for (const PairData& p : pairs) {
+    ranked.push_back({p.opps.front().score, KeyName(index, p.supplier_key),
+                      KeyName(index, p.buyer_key), &p});
   }
   std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
     if (a.strength != b.strength) return a.strength > b.strength;
-    return *a.key < *b.key;
+    if (a.supplier != b.supplier) return a.supplier < b.supplier;
+    return a.buyer < b.buyer;
   });
 
-  int a_to_b = 0, b_to_a = 0, total = 0;
-  for (const Ranked& r : ranked) {
-    const PairData& p = *r.data;
-    ClusterPair* cp = report.add_pairs();
-    cp->set_supplier(std::string(NameOf(index, p.supplier)));
-    cp->set_supplier_display_name(std::string(DisplayOf(index, p.supplier)));
-    cp->set_supplier_region(grid.name(p.supplier.region));
-    cp->set_buyer(std::string(NameOf(index, p.buyer)));
-    cp->set_buyer_display_name(std::string(DisplayOf(index, p.buyer)));
-    cp->set_buyer_region(grid.name(p.buyer.region));
-    cp->set_strength(r.strength);
-    for (const Opp& o : p.opps) {
-      Opportunity* op = cp->add_opportunities();
-      op->set_kind(o.kind);
-      op->set_score(o.score);
-      RegionId supplier_region;
-      if (o.kind == Opportunity::LISTING_MATCH) {
-        supplier_region = index.region(o.offer);
-        const double km =
-            grid.DistanceKm(supplier_region, index.region(o.need));
-        op->set_distance_km(km);
-        op->set_offer_listing(index.name(o.offer));
-        op->set_need_listing(index.name(o.need));
-        if (options.explain_matches) {
-          // The match as the need sees its supplier.
-          absl::StatusOr<matching::v1::Match> match = ScorePair(
-              index, lock, weights, o.offer, o.need, options.now_seconds);
-          if (match.ok()) *op->mutable_match() = *std::move(match);
+  ChannelingReport report;
+  report.set_region_a(grid.name(options.region_a));
+  report.set_region_b(grid.name(options.region_b));
+  *report.mutable_generate_time() =
+      google::protobuf::util::TimeUtil::SecondsToTimestamp(options.now_seconds);
+  // The pairs' messages are added here, then filled in two runs of pairs,
+  // on the side thread and here: writing the lines is the largest part of
+  // what is left. Neither run adds to or reads the other's messages.
+  struct Counts {
+    int a_to_b = 0;
+    int b_to_a = 0;
+  };
+  auto write = [&](size_t begin, size_t end, Counts* counts) {
+    for (size_t i = begin; i < end; ++i) {
+      const PairData& p = *ranked[i].data;
+      ClusterPair* cp = report.mutable_pairs(static_cast<int>(i));
+      cp->set_supplier(std::string(NameOf(index, p.supplier)));
+      cp->set_supplier_display_name(std::string(DisplayOf(index, p.supplier)));
+      cp->set_supplier_region(grid.name(p.supplier.region));
+      cp->set_buyer(std::string(NameOf(index, p.buyer)));
+      cp->set_buyer_display_name(std::string(DisplayOf(index, p.buyer)));
+      cp->set_buyer_region(grid.name(p.buyer.region));
+      cp->set_strength(ranked[i].strength);
+      cp->mutable_opportunities()->Reserve(static_cast<int>(p.opps.size()));
+      for (const Opp& o : p.opps) {
+        Opportunity* op = cp->add_opportunities();
+        op->set_kind(o.kind);
+        op->set_score(o.score);
+        RegionId supplier_region;
+        if (o.kind == Opportunity::LISTING_MATCH) {
+          supplier_region = index.region(o.offer);
+          const double km =
+              grid.DistanceKm(supplier_region, index.region(o.need));
+          op->set_distance_km(km);
+          op->set_offer_listing(index.name(o.offer));
+          op->set_need_listing(index.name(o.need));
+          if (options.explain_matches) {
+            // The match as the need sees its supplier.
+            absl::StatusOr<matching::v1::Match> match = ScorePair(
+                index, lock, weights, o.offer, o.need, options.now_seconds);
+            if (match.ok()) *op->mutable_match() = *std::move(match);
+          }
+          ListingLine(index, o, p.supplier, p.buyer, km, op->mutable_text());
+        } else {
+          supplier_region = index.clusters()[o.supplier_cluster].region;
+          op->set_distance_km(grid.DistanceKm(
+              supplier_region, index.clusters()[o.buyer_cluster].region));
+          op->set_supply_link(taxonomy.links()[o.link].name);
+          *op->mutable_text() = ComplementLine(index, o);
         }
-        ListingLine(index, o, p.supplier, p.buyer, km, op->mutable_text());
-      } else {
-        supplier_region = index.clusters()[o.supplier_cluster].region;
-        op->set_distance_km(grid.DistanceKm(
-            supplier_region, index.clusters()[o.buyer_cluster].region));
-        op->set_supply_link(taxonomy.links()[o.link].name);
-        *op->mutable_text() = ComplementLine(index, o);
+        const bool from_a = in_a[supplier_region];
+        op->set_direction(from_a ? Opportunity::A_TO_B : Opportunity::B_TO_A);
+        ++(from_a ? counts->a_to_b : counts->b_to_a);
       }
-      const bool from_a = in_a[supplier_region];
-      op->set_direction(from_a ? Opportunity::A_TO_B : Opportunity::B_TO_A);
-      (from_a ? a_to_b : b_to_a)++;
-      ++total;
     }
-  }
-  report.set_opportunity_count(total);
-  report.set_a_to_b_count(a_to_b);
-  report.set_b_to_a_count(b_to_a);
+  };
+  report.mutable_pairs()->Reserve(static_cast<int>(ranked.size()));
+  for (size_t i = 0; i < ranked.size(); ++i) report.add_pairs();
+  const size_t write_half =
+      HalfWay(ranked, [](const Ranked& r) { return r.data->opps.size(); });
+  Counts first, second;
+  BothAtOnce(
+      options.side_thread, [&] { write(write_half, ranked.size(), &second); },
+      [&] { write(0, write_half, &first); });
+  report.set_a_to_b_count(first.a_to_b + second.a_to_b);
+  report.set_b_to_a_count(first.b_to_a + second.b_to_a);
+  report.set_opportunity_count(report.a_to_b_count() + report.b_to_a_count());
   return report;
 }
 

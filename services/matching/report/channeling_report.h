@@ -10,14 +10,16 @@
 //    link (input -> output) with no listing match between them yet.
 // The supplying and the buying side are grouped by the owner's cluster (a
 // cluster in the listing's region first), or by the owner when it has none.
-// Deterministic: the same data gives the same report. The two directions
-// are searched at once, on the calling thread and one more.
+// Deterministic: the same data gives the same report. With a side thread
+// (ReportOptions), the two directions are searched at once, and the lines
+// written, on the calling thread and that one.
 
 #ifndef SERVICES_MATCHING_REPORT_CHANNELING_REPORT_H_
 #define SERVICES_MATCHING_REPORT_CHANNELING_REPORT_H_
 
 #include <cstdint>
 
+#include "common/concurrency/side_thread.h"
 #include "jalin/matching/v1/channeling.pb.h"
 #include "services/matching/index/match_index.h"
 #include "services/matching/scoring/signals.h"
@@ -37,6 +39,10 @@ struct ReportOptions {
   // Each listing match with its scored, explained Match (the FULL view).
   bool explain_matches = false;
   int64_t now_seconds = 0;
+  // Runs half of the search, settling and writing there while the caller
+  // runs the other half; null runs all of it on the calling thread. The
+  // report is the same either way.
+  SideThread* side_thread = nullptr;
 };
 
 // Reads `index` and `signals` (the caller holds the index's read lock).

@@ -190,6 +190,7 @@ absl::StatusOr<matching::v1::ChannelingReport> MatchQueries::Report(
     options.matches_per_listing = limits_.report_matches_per_listing;
     options.explain_matches = r.view() == matching::v1::FULL;
     options.now_seconds = absl::ToUnixSeconds(clock_->Now());
+    options.side_thread = &report_thread_;
     out = GenerateChannelingReport(index, *signals_, *weights_, options);
     return absl::OkStatus();
   }));

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "common/auth/principal.h"
 #include "common/clock.h"
+#include "common/concurrency/side_thread.h"
 #include "jalin/matching/v1/matching_service.pb.h"
 #include "services/matching/scoring/signals.h"
 #include "services/matching/scoring/weights.h"
@@ -45,6 +46,8 @@ class MatchQueries {
   const Weights* const weights_;
   const Clock* const clock_;
   const QueryLimits limits_;
+  // Runs half of each channeling report (they share it, one at a time).
+  SideThread report_thread_;
 };
 
 }  // namespace jalin::matching

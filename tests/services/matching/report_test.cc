@@ -4,9 +4,12 @@
 // supply-chain link and a cluster-level complementarity with no listing.
 
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
@@ -169,9 +172,11 @@ class ReportTest : public ::testing::Test {
     ASSERT_TRUE(index_.UpsertListing(test::Listing(s), now_).ok());
   }
 
+  // As the service runs it: with a side thread.
   ChannelingReport Generate(const std::string& a, const std::string& b,
                             bool explain_matches = false) {
     ReportOptions o;
+    o.side_thread = &side_;
     o.region_a = index_.grid().Find(a);
     o.region_b = index_.grid().Find(b);
     o.now_seconds = absl::ToUnixSeconds(now_);
@@ -180,6 +185,7 @@ class ReportTest : public ::testing::Test {
   }
 
   absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
+  SideThread side_;
   MatchIndex index_;
   Signals signals_;
   Weights weights_;
@@ -302,6 +308,61 @@ TEST_F(ReportTest, IsDeterministic) {
   const ChannelingReport a = Generate("33.13", "33.14");
   const ChannelingReport b = Generate("33.13", "33.14");
   EXPECT_EQ(a.SerializeAsString(), b.SerializeAsString());
+}
+
+// Many listings on both sides, so that the work splits into two runs of
+// many pairs: the report on one thread is the same, byte for byte, and a
+// pair found from both sides is listed once.
+TEST_F(ReportTest, IsTheSameWithOrWithoutASideThread) {
+  std::mt19937 rng(7);
+  const std::vector<std::string> categories = {"jahe", "kunyit", "jamu",
+                                               "kayu", "jamur",  "biofarmaka"};
+  const std::vector<std::string> clusters = {"bio-kra", "jamur-kra", "jamu-sgn",
+                                             "kayu-sgn"};
+  for (int i = 0; i < 600; ++i) {
+    const bool in_a = i % 2 == 0;
+    const int owner = static_cast<int>(rng() % 40);
+    std::vector<std::string> member_of;
+    if (owner % 3 != 0) member_of.push_back("clusters/" + clusters[owner % 4]);
+    test::ListingSpec spec;
+    spec.id = absl::StrFormat("gen-%d", i);
+    spec.kind = rng() % 2 == 0 ? Listing::OFFER : Listing::NEED;
+    spec.owner = absl::StrFormat("enterprises/gen-%d", owner);
+    spec.owner_name = absl::StrFormat("Usaha %d", owner);
+    spec.region = in_a ? "33.13" : "33.14";
+    spec.category = categories[rng() % categories.size()];
+    spec.title = absl::StrFormat("Barang %d", i);
+    spec.amount = 1 + static_cast<double>(rng() % 20);
+    spec.unit = type::v1::TON;
+    spec.period = type::v1::MONTH;
+    spec.curated = rng() % 2 == 0;
+    registry::v1::Listing listing = test::Listing(spec);
+    for (const std::string& c : member_of) {
+      listing.mutable_owner_profile()->add_clusters(c);
+    }
+    ASSERT_TRUE(index_.UpsertListing(listing, now_).ok());
+  }
+  ReportOptions o;
+  o.region_a = index_.grid().Find("33.13");
+  o.region_b = index_.grid().Find("33.14");
+  o.now_seconds = absl::ToUnixSeconds(now_);
+  o.explain_matches = true;
+  const ChannelingReport alone =
+      GenerateChannelingReport(index_, signals_, weights_, o);
+  o.side_thread = &side_;
+  const ChannelingReport split =
+      GenerateChannelingReport(index_, signals_, weights_, o);
+  EXPECT_GT(alone.pairs_size(), 20);
+  EXPECT_GT(alone.opportunity_count(), 100);
+  EXPECT_EQ(split.SerializeAsString(), alone.SerializeAsString());
+  std::set<std::pair<std::string, std::string>> listed;
+  for (const auto& pair : split.pairs()) {
+    for (const auto& op : pair.opportunities()) {
+      if (op.kind() != Opportunity::LISTING_MATCH) continue;
+      EXPECT_TRUE(listed.insert({op.offer_listing(), op.need_listing()}).second)
+          << op.offer_listing() << " -> " << op.need_listing();
+    }
+  }
 }
 
 TEST_F(ReportTest, AProvinceAsTheOtherSideCoversItsRegencies) {
