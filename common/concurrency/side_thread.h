@@ -13,6 +13,7 @@
 #ifndef COMMON_CONCURRENCY_SIDE_THREAD_H_
 #define COMMON_CONCURRENCY_SIDE_THREAD_H_
 
+#include <cstddef>
 #include <deque>
 #include <thread>
 
@@ -35,13 +36,30 @@ class SideThread {
   void RunBoth(absl::FunctionRef<void()> first,
                absl::FunctionRef<void()> second);
 
+  // Calls `fn(worker, begin, end)` for the chunks [begin, end) of [0, n),
+  // `chunk` items each (the last may be shorter), on the calling thread
+  // (worker 0) and the side thread (worker 1) at once. Each takes the next
+  // chunk as it finishes one, so neither sits idle while work is left
+  // however unevenly the items cost; which worker gets which chunk varies
+  // from call to call. When the side thread is still busy with another
+  // caller's work once the calling thread has taken the last chunk, it is
+  // not waited for. Returns once every chunk is done. `chunk` >= 1.
+  void ForEachChunk(
+      size_t n, size_t chunk,
+      absl::FunctionRef<void(int worker, size_t begin, size_t end)> fn);
+
  private:
   // A half handed over; lives on the caller's stack until done.
   struct Task {
     absl::FunctionRef<void()> run;
+    bool started = false;
     bool done = false;
   };
 
+  // RunBoth; when `skippable`, a `first` the side thread has not started by
+  // the time `second` returns is dropped instead of waited for.
+  void Run(absl::FunctionRef<void()> first, absl::FunctionRef<void()> second,
+           bool skippable);
   void Loop();
   bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

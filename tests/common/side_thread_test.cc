@@ -61,6 +61,65 @@ TEST(SideThreadTest, ReturnsOnlyOnceTheFirstHalfIsDone) {
   EXPECT_TRUE(first_done);
 }
 
+TEST(SideThreadTest, ForEachChunkCoversEveryItemOnceOnBothWorkers) {
+  SideThread side;
+  constexpr size_t kItems = 1003;
+  std::vector<std::atomic<int>> seen(kItems);
+  std::atomic<int> chunks_of[2] = {0, 0};
+  side.ForEachChunk(kItems, 10, [&](int worker, size_t begin, size_t end) {
+    ASSERT_TRUE(worker == 0 || worker == 1);
+    ASSERT_LT(begin, end);
+    ASSERT_LE(end - begin, 10u);
+    for (size_t i = begin; i < end; ++i) ++seen[i];
+    ++chunks_of[worker];
+    // Slow enough that the other worker gets chunks too.
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  });
+  for (size_t i = 0; i < kItems; ++i) EXPECT_EQ(seen[i].load(), 1) << i;
+  EXPECT_EQ(chunks_of[0] + chunks_of[1], 101);
+  EXPECT_GT(chunks_of[0].load(), 0);
+  EXPECT_GT(chunks_of[1].load(), 0);
+}
+
+TEST(SideThreadTest, ForEachChunkOfNothingCallsNothing) {
+  SideThread side;
+  int calls = 0;
+  side.ForEachChunk(0, 4, [&](int, size_t, size_t) { ++calls; });
+  EXPECT_EQ(calls, 0);
+}
+
+TEST(SideThreadTest, ForEachChunkDoesNotWaitForASideThreadThatIsBusy) {
+  SideThread side;
+  absl::Notification release, blocker_started;
+  std::thread blocker([&] {
+    side.RunBoth(
+        [&] {
+          blocker_started.Notify();
+          release.WaitForNotification();
+        },
+        [] {});
+  });
+  blocker_started.WaitForNotification();
+  // The side thread is held; the caller does every chunk itself and
+  // returns without waiting for it (were it to wait, it would return only
+  // once released, after the timeout below).
+  int done_by[2] = {0, 0};
+  absl::Notification returned;
+  std::thread caller([&] {
+    side.ForEachChunk(8, 1,
+                      [&](int worker, size_t, size_t) { ++done_by[worker]; });
+    returned.Notify();
+  });
+  const bool in_time =
+      returned.WaitForNotificationWithTimeout(absl::Seconds(10));
+  release.Notify();
+  caller.join();
+  blocker.join();
+  EXPECT_TRUE(in_time);
+  EXPECT_EQ(done_by[0], 8);
+  EXPECT_EQ(done_by[1], 0);
+}
+
 TEST(SideThreadTest, ServesSeveralCallersAtOnce) {
   SideThread side;
   constexpr int kCallers = 4;

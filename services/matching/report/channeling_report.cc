@@ -4,11 +4,11 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -59,6 +59,8 @@ struct Opp {
   uint32_t supplier_cluster = kNoId;
   uint32_t buyer_cluster = kNoId;
   double score = 0;
+  // A listing match found by a query from B's side.
+  bool from_b = false;
 };
 
 struct PairData {
@@ -137,34 +139,19 @@ struct Hit {
   uint32_t supplier;
   uint32_t buyer;
   double score;
-
-  uint64_t listings() const {
-    return static_cast<uint64_t>(offer) << 32 | need;
-  }
+  // Found by a query from B's side.
+  bool from_b;
 };
 
-// Runs `first` on `side` while `second` runs here, or both here, in turn,
+// side->ForEachChunk(n, chunk, fn), or all of [0, n) here as worker 0
 // without a side thread.
-void BothAtOnce(SideThread* side, absl::FunctionRef<void()> first,
-                absl::FunctionRef<void()> second) {
+void Chunks(SideThread* side, size_t n, size_t chunk,
+            absl::FunctionRef<void(int worker, size_t begin, size_t end)> fn) {
   if (side == nullptr) {
-    first();
-    second();
+    if (n > 0) fn(0, 0, n);
     return;
   }
-  side->RunBoth(first, second);
-}
-
-// Where to cut `items` into two runs of about the same total `weight`.
-template <typename T, typename Weight>
-size_t HalfWay(const std::vector<T>& items, Weight weight) {
-  size_t total = 0;
-  for (const T& x : items) total += weight(x);
-  size_t i = 0;
-  for (size_t sum = 0; i < items.size() && 2 * sum < total; ++i) {
-    sum += weight(items[i]);
-  }
-  return i;
+  side->ForEachChunk(n, chunk, fn);
 }
 
 // Appends the pieces in turn (absl::StrAppend zero-fills the room it adds
@@ -381,64 +368,71 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
   Signals::ReadLock lock(signals);
   // Each listing of one side with its best counterparts on the other,
   // bucket by bucket: the candidate buckets of a bucket's listings are the
-  // same, so they are listed once. Each match comes with the groups of its
-  // two sides. Reads only the index and the signals (under `lock`), so the
-  // two directions can run at once.
-  auto search = [&](const std::vector<RegionId>& from,
-                    const std::vector<RegionId>& to, std::vector<Hit>* hits) {
-    QueryOptions qo;
-    qo.filter = RegionFilter::Make(grid, to);
-    qo.now_seconds = options.now_seconds;
-    size_t listings = 0;
-    for (RegionId r : from) {
-      for (uint32_t b : index.RegionBuckets(r)) {
-        listings += index.bucket(b).entries.size();
-      }
-    }
-    hits->reserve(listings * options.matches_per_listing);
-    for (RegionId r : from) {
-      for (uint32_t b : index.RegionBuckets(r)) {
-        const Bucket& bucket = index.bucket(b);
-        if (bucket.entries.empty()) continue;
-        std::optional<CandidateBuckets> candidates;
-        for (const Entry& e : bucket.entries) {
-          QueryContext q(index, lock, weights, SideOf(index, bucket, e), qo);
-          if (!candidates) candidates = ListBuckets(q);
-          if (candidates->buckets.empty()) break;
-          const SearchResult res =
-              SearchBuckets(q, *candidates, options.matches_per_listing);
-          if (res.matches.empty()) continue;
-          const uint32_t own_group = GroupKey(index, e.slot);
-          for (const Candidate& c : res.matches) {
-            const uint32_t group = GroupKey(index, c.slot);
-            hits->push_back(
-                q.query_is_need()
-                    ? Hit{c.slot, e.slot, group, own_group, c.eval.score}
-                    : Hit{e.slot, c.slot, own_group, group, c.eval.score});
-          }
+  // same, so they are listed once. The buckets of both sides are shared out
+  // between the two workers as they go (the search is most of a report's
+  // time, and one side's listings may cost more than the other's); each
+  // worker keeps its own matches, each with the groups of its two sides.
+  // Reads only the index and the signals (under `lock`).
+  QueryOptions towards_b, towards_a;
+  towards_b.filter = RegionFilter::Make(grid, side_b);
+  towards_a.filter = RegionFilter::Make(grid, side_a);
+  towards_b.now_seconds = towards_a.now_seconds = options.now_seconds;
+  struct QueryBucket {
+    uint32_t bucket;
+    bool from_b;
+  };
+  std::vector<QueryBucket> queries;
+  size_t listings = 0;
+  if (!side_b.empty()) {
+    for (const bool from_b : {false, true}) {
+      for (RegionId r : from_b ? side_b : side_a) {
+        for (uint32_t b : index.RegionBuckets(r)) {
+          const size_t n = index.bucket(b).entries.size();
+          if (n == 0) continue;
+          queries.push_back({b, from_b});
+          listings += n;
         }
       }
     }
-  };
-  // A's listings are searched against B on the side thread while B's are
-  // searched against A here: the search is most of a report's time. A pair
-  // found from both sides counts once, with the score A's search gave it.
-  std::vector<Hit> from_a, from_b;
-  absl::flat_hash_set<uint64_t> found_from_a;
-  if (!side_b.empty()) {
-    BothAtOnce(
-        options.side_thread,
-        [&] {
-          search(side_a, side_b, &from_a);
-          found_from_a.reserve(from_a.size());
-          for (const Hit& h : from_a) found_from_a.insert(h.listings());
-        },
-        [&] { search(side_b, side_a, &from_b); });
   }
+  std::vector<Hit> hits[2];
+  Chunks(options.side_thread, queries.size(), 8,
+         [&](int worker, size_t begin, size_t end) {
+           std::vector<Hit>& out = hits[worker];
+           if (out.capacity() == 0) {
+             out.reserve(listings * options.matches_per_listing / 2);
+           }
+           for (size_t i = begin; i < end; ++i) {
+             const QueryBucket& query = queries[i];
+             const Bucket& bucket = index.bucket(query.bucket);
+             const QueryOptions& qo = query.from_b ? towards_a : towards_b;
+             std::optional<CandidateBuckets> candidates;
+             for (const Entry& e : bucket.entries) {
+               QueryContext q(index, lock, weights, SideOf(index, bucket, e),
+                              qo);
+               if (!candidates) candidates = ListBuckets(q);
+               if (candidates->buckets.empty()) break;
+               const SearchResult res =
+                   SearchBuckets(q, *candidates, options.matches_per_listing);
+               if (res.matches.empty()) continue;
+               const uint32_t own_group = GroupKey(index, e.slot);
+               for (const Candidate& c : res.matches) {
+                 const uint32_t group = GroupKey(index, c.slot);
+                 out.push_back(q.query_is_need()
+                                   ? Hit{c.slot, e.slot, group, own_group,
+                                         c.eval.score, query.from_b}
+                                   : Hit{e.slot, c.slot, own_group, group,
+                                         c.eval.score, query.from_b});
+               }
+             }
+           }
+         });
 
-  // Opportunities by (supplier, buyer) group. A pair of listing matches
-  // takes its groups' regions from its strongest match (the first once
-  // sorted), so that nothing depends on the order matches were found in.
+  // Opportunities by (supplier, buyer) group; a pair of listings found from
+  // both sides is in its group pair twice until settled. A pair of listing
+  // matches takes its groups' regions from its strongest match (the first
+  // once sorted), so that nothing depends on the order matches were found
+  // in.
   absl::flat_hash_map<uint64_t, uint32_t> pair_of;
   std::vector<PairData> pairs;
   auto pair_for = [&](uint32_t supplier, uint32_t buyer) -> PairData& {
@@ -451,16 +445,15 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
     }
     return pairs[it->second];
   };
-  auto add_hit = [&](const Hit& h) {
-    Opp o;
-    o.offer = h.offer;
-    o.need = h.need;
-    o.score = h.score;
-    pair_for(h.supplier, h.buyer).opps.push_back(o);
-  };
-  for (const Hit& h : from_a) add_hit(h);
-  for (const Hit& h : from_b) {
-    if (!found_from_a.contains(h.listings())) add_hit(h);
+  for (const std::vector<Hit>& found : hits) {
+    for (const Hit& h : found) {
+      Opp o;
+      o.offer = h.offer;
+      o.need = h.need;
+      o.score = h.score;
+      o.from_b = h.from_b;
+      pair_for(h.supplier, h.buyer).opps.push_back(o);
+    }
   }
 
   // Cluster-level complementarity where no listing match joins the two.
@@ -507,6 +500,19 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
   // Each pair's opportunities in order, cut to max_per_pair; its strength
   // is its strongest's score.
   auto settle = [&](PairData& p) {
+    // A listing pair found from both sides counts once, as A's query found
+    // it.
+    if (p.opps.front().kind == Opportunity::LISTING_MATCH) {
+      std::sort(p.opps.begin(), p.opps.end(), [](const Opp& a, const Opp& b) {
+        return std::tie(a.offer, a.need, a.from_b) <
+               std::tie(b.offer, b.need, b.from_b);
+      });
+      p.opps.erase(std::unique(p.opps.begin(), p.opps.end(),
+                               [](const Opp& a, const Opp& b) {
+                                 return a.offer == b.offer && a.need == b.need;
+                               }),
+                   p.opps.end());
+    }
     std::sort(p.opps.begin(), p.opps.end(), [&](const Opp& a, const Opp& b) {
       return OppBefore(index, a, b);
     });
@@ -522,18 +528,12 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
     }
   };
 
-  // Settled in two runs, on the side thread and here, each pair on its
-  // own: sorting them is a good part of what is left after the search.
-  const size_t settle_half =
-      HalfWay(pairs, [](const PairData& p) { return p.opps.size(); });
-  BothAtOnce(
-      options.side_thread,
-      [&] {
-        for (size_t i = settle_half; i < pairs.size(); ++i) settle(pairs[i]);
-      },
-      [&] {
-        for (size_t i = 0; i < settle_half; ++i) settle(pairs[i]);
-      });
+  // Settled on both workers, each pair on its own: sorting them is a good
+  // part of what is left after the search.
+  Chunks(options.side_thread, pairs.size(), 64,
+         [&](int, size_t begin, size_t end) {
+           for (size_t i = begin; i < end; ++i) settle(pairs[i]);
+         });
 
   // Strongest pair first; equal strengths in (supplier, buyer) name order.
   struct Ranked {
@@ -559,9 +559,9 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
   report.set_region_b(grid.name(options.region_b));
   *report.mutable_generate_time() =
       google::protobuf::util::TimeUtil::SecondsToTimestamp(options.now_seconds);
-  // The pairs' messages are added here, then filled in two runs of pairs,
-  // on the side thread and here: writing the lines is the largest part of
-  // what is left. Neither run adds to or reads the other's messages.
+  // The pairs' messages are added here, then filled on both workers, a
+  // chunk of pairs at a time: writing the lines is the largest part of what
+  // is left. No worker adds to or reads another's messages.
   struct Counts {
     int a_to_b = 0;
     int b_to_a = 0;
@@ -612,14 +612,13 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
   };
   report.mutable_pairs()->Reserve(static_cast<int>(ranked.size()));
   for (size_t i = 0; i < ranked.size(); ++i) report.add_pairs();
-  const size_t write_half =
-      HalfWay(ranked, [](const Ranked& r) { return r.data->opps.size(); });
-  Counts first, second;
-  BothAtOnce(
-      options.side_thread, [&] { write(write_half, ranked.size(), &second); },
-      [&] { write(0, write_half, &first); });
-  report.set_a_to_b_count(first.a_to_b + second.a_to_b);
-  report.set_b_to_a_count(first.b_to_a + second.b_to_a);
+  Counts counts[2];
+  Chunks(options.side_thread, ranked.size(), 32,
+         [&](int worker, size_t begin, size_t end) {
+           write(begin, end, &counts[worker]);
+         });
+  report.set_a_to_b_count(counts[0].a_to_b + counts[1].a_to_b);
+  report.set_b_to_a_count(counts[0].b_to_a + counts[1].b_to_a);
   report.set_opportunity_count(report.a_to_b_count() + report.b_to_a_count());
   return report;
 }
