@@ -410,7 +410,11 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
              for (const Entry& e : bucket.entries) {
                QueryContext q(index, lock, weights, SideOf(index, bucket, e),
                               qo);
-               if (!candidates) candidates = ListBuckets(q);
+               if (!candidates) {
+                 // Listed and ordered once for all the bucket's listings.
+                 candidates = ListBuckets(q);
+                 OrderEntries(index, &*candidates);
+               }
                if (candidates->buckets.empty()) break;
                const SearchResult res =
                    SearchBuckets(q, *candidates, options.matches_per_listing);

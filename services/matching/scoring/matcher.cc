@@ -62,6 +62,8 @@ struct BucketRef {
   double bound;
   uint32_t bucket;
   uint32_t posting;
+  // Index into CandidateBuckets::buckets.
+  uint32_t listed;
 };
 
 }  // namespace
@@ -123,7 +125,8 @@ SearchResult SearchBuckets(const QueryContext& q,
   }
   std::vector<BucketRef> refs;
   refs.reserve(candidates.buckets.size());
-  for (const auto& [b, posting] : candidates.buckets) {
+  for (uint32_t i = 0; i < candidates.buckets.size(); ++i) {
+    const auto& [b, posting] = candidates.buckets[i];
     const Bucket& bucket = index.bucket(b);
     if (bucket.entries.empty()) continue;
     if (q.radius_km > 0 &&
@@ -132,7 +135,7 @@ SearchResult SearchBuckets(const QueryContext& q,
     }
     refs.push_back({bounds.Of(posting_parts[posting],
                               candidates.postings[posting], bucket),
-                    b, posting});
+                    b, posting, i});
   }
   result.stats.buckets = static_cast<int64_t>(refs.size());
 
@@ -151,18 +154,55 @@ SearchResult SearchBuckets(const QueryContext& q,
     const PostingFacts& posting = candidates.postings[ref.posting];
     const Bucket& bucket = index.bucket(ref.bucket);
     const BucketFacts facts = MakeBucketFacts(q, posting, bucket.region);
-    for (const Entry& e : bucket.entries) {
+    auto consider = [&](const Entry& e) {
       ++result.stats.candidates;
       Candidate c;
-      if (!Evaluate(q, posting, facts, e, &c.eval)) continue;
-      if (!top.Admits(c.eval.score, e.slot)) continue;
+      if (!Evaluate(q, posting, facts, e, &c.eval)) return;
+      if (!top.Admits(c.eval.score, e.slot)) return;
       c.slot = e.slot;
       c.related = posting.related;
       top.Offer(std::move(c));
+    };
+    if (candidates.order.empty()) {
+      for (const Entry& e : bucket.entries) consider(e);
+      continue;
+    }
+    // Highest entry bound first: once one is below the k-th best score,
+    // so is every later one.
+    const uint32_t* run =
+        candidates.order.data() + candidates.order_at[ref.listed];
+    for (size_t i = 0; i < bucket.entries.size(); ++i) {
+      const Entry& e = bucket.entries[run[i]];
+      if (top.full() &&
+          bounds.OfEntry(ref.bound, bucket, e) < top.worst_score()) {
+        break;
+      }
+      consider(e);
     }
   }
   result.matches = std::move(top).Sorted();
   return result;
+}
+
+void OrderEntries(const MatchIndex& index, CandidateBuckets* candidates) {
+  candidates->order.clear();
+  candidates->order_at.clear();
+  std::vector<std::pair<double, uint32_t>> keyed;
+  for (const auto& [b, posting] : candidates->buckets) {
+    const Bucket& bucket = index.bucket(b);
+    candidates->order_at.push_back(
+        static_cast<uint32_t>(candidates->order.size()));
+    keyed.clear();
+    for (uint32_t i = 0; i < bucket.entries.size(); ++i) {
+      keyed.emplace_back(EntryOrderKey(index, bucket, bucket.entries[i]), i);
+    }
+    // Highest key first; equal keys in entry order, so that the order
+    // depends only on the index.
+    std::stable_sort(
+        keyed.begin(), keyed.end(),
+        [](const auto& x, const auto& y) { return x.first > y.first; });
+    for (const auto& [key, i] : keyed) candidates->order.push_back(i);
+  }
 }
 
 SearchResult FindTopK(const QueryContext& q, int k) {

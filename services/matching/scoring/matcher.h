@@ -48,11 +48,23 @@ struct CandidateBuckets {
   std::vector<PostingFacts> postings;
   // (bucket, index into postings).
   std::vector<std::pair<uint32_t, uint32_t>> buckets;
+  // Empty, or (OrderEntries) the positions of each bucket's entries, the
+  // highest entry bound first: buckets[i]'s run starts at order_at[i].
+  std::vector<uint32_t> order;
+  std::vector<uint32_t> order_at;
 };
 CandidateBuckets ListBuckets(const QueryContext& q);
 
+// Orders each bucket's entries by their bound (EntryOrderKey), so that
+// SearchBuckets stops within a bucket once no entry left can enter the top
+// k. Worth it when many queries share the buckets (a channeling report's
+// listings of one bucket), not for one query. The order holds while the
+// index does not change (under its read lock).
+void OrderEntries(const MatchIndex& index, CandidateBuckets* candidates);
+
 // The indexed search over `candidates` (listed for a query of the same
-// kind, type, category and allowed regions).
+// kind, type, category and allowed regions). The result is the same with
+// or without OrderEntries.
 SearchResult SearchBuckets(const QueryContext& q,
                            const CandidateBuckets& candidates, int k);
 

@@ -22,10 +22,11 @@ absl::Status CheckPair(const MatchIndex& index, uint32_t offer, uint32_t need,
 
 // The scored, explained match of `offer` for `need`; FAILED_PRECONDITION
 // when a hard filter fails.
-absl::StatusOr<matching::v1::Match> ScorePair(
-    const MatchIndex& index, const Signals::ReadLock& signals,
-    const Weights& weights, uint32_t offer, uint32_t need,
-    int64_t now_seconds);
+absl::StatusOr<matching::v1::Match> ScorePair(const MatchIndex& index,
+                                              const Signals::ReadLock& signals,
+                                              const Weights& weights,
+                                              uint32_t offer, uint32_t need,
+                                              int64_t now_seconds);
 
 }  // namespace jalin::matching
 

@@ -352,10 +352,7 @@ double BoundTable::Of(double posting_part, const PostingFacts& p,
   } else if (bucket.max_source_km > 0) {
     // A need's saving grows with its source's distance: the longest one in
     // the bucket bounds it (1 km slack absorbs the float it is kept in).
-    const double km =
-        q_.index.grid().DistanceKm(bucket.region, q_.query.region);
-    ub += q_.weights[kDistanceSaved] *
-          std::max(0.0, 1.0 - km / (bucket.max_source_km + 1.0));
+    ub += SavedPart(bucket, bucket.max_source_km);
   }
   if (p.feedback != nullptr) {
     const RegionGrid& grid = q_.index.grid();
@@ -368,6 +365,42 @@ double BoundTable::Of(double posting_part, const PostingFacts& p,
     ub += q_.weights[kFeedback] * fb;
   }
   return ub + kBoundMargin;
+}
+
+namespace {
+
+// A need's source distance as the bucket keeps its largest (a float).
+float SourceKm(const MatchIndex& index, const Bucket& bucket, const Entry& e) {
+  return e.source_region == kNoRegion
+             ? 0.0f
+             : static_cast<float>(
+                   index.grid().DistanceKm(e.source_region, bucket.region));
+}
+
+}  // namespace
+
+double BoundTable::SavedPart(const Bucket& bucket, float source_km) const {
+  const double km = q_.index.grid().DistanceKm(bucket.region, q_.query.region);
+  return q_.weights[kDistanceSaved] *
+         std::max(0.0, 1.0 - km / (source_km + 1.0));
+}
+
+double BoundTable::OfEntry(double bucket_bound, const Bucket& bucket,
+                           const Entry& e) const {
+  if (q_.query_is_need()) {
+    return bucket_bound -
+           reliability_[bucket.max_continuity & 3][bucket.any_flags & 3] +
+           reliability_[e.continuity()][e.flags()];
+  }
+  if (bucket.max_source_km <= 0) return bucket_bound;
+  return bucket_bound - SavedPart(bucket, bucket.max_source_km) +
+         SavedPart(bucket, SourceKm(q_.index, bucket, e));
+}
+
+double EntryOrderKey(const MatchIndex& index, const Bucket& bucket,
+                     const Entry& e) {
+  return bucket.kind == kOffer ? StaticReliability(e.continuity(), e.flags())
+                               : SourceKm(index, bucket, e);
 }
 
 bool Evaluate(const QueryContext& q, const PostingFacts& p,

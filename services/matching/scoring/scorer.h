@@ -178,10 +178,19 @@ class BoundTable {
   // The bound for `bucket` of posting `p`.
   double Of(double posting_part, const PostingFacts& p,
             const Bucket& bucket) const;
+  // The bound for the entry `e` of `bucket`, whose bound is `bucket_bound`:
+  // the bucket's, with the entry's own part in place of the bucket's
+  // largest (its reliability for an offer, its source's distance for a
+  // need). Never above bucket_bound; higher EntryOrderKey, higher bound.
+  double OfEntry(double bucket_bound, const Bucket& bucket,
+                 const Entry& e) const;
 
  private:
   // The region-dependent part for an allowed region.
   double RegionPart(RegionId r) const;
+  // The distance-saved part for a need in `bucket` whose source is
+  // `source_km` from it.
+  double SavedPart(const Bucket& bucket, float source_km) const;
 
   const QueryContext& q_;
   // Indexed by region; empty when the query allows only a few regions,
@@ -204,6 +213,12 @@ struct Evaluation {
   bool agreement = false;
   int64_t supplier_deals = 0;
 };
+
+// What orders a bucket's entries by their bound, for any query: an offer's
+// static reliability, a need's distance from its current source (0 without
+// one).
+double EntryOrderKey(const MatchIndex& index, const Bucket& bucket,
+                     const Entry& e);
 
 // Applies the pair's hard filters that depend on the candidate `e` (the
 // caller has matched kind, type and category through the posting, and the

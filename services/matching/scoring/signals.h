@@ -65,8 +65,8 @@ class Signals {
 
     // Counts by province pair for a pair of category groups, or null.
     const absl::flat_hash_map<uint32_t, FeedbackCounts>* ForGroups(
-        absl::string_view offer_group, absl::string_view need_group) const
-        ABSL_NO_THREAD_SAFETY_ANALYSIS;
+        absl::string_view offer_group,
+        absl::string_view need_group) const ABSL_NO_THREAD_SAFETY_ANALYSIS;
     int64_t Deals(uint64_t owner_key) const ABSL_NO_THREAD_SAFETY_ANALYSIS;
     // The highest DealsFactor of any owner (a bound for pruning).
     double MaxDealsFactor() const ABSL_NO_THREAD_SAFETY_ANALYSIS;

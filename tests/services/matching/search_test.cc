@@ -33,9 +33,9 @@ struct World {
   std::vector<std::string> regions;
 };
 
-constexpr const char* kRegions[] = {
-    "33.13", "33.14", "33.11", "33.12", "33.72", "33.71", "35.78",
-    "35.07", "32.73", "34.71", "51.71", "91.05", "73.71", "11.71"};
+constexpr const char* kRegions[] = {"33.13", "33.14", "33.11", "33.12", "33.72",
+                                    "33.71", "35.78", "35.07", "32.73", "34.71",
+                                    "51.71", "91.05", "73.71", "11.71"};
 
 World MakeWorld(std::mt19937& rng, MatchIndex& index, absl::Time now,
                 int n_listings) {
@@ -86,15 +86,15 @@ World MakeWorld(std::mt19937& rng, MatchIndex& index, absl::Time now,
   agreement("a3", {"regions/33.11", "regions/91.05"}, {"root2"});
   agreement("a4", {"regions/33.12", "partners/p7"}, {});
 
-  const std::vector<type::v1::Unit> units = {
-      type::v1::KILOGRAM, type::v1::TON, type::v1::LITER, type::v1::PIECE,
-      type::v1::UNIT_UNSPECIFIED};
+  const std::vector<type::v1::Unit> units = {type::v1::KILOGRAM, type::v1::TON,
+                                             type::v1::LITER, type::v1::PIECE,
+                                             type::v1::UNIT_UNSPECIFIED};
   const std::vector<type::v1::Period> periods = {
       type::v1::ONCE, type::v1::WEEK, type::v1::MONTH, type::v1::YEAR};
   for (int i = 0; i < n_listings; ++i) {
     const int owner_no = static_cast<int>(rng() % (n_listings / 4 + 1));
     const std::string owner =
-        owner_no % 9 == 7 ? absl::StrCat("partners/p", owner_no % 10)
+        owner_no % 9 == 7   ? absl::StrCat("partners/p", owner_no % 10)
         : owner_no % 3 == 0 ? absl::StrCat("clusters/k", owner_no)
                             : absl::StrCat("enterprises/e", owner_no);
     Listing l;
@@ -129,7 +129,8 @@ World MakeWorld(std::mt19937& rng, MatchIndex& index, absl::Time now,
     l.set_status(rng() % 12 == 0 ? Listing::CLOSED : Listing::OPEN);
     auto* p = l.mutable_owner_profile();
     p->set_display_name(owner);
-    if (owner_no % 2 == 0) p->add_clusters(absl::StrCat("clusters/k", owner_no % 6 * 3));
+    if (owner_no % 2 == 0)
+      p->add_clusters(absl::StrCat("clusters/k", owner_no % 6 * 3));
     // Certifications held depend on the owner only.
     for (int c = 1; c <= 4; ++c) {
       if ((owner_no >> c) & 1) {
@@ -205,8 +206,7 @@ void ExpectNoHardFilterViolated(const World& w, const Listing& query,
   for (int c : need.required_certifications()) {
     EXPECT_TRUE(held.count(c)) << "certification " << c;
   }
-  const double km =
-      test::Regions().DistanceKm(query.region(), raw.region());
+  const double km = test::Regions().DistanceKm(query.region(), raw.region());
   const double q_radius =
       radius_km > 0 ? radius_km : query.delivery_radius_km();
   if (q_radius > 0) {
@@ -274,7 +274,7 @@ class SearchTest : public ::testing::TestWithParam<uint32_t> {
 TEST_P(SearchTest, IndexedTopKEqualsBruteForceAndRespectsEveryFilter) {
   Signals::ReadLock lock(signals_);
   int compared = 0, nonempty = 0;
-  int64_t indexed_candidates = 0, brute_candidates = 0;
+  int64_t indexed_candidates = 0, brute_candidates = 0, ordered_candidates = 0;
   std::vector<std::string> names;
   for (const auto& [name, l] : world_.listings) names.push_back(name);
   for (int q = 0; q < 250; ++q) {
@@ -290,7 +290,8 @@ TEST_P(SearchTest, IndexedTopKEqualsBruteForceAndRespectsEveryFilter) {
       side.category = index_.taxonomy().Find(query.category());
       side.region = index_.grid().Find(query.region());
       side.required_certs = 0;
-      for (int c : query.required_certifications()) side.required_certs |= 1u << c;
+      for (int c : query.required_certifications())
+        side.required_certs |= 1u << c;
       side.radius_km = static_cast<float>(query.delivery_radius_km());
       side.source_region = index_.grid().Find(query.current_source_region());
       side.continuity = static_cast<uint8_t>(query.continuity());
@@ -298,9 +299,9 @@ TEST_P(SearchTest, IndexedTopKEqualsBruteForceAndRespectsEveryFilter) {
         side.owner_certs |= 1u << c;
       }
       side.flags = query.owner_profile().verified() ? kFlagVerified : 0;
-      side.amount = Normalize(query.quantity().amount(),
-                              query.quantity().unit(),
-                              query.quantity().period());
+      side.amount =
+          Normalize(query.quantity().amount(), query.quantity().unit(),
+                    query.quantity().period());
     } else {
       // A stored listing (only open ones are in the index).
       const std::string& name = names[rng_() % names.size()];
@@ -339,18 +340,32 @@ TEST_P(SearchTest, IndexedTopKEqualsBruteForceAndRespectsEveryFilter) {
     for (size_t i = 1; i < fast.matches.size(); ++i) {
       EXPECT_TRUE(RanksBefore(index_, fast.matches[i - 1], fast.matches[i]));
     }
+    // With each bucket's entries ordered by their bound (as a report
+    // searches), the search stops early within buckets: the same result.
+    CandidateBuckets ordered = ListBuckets(ctx);
+    OrderEntries(index_, &ordered);
+    const SearchResult pruned = SearchBuckets(ctx, ordered, k);
+    ordered_candidates += pruned.stats.candidates;
+    ASSERT_EQ(pruned.matches.size(), slow.matches.size()) << "query " << q;
+    for (size_t i = 0; i < pruned.matches.size(); ++i) {
+      EXPECT_EQ(pruned.matches[i].slot, slow.matches[i].slot)
+          << "query " << q << " rank " << i;
+      EXPECT_EQ(pruned.matches[i].eval.score, slow.matches[i].eval.score);
+    }
     for (const Candidate& c : fast.matches) {
       const matching::v1::Match m = ExplainMatch(ctx, c);
       ExpectComponentsSumToScore(m, weights_);
       EXPECT_EQ(m.score(), c.eval.score);
-      ExpectNoHardFilterViolated(world_, query, m.listing(),
-                                 options.radius_km, allowed, now_);
+      ExpectNoHardFilterViolated(world_, query, m.listing(), options.radius_km,
+                                 allowed, now_);
     }
   }
   EXPECT_GT(compared, 150);
   EXPECT_GT(nonempty, compared / 2);
-  // The index looks at a small part of what the scan looks at.
+  // The index looks at a small part of what the scan looks at, and less
+  // again with ordered entries.
   EXPECT_LT(indexed_candidates * 3, brute_candidates);
+  EXPECT_LT(ordered_candidates, indexed_candidates);
 }
 
 TEST_P(SearchTest, APairScoresTheSameFromEitherSide) {
@@ -367,8 +382,8 @@ TEST_P(SearchTest, APairScoresTheSameFromEitherSide) {
       // for this pair (when it ranks it at all), and so does ScorePair.
       const uint32_t offer = q.query_is_need() ? c.slot : slot;
       const uint32_t need = q.query_is_need() ? slot : c.slot;
-      auto m = ScorePair(index_, lock, weights_, offer, need,
-                         options.now_seconds);
+      auto m =
+          ScorePair(index_, lock, weights_, offer, need, options.now_seconds);
       ASSERT_TRUE(m.ok()) << m.status();
       EXPECT_EQ(m->score(), c.eval.score);
       QueryContext back(index_, lock, weights_, SideOf(index_, c.slot),
@@ -415,11 +430,12 @@ TEST(SearchTieTest, EqualScoresRankByName) {
   const absl::Time now = absl::Now();
   for (const char* id : {"c", "a", "b"}) {
     ASSERT_TRUE(index
-                    .UpsertListing(test::Listing({.id = id,
-                                                  .owner = std::string("clusters/") + id,
-                                                  .region = "33.13",
-                                                  .category = "jahe"}),
-                                   now)
+                    .UpsertListing(
+                        test::Listing({.id = id,
+                                       .owner = std::string("clusters/") + id,
+                                       .region = "33.13",
+                                       .category = "jahe"}),
+                        now)
                     .ok());
   }
   ASSERT_TRUE(index
