@@ -71,6 +71,9 @@ absl::Status SqliteCheckpointer::Start() {
     conn_ = nullptr;
     return s;
   }
+  // Past twice its limit, the writers copy the WAL themselves: a passive
+  // checkpoint stalled on a busy disk must not let it grow without bound.
+  db_->SetWalCutoff(static_cast<int>(2 * options_.restart_frames));
   absl::MutexLock lock(&mu_);
   stop_ = false;
   thread_ = std::thread([this] { Run(); });

@@ -28,10 +28,15 @@
 // copied for the checkpoint under the lock to sync): the copy under the
 // lock and its syncs stay short however fast the WAL grows. Once the WAL
 // passes twice `restart_frames` during that work, the checkpoint under the
-// lock runs at once, which stops the growth. The WAL file keeps its largest
-// size, which this bounds. (The store's write lock is not fair: a
-// writer that commits with no pause at all could hold that checkpoint off. The
-// services' writers pause between batches to read the next one.)
+// lock runs at once, which stops the growth. And should any of this stall
+// (a slow disk can hold one passive checkpoint for a long time), the
+// commit that takes the WAL past twice `restart_frames` copies it itself,
+// waiting for the stalled checkpoint first (SqliteDatabase::SetWalCutoff):
+// the writers slow down instead of the WAL growing without bound. The WAL
+// file keeps its largest size, which this bounds. (The store's write lock is
+// not fair: a writer that commits with no pause at all could hold that
+// checkpoint off. The services' writers pause between batches to read the next
+// one.)
 
 #ifndef COMMON_STORAGE_SQLITE_CHECKPOINTER_H_
 #define COMMON_STORAGE_SQLITE_CHECKPOINTER_H_

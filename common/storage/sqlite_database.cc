@@ -381,6 +381,30 @@ absl::Status SqliteDatabase::CheckpointBetweenWrites() {
   return Annotate(SqliteError(writer_->db(), rc, "checkpoint"), options_.path);
 }
 
+void SqliteDatabase::SetWalCutoff(int frames) {
+  absl::MutexLock lock(&write_mu_);
+  wal_cutoff_ = frames;
+  sqlite3_wal_hook(
+      writer_->db(),
+      [](void* self, sqlite3* db, const char* name, int log_frames) -> int {
+        const int cutoff =
+            static_cast<SqliteDatabase*>(self)->wal_cutoff_.load();
+        if (cutoff <= 0 || log_frames <= cutoff) return SQLITE_OK;
+        // Inside the commit, under write_mu_: no other commit of this
+        // process lands while this copies. A checkpoint already running on
+        // another connection makes it busy: wait for that one to end.
+        for (int attempt = 0; attempt < 5000; ++attempt) {
+          const int rc = sqlite3_wal_checkpoint_v2(
+              db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+          if ((rc & 0xff) != SQLITE_BUSY) break;
+          absl::SleepFor(absl::Milliseconds(1));
+        }
+        // The commit itself succeeded whatever happened here.
+        return SQLITE_OK;
+      },
+      this);
+}
+
 absl::Status SqliteDatabase::Ping() {
   return Read(
       [](Transaction& tx) { return QueryInt(tx, "SELECT 1", {}).status(); });

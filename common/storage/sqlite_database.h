@@ -5,6 +5,7 @@
 #ifndef COMMON_STORAGE_SQLITE_DATABASE_H_
 #define COMMON_STORAGE_SQLITE_DATABASE_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,6 +55,14 @@ class SqliteDatabase final : public Database {
   // the WAL). Writers wait for the copy. See sqlite_checkpointer.h.
   absl::Status CheckpointBetweenWrites();
 
+  // A hard bound for the WAL while automatic checkpoints are off: a commit
+  // that leaves more than `frames` in it copies the WAL itself before its
+  // Write returns, first waiting (up to a few seconds) for a checkpoint
+  // another connection is running. The writers pay for it, so the WAL
+  // stays bounded even while a background checkpoint is stalled on a busy
+  // disk. 0 removes the bound. Setting wal_autocheckpoint replaces it.
+  void SetWalCutoff(int frames);
+
   class Connection;
 
  private:
@@ -67,6 +76,8 @@ class SqliteDatabase final : public Database {
 
   absl::Mutex write_mu_;
   std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(write_mu_);
+  // Read by the writer's WAL hook, which runs inside a commit.
+  std::atomic<int> wal_cutoff_{0};
 
   absl::Mutex read_mu_;
   std::vector<std::unique_ptr<Connection>> idle_readers_

@@ -114,21 +114,22 @@ TEST(SqliteCheckpointerTest, LetsAWalPastItsLimitStartOver) {
   EXPECT_EQ(*left, 0);
   EXPECT_EQ(checkpointer.restarts(), 0);
 
-  // About 2,500 frames (10 MB): past the limit.
-  ASSERT_TRUE(Fill(**db, 4000).ok());
+  // About 1,500 frames (6 MB): past the limit, short of the cut-off at
+  // twice the limit (where the writer would copy the WAL itself).
+  ASSERT_TRUE(Fill(**db, 2400).ok());
   const auto grown = std::filesystem::file_size(wal);
   EXPECT_GT(grown, 1000u * 4096u);
   left = checkpointer.CheckpointOnce();
   ASSERT_TRUE(left.ok()) << left.status();
   EXPECT_EQ(*left, 0);
   EXPECT_EQ(checkpointer.restarts(), 1);
-  EXPECT_GT(std::filesystem::file_size(path), 4500u * 2000u);
+  EXPECT_GT(std::filesystem::file_size(path), 2900u * 2000u);
 
   // The next writes go to the start of the WAL.
   ASSERT_TRUE(Fill(**db, 500).ok());
   EXPECT_EQ(std::filesystem::file_size(wal), grown);
   checkpointer.Stop();
-  EXPECT_EQ(Rows(**db), 5000);
+  EXPECT_EQ(Rows(**db), 3400);
 }
 
 // A steady stream of commits, 0.1 ms apart: passive checkpoints alone leave
@@ -158,6 +159,45 @@ TEST(SqliteCheckpointerTest, KeepsTheWalBoundedUnderSteadyCommits) {
   EXPECT_LT(largest, 20u << 20) << "largest WAL: " << largest << " bytes";
   checkpointer.Stop();
   EXPECT_EQ(Rows(**db), 40'000);
+}
+
+// With automatic checkpoints off and nothing else copying, the commits that
+// pass the cut-off copy the WAL themselves: it stays near the cut-off
+// instead of holding every page ever written.
+TEST(SqliteCheckpointerTest, TheWalCutoffMakesWritersCopyTheWal) {
+  testing::TempDir dir;
+  const std::string path = dir.File("store.db");
+  auto db = OpenWithTable(path);
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE((*db)
+                  ->Write([](Transaction& tx) {
+                    return tx.Exec("PRAGMA wal_autocheckpoint=0");
+                  })
+                  .ok());
+  const std::string wal = path + "-wal";
+  // Without a cut-off: about 2,500 frames (10 MB) for 4,000 rows.
+  ASSERT_TRUE(Fill(**db, 4000).ok());
+  const uintmax_t unbounded = std::filesystem::file_size(wal);
+  EXPECT_GT(unbounded, 2000u * 4096u);
+
+  testing::TempDir dir2;
+  const std::string path2 = dir2.File("store.db");
+  auto bounded_db = OpenWithTable(path2);
+  ASSERT_TRUE(bounded_db.ok()) << bounded_db.status();
+  ASSERT_TRUE((*bounded_db)
+                  ->Write([](Transaction& tx) {
+                    return tx.Exec("PRAGMA wal_autocheckpoint=0");
+                  })
+                  .ok());
+  (*bounded_db)->SetWalCutoff(200);
+  uintmax_t largest = 0;
+  for (int i = 0; i < 4000; i += 50) {
+    ASSERT_TRUE(Fill(**bounded_db, 50).ok());
+    largest = std::max(largest, std::filesystem::file_size(path2 + "-wal"));
+  }
+  // 200 frames plus one commit's (about 32 frames), with their headers.
+  EXPECT_LT(largest, 300u * 4120u) << "largest WAL: " << largest;
+  EXPECT_EQ(Rows(**bounded_db), 4000);
 }
 
 TEST(SqliteCheckpointerTest, AStoreItCannotOpenChangesNothing) {
