@@ -161,43 +161,37 @@ TEST(SqliteCheckpointerTest, KeepsTheWalBoundedUnderSteadyCommits) {
   EXPECT_EQ(Rows(**db), 40'000);
 }
 
-// With automatic checkpoints off and nothing else copying, the commits that
-// pass the cut-off copy the WAL themselves: it stays near the cut-off
-// instead of holding every page ever written.
-TEST(SqliteCheckpointerTest, TheWalCutoffMakesWritersCopyTheWal) {
+// 4,000 rows, 50 per commit, into a fresh store with automatic checkpoints
+// off and nothing else copying, under a WAL cut-off of `cutoff` frames (0:
+// none); the largest the WAL grew.
+uintmax_t LargestWalUnderCutoff(int cutoff) {
   testing::TempDir dir;
   const std::string path = dir.File("store.db");
   auto db = OpenWithTable(path);
-  ASSERT_TRUE(db.ok()) << db.status();
-  ASSERT_TRUE((*db)
-                  ->Write([](Transaction& tx) {
-                    return tx.Exec("PRAGMA wal_autocheckpoint=0");
-                  })
-                  .ok());
-  const std::string wal = path + "-wal";
-  // Without a cut-off: about 2,500 frames (10 MB) for 4,000 rows.
-  ASSERT_TRUE(Fill(**db, 4000).ok());
-  const uintmax_t unbounded = std::filesystem::file_size(wal);
-  EXPECT_GT(unbounded, 2000u * 4096u);
-
-  testing::TempDir dir2;
-  const std::string path2 = dir2.File("store.db");
-  auto bounded_db = OpenWithTable(path2);
-  ASSERT_TRUE(bounded_db.ok()) << bounded_db.status();
-  ASSERT_TRUE((*bounded_db)
-                  ->Write([](Transaction& tx) {
-                    return tx.Exec("PRAGMA wal_autocheckpoint=0");
-                  })
-                  .ok());
-  (*bounded_db)->SetWalCutoff(200);
+  if (!db.ok()) {
+    ADD_FAILURE() << db.status();
+    return 0;
+  }
+  const absl::Status off = (*db)->Write(
+      [](Transaction& tx) { return tx.Exec("PRAGMA wal_autocheckpoint=0"); });
+  EXPECT_TRUE(off.ok()) << off;
+  (*db)->SetWalCutoff(cutoff);
   uintmax_t largest = 0;
   for (int i = 0; i < 4000; i += 50) {
-    ASSERT_TRUE(Fill(**bounded_db, 50).ok());
-    largest = std::max(largest, std::filesystem::file_size(path2 + "-wal"));
+    EXPECT_TRUE(Fill(**db, 50).ok());
+    largest = std::max(largest, std::filesystem::file_size(path + "-wal"));
   }
+  EXPECT_EQ(Rows(**db), 4000);
+  return largest;
+}
+
+// The commits that pass the cut-off copy the WAL themselves: it stays near
+// the cut-off instead of holding every page ever written.
+TEST(SqliteCheckpointerTest, TheWalCutoffMakesWritersCopyTheWal) {
+  // Without a cut-off: about 2,500 frames (10 MB).
+  EXPECT_GT(LargestWalUnderCutoff(0), 2000u * 4096u);
   // 200 frames plus one commit's (about 32 frames), with their headers.
-  EXPECT_LT(largest, 300u * 4120u) << "largest WAL: " << largest;
-  EXPECT_EQ(Rows(**bounded_db), 4000);
+  EXPECT_LT(LargestWalUnderCutoff(200), 300u * 4120u);
 }
 
 TEST(SqliteCheckpointerTest, AStoreItCannotOpenChangesNothing) {
