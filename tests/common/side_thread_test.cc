@@ -1,7 +1,6 @@
 #include "common/concurrency/side_thread.h"
 
 #include <atomic>
-#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -51,13 +50,16 @@ TEST(SideThreadTest, RunsTheTwoHalvesAtTheSameTime) {
 
 TEST(SideThreadTest, ReturnsOnlyOnceTheFirstHalfIsDone) {
   SideThread side;
+  absl::Notification second_done;
   std::atomic<bool> first_done{false};
+  // The first half ends only after the second has: returning when the
+  // second half does would find it unfinished.
   side.RunBoth(
       [&] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        second_done.WaitForNotificationWithTimeout(absl::Seconds(10));
         first_done = true;
       },
-      [] {});
+      [&] { second_done.Notify(); });
   EXPECT_TRUE(first_done);
 }
 
@@ -66,14 +68,18 @@ TEST(SideThreadTest, ForEachChunkCoversEveryItemOnceOnBothWorkers) {
   constexpr size_t kItems = 1003;
   std::vector<std::atomic<int>> seen(kItems);
   std::atomic<int> chunks_of[2] = {0, 0};
+  // Each worker's first chunk waits until the other has one too, so that
+  // both take part however fast either is.
+  absl::Notification started[2];
   side.ForEachChunk(kItems, 10, [&](int worker, size_t begin, size_t end) {
     ASSERT_TRUE(worker == 0 || worker == 1);
     ASSERT_LT(begin, end);
     ASSERT_LE(end - begin, 10u);
     for (size_t i = begin; i < end; ++i) ++seen[i];
-    ++chunks_of[worker];
-    // Slow enough that the other worker gets chunks too.
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    if (chunks_of[worker]++ == 0) {
+      started[worker].Notify();
+      started[1 - worker].WaitForNotificationWithTimeout(absl::Seconds(10));
+    }
   });
   for (size_t i = 0; i < kItems; ++i) EXPECT_EQ(seen[i].load(), 1) << i;
   EXPECT_EQ(chunks_of[0] + chunks_of[1], 101);
