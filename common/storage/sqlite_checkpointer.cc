@@ -73,7 +73,7 @@ absl::Status SqliteCheckpointer::Start() {
   }
   // Past twice its limit, the writers copy the WAL themselves: a passive
   // checkpoint stalled on a busy disk must not let it grow without bound.
-  db_->SetWalCutoff(static_cast<int>(2 * options_.restart_frames));
+  db_->SetWalCutoff(static_cast<int>(CutoffFrames()));
   absl::MutexLock lock(&mu_);
   stop_ = false;
   thread_ = std::thread([this] { Run(); });
@@ -126,9 +126,7 @@ absl::StatusOr<int64_t> SqliteCheckpointer::CheckpointOnce() {
   // The WAL grows while this runs off the lock: past twice its limit the
   // rest is left to the checkpoint under the lock, which stops the growth,
   // so that the limit still bounds the file.
-  auto growing_too_far = [&] {
-    return log_frames > 2 * options_.restart_frames;
-  };
+  auto growing_too_far = [&] { return log_frames > CutoffFrames(); };
   int64_t backlog = log_frames - copied;
   auto catch_up = [&] {
     for (int pass = 0; pass < options_.catch_up_passes &&

@@ -100,6 +100,9 @@ class SqliteCheckpointer {
 
  private:
   void Run();
+  // Twice restart_frames: past it, the WAL is copied under the write lock
+  // at once, by this class or by the commit itself.
+  int64_t CutoffFrames() const { return 2 * options_.restart_frames; }
   // Flushes the database file's pages (copied by earlier checkpoints) to
   // disk through the checkpoint connection's file handle.
   void SyncDatabaseFile() ABSL_EXCLUSIVE_LOCKS_REQUIRED(conn_mu_);
