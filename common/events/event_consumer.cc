@@ -194,6 +194,19 @@ absl::Status EventConsumer::LoadDeliveryCounts(std::vector<Entry>& entries) {
 }
 
 absl::StatusOr<int> EventConsumer::PollOnce() {
+  absl::StatusOr<int> handled = Round();
+  if (!handled.ok()) {
+    // A failed command may still have run: an XREADGROUP or XAUTOCLAIM
+    // whose reply was lost (timeout, dropped connection, server shutdown)
+    // has put entries in this consumer's pending list that it never saw.
+    // Start the next round from the pending list so that they are applied
+    // before anything newer, and nothing is left waiting for a reclaim.
+    drain_pending_ = true;
+  }
+  return handled;
+}
+
+absl::StatusOr<int> EventConsumer::Round() {
   absl::Status s = EnsureGroup();
   if (!s.ok()) {
     healthy_ = false;
@@ -247,13 +260,9 @@ absl::StatusOr<int> EventConsumer::PollOnce() {
     entries = *std::move(fresh);
   }
   healthy_ = true;
-  s = Process(entries, &handled);
-  if (!s.ok()) {
-    // What was not acknowledged is still pending for this consumer: start
-    // the next round from the pending list so that order is kept.
-    drain_pending_ = true;
-    return s;
-  }
+  // What Process does not acknowledge stays pending for this consumer; the
+  // next round starts from the pending list (PollOnce) so order is kept.
+  RETURN_IF_ERROR(Process(entries, &handled));
   return handled;
 }
 

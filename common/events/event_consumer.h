@@ -1,7 +1,8 @@
 // Consumes one Redis stream as a member of a consumer group (DESIGN §6):
 // acknowledges an event only after the handler's transaction committed,
-// drops duplicates by event id, drains its own pending entries on start,
-// reclaims entries stuck with dead consumers (XAUTOCLAIM), and moves an
+// drops duplicates by event id, drains its own pending entries on start
+// and after any failed round (a read whose reply was lost has moved entries
+// there unseen), reclaims entries stuck with dead consumers (XAUTOCLAIM), and moves an
 // event that keeps failing to a dead-letter stream. Events are applied in
 // stream order: a failing event is retried before anything after it.
 
@@ -103,6 +104,8 @@ class EventConsumer {
   };
 
   void Run();
+  // PollOnce's work; PollOnce makes any failure re-read the pending list.
+  absl::StatusOr<int> Round();
   absl::Status EnsureGroup();
   absl::StatusOr<std::vector<Entry>> Read(const std::string& id,
                                           absl::Duration block);

@@ -299,6 +299,35 @@ TEST_F(EventsTest, RestartedConsumerDrainsItsPendingEntriesFirst) {
   EXPECT_THAT(applied, ElementsAre("listings/a", "listings/b", "listings/c"));
 }
 
+// An XREADGROUP whose reply is lost (timeout, dropped connection, a server
+// shutting down) still moved its entries into this consumer's pending list.
+// The test does that read itself on another connection, then makes the
+// consumer's next round fail; the entry it never saw must come before any
+// newer one, not half a minute later through a reclaim.
+TEST_F(EventsTest, AfterAFailedRoundUnseenPendingEntriesComeFirst) {
+  ConsumerOptions options = Options("c1");
+  options.claim_min_idle = absl::Minutes(10);  // no reclaim to the rescue
+  std::vector<std::string> applied;
+  EventConsumer c(redis_.get(), consumer_db_.get(), options,
+                  [&](const v1::Event& e, storage::Transaction*) {
+                    applied.push_back(e.subject());
+                    return absl::OkStatus();
+                  });
+  Publish(NewEvent("listings/a"));
+  PollUntil(c, [&] { return applied.size() == 1; });
+  Publish(NewEvent("listings/b"));
+  ASSERT_TRUE(redis_
+                  ->Command({"XREADGROUP", "GROUP", "g", "c1", "COUNT", "10",
+                             "STREAMS", kStream, ">"})
+                  .ok());
+  ASSERT_TRUE(server_->Stop().ok());
+  EXPECT_FALSE(c.PollOnce().ok());
+  ASSERT_TRUE(server_->Restart().ok());
+  Publish(NewEvent("listings/c"));
+  PollUntil(c, [&] { return applied.size() == 3; });
+  EXPECT_THAT(applied, ElementsAre("listings/a", "listings/b", "listings/c"));
+}
+
 TEST_F(EventsTest, EntriesStuckWithADeadConsumerAreReclaimed) {
   Publish(NewEvent("listings/stuck"));
   ASSERT_TRUE(redis_->Command({"XGROUP", "CREATE", kStream, "g", "0"}).ok());
