@@ -2,9 +2,9 @@
 // acknowledges an event only after the handler's transaction committed,
 // drops duplicates by event id, drains its own pending entries on start
 // and after any failed round (a read whose reply was lost has moved entries
-// there unseen), reclaims entries stuck with dead consumers (XAUTOCLAIM), and moves an
-// event that keeps failing to a dead-letter stream. Events are applied in
-// stream order: a failing event is retried before anything after it.
+// there unseen), reclaims entries stuck with dead consumers (XAUTOCLAIM), and
+// moves an event that keeps failing to a dead-letter stream. Events are applied
+// in stream order: a failing event is retried before anything after it.
 
 #ifndef COMMON_EVENTS_EVENT_CONSUMER_H_
 #define COMMON_EVENTS_EVENT_CONSUMER_H_
