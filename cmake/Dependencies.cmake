@@ -27,6 +27,9 @@ add_library(jalin_malloc INTERFACE)
 if(NOT JALIN_SANITIZE)
   pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
   target_link_libraries(jalin_malloc INTERFACE PkgConfig::JEMALLOC)
+  # Compiled into each program that links jalin_malloc: jemalloc's options.
+  target_sources(jalin_malloc
+                 INTERFACE ${CMAKE_SOURCE_DIR}/common/malloc/malloc_conf.cc)
 endif()
 
 find_program(GRPC_CPP_PLUGIN grpc_cpp_plugin REQUIRED)

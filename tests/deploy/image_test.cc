@@ -174,6 +174,18 @@ TEST_F(DeployImage, StageImageLaysOutProgramsThatRun) {
     ASSERT_TRUE(sections.ok()) << sections.status();
     EXPECT_FALSE(absl::StrContains(sections->out, ".debug_info"))
         << "jalin-" << s.name << " keeps its debug information";
+
+    // The services with large heaps run on jemalloc with the options
+    // compiled into them (common/malloc/malloc_conf.cc), stripped or not;
+    // jemalloc prints its options at exit when asked to.
+    if (s.name == "gateway") continue;
+    absl::StatusOr<CommandResult> options =
+        RunCommand({command, "--settings"},
+                   std::vector<std::string>{"MALLOC_CONF=stats_print:true"});
+    ASSERT_TRUE(options.ok()) << options.status();
+    EXPECT_TRUE(absl::StrContains(options->err,
+                                  "opt.lg_extent_max_active_fit: 12\n"))
+        << command << " does not run with jalin's jemalloc options";
   }
   absl::StatusOr<CommandResult> ctl =
       RunCommand({out + "/usr/local/bin/jalinctl", "--help"});

@@ -1,0 +1,18 @@
+// jemalloc's options for the programs that link it (jalin_malloc in
+// cmake/Dependencies.cmake). jemalloc reads this symbol once, at its first
+// allocation; the MALLOC_CONF environment variable is read after it and
+// can still override any option.
+//
+// lg_extent_max_active_fit:12 lets a freed (dirty) extent be reused for a
+// request up to 4,096 times smaller than itself; jemalloc's default is 64.
+// A channeling report frees some 20 MiB at once, which jemalloc merges into
+// large dirty extents; with the default, the next report's small slabs did
+// not fit into them, so it took fresh pages and the kernel zeroed about
+// 2,800 of them per report while the old ones were purged. With 12, in the
+// matching benchmark, page faults per report fell to about 900, the report's
+// p50 by a fifth (the full view's by a third) and peak RSS by 60 MiB.
+
+extern "C" {
+// The library holds a weak definition of this pointer; this one replaces it.
+const char* malloc_conf = "lg_extent_max_active_fit:12";
+}
