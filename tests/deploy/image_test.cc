@@ -183,8 +183,8 @@ TEST_F(DeployImage, StageImageLaysOutProgramsThatRun) {
         RunCommand({command, "--settings"},
                    std::vector<std::string>{"MALLOC_CONF=stats_print:true"});
     ASSERT_TRUE(options.ok()) << options.status();
-    EXPECT_TRUE(absl::StrContains(options->err,
-                                  "opt.lg_extent_max_active_fit: 12\n"))
+    EXPECT_TRUE(
+        absl::StrContains(options->err, "opt.lg_extent_max_active_fit: 12\n"))
         << command << " does not run with jalin's jemalloc options";
   }
   absl::StatusOr<CommandResult> ctl =
