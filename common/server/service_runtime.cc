@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/concurrency/mutex_mode.h"
 #include "common/events/event_builder.h"
 #include "common/events/event_consumer.h"
 #include "common/log/log.h"
@@ -177,6 +178,7 @@ int ServiceRuntime::Run(ServiceModule& module) {
 }
 
 int RunService(int argc, char** argv, const ServiceSpec& spec) {
+  SkipMutexDeadlockDetection();
   BlockTerminationSignals();
   Config config(absl::StrCat("jalin-", spec.name), spec.summary);
   CommonSettings settings;

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <string>
 
+#include "common/concurrency/mutex_mode.h"
 #include "tools/bench/bench.h"
 
 namespace {
@@ -18,6 +19,7 @@ void Usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  jalin::SkipMutexDeadlockDetection();
   if (argc < 2 || std::string(argv[1]) == "--help") {
     Usage();
     return argc < 2 ? 2 : 0;

@@ -1,0 +1,22 @@
+// absl::Mutex's deadlock detector, switched off in programs that serve
+// traffic.
+//
+// Debian's Abseil is built without NDEBUG, which leaves the detector on:
+// every lock taken while another is held is recorded in a process-wide
+// lock-order graph under one global lock. In the notification-fanout
+// benchmark about 3% of the machine's CPU went to it, on gRPC's threads
+// and the service's. The services (RunService) and jalin-bench switch it
+// off at start; unit tests keep it, so a lock-order cycle there still
+// aborts the test.
+
+#ifndef COMMON_CONCURRENCY_MUTEX_MODE_H_
+#define COMMON_CONCURRENCY_MUTEX_MODE_H_
+
+namespace jalin {
+
+// Call once, first thing in main (before other threads take locks).
+void SkipMutexDeadlockDetection();
+
+}  // namespace jalin
+
+#endif  // COMMON_CONCURRENCY_MUTEX_MODE_H_
