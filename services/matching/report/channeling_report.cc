@@ -66,8 +66,9 @@ struct PairData {
   // GroupKey()s of the two sides.
   uint32_t supplier_key = kNoId;
   uint32_t buyer_key = kNoId;
-  // Set once the pair is settled (from its strongest match) or, for a
-  // complementarity, when it is found.
+  // The groups of those keys, placed once the pair is settled (in the
+  // regions of its strongest match) or, for a complementarity, when it is
+  // found.
   Group supplier;
   Group buyer;
   std::vector<Opp> opps;
@@ -98,16 +99,6 @@ uint32_t PickCluster(const MatchIndex& index, uint32_t slot) {
   return clusters.empty() ? kNoId : clusters.front();
 }
 
-Group GroupOf(const MatchIndex& index, uint32_t slot) {
-  const uint32_t pick = PickCluster(index, slot);
-  const RegionId region = index.region(slot);
-  if (pick != kNoId) return ClusterGroup(index, pick, region);
-  Group g;
-  g.id = index.owner(slot);
-  g.region = region;
-  return g;
-}
-
 // A group's key: a cluster id, or an owner id with kOwnerGroup set. One
 // key per group name: a cluster's name is interned once, and an owner named
 // as a cluster ("clusters/...") is a member of that cluster, so it never
@@ -115,15 +106,21 @@ Group GroupOf(const MatchIndex& index, uint32_t slot) {
 // names would pass its 4 GiB limit first).
 constexpr uint32_t kOwnerGroup = 0x80000000u;
 
+// The key of the group that stands for a listing's side.
 uint32_t GroupKey(const MatchIndex& index, uint32_t slot) {
   const uint32_t pick = PickCluster(index, slot);
   return pick != kNoId ? pick : (index.owner(slot) | kOwnerGroup);
 }
 
-absl::string_view KeyName(const MatchIndex& index, uint32_t key) {
-  return (key & kOwnerGroup) != 0
-             ? index.owner_name(key & ~kOwnerGroup)
-             : absl::string_view(index.clusters()[key].name);
+// The group of `key`, placed in its cluster's region, or in
+// `listing_region` (an owner, or a cluster of unknown region).
+Group GroupOfKey(const MatchIndex& index, uint32_t key,
+                 RegionId listing_region) {
+  if ((key & kOwnerGroup) == 0) return ClusterGroup(index, key, listing_region);
+  Group g;
+  g.id = key & ~kOwnerGroup;
+  g.region = listing_region;
+  return g;
 }
 
 uint64_t PairKey(uint32_t supplier, uint32_t buyer) {
@@ -526,8 +523,9 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
     // groups are its clusters, set when it was found.
     const Opp& strongest = p.opps.front();
     if (strongest.kind == Opportunity::LISTING_MATCH) {
-      p.supplier = GroupOf(index, strongest.offer);
-      p.buyer = GroupOf(index, strongest.need);
+      p.supplier =
+          GroupOfKey(index, p.supplier_key, index.region(strongest.offer));
+      p.buyer = GroupOfKey(index, p.buyer_key, index.region(strongest.need));
     }
   };
 
@@ -548,8 +546,8 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
   std::vector<Ranked> ranked;
   ranked.reserve(pairs.size());
   for (const PairData& p : pairs) {
-    ranked.push_back({p.opps.front().score, KeyName(index, p.supplier_key),
-                      KeyName(index, p.buyer_key), &p});
+    ranked.push_back({p.opps.front().score, NameOf(index, p.supplier),
+                      NameOf(index, p.buyer), &p});
   }
   std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
     if (a.strength != b.strength) return a.strength > b.strength;
