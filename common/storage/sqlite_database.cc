@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
+#include "common/storage/batched_wal_vfs.h"
 
 namespace jalin::storage {
 namespace {
@@ -225,7 +226,7 @@ SqliteDatabase::OpenConnection(bool writer) {
   int flags = SQLITE_OPEN_NOMUTEX |
               (writer ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
                       : SQLITE_OPEN_READONLY);
-  int rc = sqlite3_open_v2(options_.path.c_str(), &raw, flags, nullptr);
+  int rc = sqlite3_open_v2(options_.path.c_str(), &raw, flags, BatchedWalVfs());
   auto conn = std::make_unique<Connection>(raw);
   if (rc != SQLITE_OK) {
     return Annotate(SqliteError(raw, rc, "open"), options_.path);

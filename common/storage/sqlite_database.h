@@ -1,6 +1,7 @@
 // The embedded store: one SQLite file per service in WAL mode, one writer
 // connection and a small pool of reader connections, prepared statements
-// cached per connection.
+// cached per connection. Connections write their WAL through
+// BatchedWalVfs (one write per commit).
 
 #ifndef COMMON_STORAGE_SQLITE_DATABASE_H_
 #define COMMON_STORAGE_SQLITE_DATABASE_H_
