@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <new>
@@ -26,6 +28,9 @@ sqlite3_vfs* g_real = nullptr;
 struct Gather {
   std::vector<char> bytes;
   sqlite3_int64 offset = 0;
+  // Where the last write to the file ended (gathered or not); -1 when
+  // unknown. Only a write starting there is gathered.
+  sqlite3_int64 end = -1;
   // The last gathered write was a commit frame's header: its page
   // completes the commit.
   bool commit_header = false;
@@ -60,6 +65,9 @@ int Flush(File* f) {
   }
   g->bytes.clear();
   g->commit_header = false;
+  // After a failure SQLite rolls the transaction back; whatever it writes
+  // next goes straight through.
+  if (rc != SQLITE_OK) g->end = -1;
   return rc;
 }
 
@@ -93,23 +101,37 @@ int Write(sqlite3_file* file, const void* data, int amount,
   if (g == nullptr) {
     return f->real->pMethods->xWrite(f->real, data, amount, offset);
   }
-  const bool appends =
-      g->bytes.empty() ||
-      offset == g->offset + static_cast<sqlite3_int64>(g->bytes.size());
-  if (!appends) {
-    // A frame rewritten in place, or the WAL started over: everything
-    // before it goes first.
+  if (offset != g->end) {
+    // Not an append: a frame or header rewritten in place (after a page
+    // spilled and changed again SQLite rewrites checksums, the commit
+    // frame's header last), or the WAL header when the WAL starts over.
+    // Everything before it goes first, and it goes straight through, so
+    // its failure is returned here.
     if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
+    const int rc = f->real->pMethods->xWrite(f->real, data, amount, offset);
+    g->end = rc == SQLITE_OK ? offset + amount : -1;
+    return rc;
   }
   if (g->bytes.empty()) g->offset = offset;
   const bool completes_commit = g->commit_header;
   const char* bytes = static_cast<const char*>(data);
-  g->bytes.insert(g->bytes.end(), bytes, bytes + amount);
+  try {
+    g->bytes.insert(g->bytes.end(), bytes, bytes + amount);
+  } catch (const std::bad_alloc&) {
+    if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
+    const int rc = f->real->pMethods->xWrite(f->real, data, amount, offset);
+    g->end = rc == SQLITE_OK ? offset + amount : -1;
+    return rc;
+  }
+  g->end = offset + amount;
   // A frame header's second field is the database size after a commit,
   // zero in other frames.
   g->commit_header = amount == kFrameHeaderBytes &&
                      (bytes[4] | bytes[5] | bytes[6] | bytes[7]) != 0;
-  if (completes_commit || g->bytes.size() >= kFlushBytes) return Flush(f);
+  if (completes_commit ||
+      (!g->commit_header && g->bytes.size() >= kFlushBytes)) {
+    return Flush(f);
+  }
   return SQLITE_OK;
 }
 
@@ -170,23 +192,31 @@ int ShmMap(sqlite3_file* file, int region, int size, int extend,
 
 int ShmLock(sqlite3_file* file, int offset, int n, int flags) {
   File* f = AsFile(file);
-  if (const int rc = FlushPeerWal(f); rc != SQLITE_OK) return rc;
+  const int rc = FlushPeerWal(f);
+  // An unlock always goes through: SQLite ignores its result, and what was
+  // gathered then belongs to a transaction being rolled back.
+  if (rc != SQLITE_OK && (flags & SQLITE_SHM_UNLOCK) == 0) return rc;
   return f->real->pMethods->xShmLock(f->real, offset, n, flags);
 }
 
 void ShmBarrier(sqlite3_file* file) {
   File* f = AsFile(file);
-  // A commit's frames were written when its commit frame was complete;
-  // this catches anything else gathered before SQLite publishes it. A
-  // failure here cannot be returned, but the next operation on the WAL
-  // file fails the same way.
-  FlushPeerWal(f);
+  // A commit's frames were written when its commit frame was complete, and
+  // writes in place go straight through, so nothing is gathered when SQLite
+  // publishes a commit. Should something be, it must not be published
+  // unwritten, and a barrier cannot return an error: stop the process
+  // instead (SQLite recovers the WAL from what is in the file).
+  if (FlushPeerWal(f) != SQLITE_OK) {
+    std::fprintf(stderr,
+                 "batched WAL: a write before publishing frames failed\n");
+    std::abort();
+  }
   f->real->pMethods->xShmBarrier(f->real);
 }
 
 int ShmUnmap(sqlite3_file* file, int delete_flag) {
   File* f = AsFile(file);
-  if (const int rc = FlushPeerWal(f); rc != SQLITE_OK) return rc;
+  FlushPeerWal(f);  // as for an unlock
   return f->real->pMethods->xShmUnmap(f->real, delete_flag);
 }
 
@@ -243,15 +273,18 @@ int Open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags,
     return SQLITE_CANTOPEN;
   }
   if ((flags & SQLITE_OPEN_WAL) != 0 && name != nullptr) {
-    f->gather = new (std::nothrow) Gather;
-    if (f->gather == nullptr) {
-      f->real->pMethods->xClose(f->real);
-      return SQLITE_NOMEM;
-    }
     sqlite3_file* db = sqlite3_database_file_object(name);
-    if (db != nullptr && db->pMethods == &kMethods) {
-      f->peer = AsFile(db);
-      f->peer->peer = f;
+    // Gathered only with its database opened here, and without sector
+    // padding: a database file without power-safe overwrite makes SQLite
+    // pad each synced commit to a sector and split a frame around a sync.
+    if (db != nullptr && db->pMethods == &kMethods &&
+        (db->pMethods->xDeviceCharacteristics(db) &
+         SQLITE_IOCAP_POWERSAFE_OVERWRITE) != 0) {
+      f->gather = new (std::nothrow) Gather;
+      if (f->gather != nullptr) {
+        f->peer = AsFile(db);
+        f->peer->peer = f;
+      }
     }
   }
   f->base.pMethods = &kMethods;

@@ -11,7 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -61,6 +64,58 @@ class RawReader {
  private:
   sqlite3* db_ = nullptr;
 };
+
+// While alive, the unix VFS's pwrite fails with EIO for the writes `fail`
+// picks. One at a time.
+class FailingWrites {
+ public:
+  using Pick = bool (*)(const char* bytes, size_t n);
+
+  explicit FailingWrites(Pick fail) {
+    unix_ = sqlite3_vfs_find("unix");
+    real_ = reinterpret_cast<Pwrite>(unix_->xGetSystemCall(unix_, "pwrite64"));
+    installed_ = real_ != nullptr &&
+                 unix_->xSetSystemCall(
+                     unix_, "pwrite64",
+                     reinterpret_cast<sqlite3_syscall_ptr>(&Fake)) == SQLITE_OK;
+    fail_ = fail;
+  }
+  ~FailingWrites() {
+    fail_ = nullptr;
+    if (installed_) unix_->xSetSystemCall(unix_, "pwrite64", nullptr);
+  }
+  FailingWrites(const FailingWrites&) = delete;
+  FailingWrites& operator=(const FailingWrites&) = delete;
+
+  bool installed() const { return installed_; }
+  static int failures() { return failures_; }
+
+ private:
+  using Pwrite = ssize_t (*)(int, const void*, size_t, off_t);
+
+  static ssize_t Fake(int fd, const void* bytes, size_t n, off_t offset) {
+    const Pick fail = fail_.load();
+    if (fail != nullptr && fail(static_cast<const char*>(bytes), n)) {
+      ++failures_;
+      errno = EIO;
+      return -1;
+    }
+    return real_(fd, bytes, n, offset);
+  }
+
+  sqlite3_vfs* unix_ = nullptr;
+  bool installed_ = false;
+  static inline Pwrite real_ = nullptr;
+  static inline std::atomic<Pick> fail_{nullptr};
+  static inline std::atomic<int> failures_{0};
+};
+
+// A WAL commit frame's header written on its own.
+bool CommitHeader(const char* bytes, size_t n) {
+  return n == 24 && (bytes[4] | bytes[5] | bytes[6] | bytes[7]) != 0;
+}
+
+bool Everything(const char*, size_t) { return true; }
 
 // Write system calls this process has made (write, pwrite, ...).
 int64_t WriteCalls() {
@@ -184,6 +239,83 @@ TEST(BatchedWalVfsTest, LargeAndSpillingTransactionsReadBackIntact) {
                        "CAST(replace(hex(zeroblob(3000)), '00', 'a') AS BLOB)"),
             "666");
   EXPECT_EQ(reader.One("SELECT body FROM rows WHERE id = 5000"), "after");
+}
+
+// A transaction larger than the page cache spills pages into the WAL and
+// changes some again; SQLite then rewrites those frames in place and, after
+// the commit frame, rewrites checksums up to the commit frame's header.
+// That last write failing must fail the commit, not be published later.
+TEST(BatchedWalVfsTest, AFailedChecksumRewriteFailsTheCommit) {
+  jalin::testing::TempDir dir;
+  const std::string path = dir.File("store.db");
+  auto db = OpenStore(path, /*synchronous_full=*/false, /*cache_kib=*/256);
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(Insert(*db, 1, "before").ok());
+  absl::Status commit;
+  {
+    FailingWrites failing(&CommitHeader);
+    ASSERT_TRUE(failing.installed());
+    commit = db->Write([&](Transaction& tx) -> absl::Status {
+      for (int i = 100; i < 400; ++i) {
+        RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO rows (id, body) VALUES (?, ?)",
+                    {Param(i), Param::Blob(std::string(3000, 'a'))}));
+      }
+      return tx.Exec(
+          "UPDATE rows SET body = CAST('b' AS BLOB) WHERE id >= 100");
+    });
+    EXPECT_GE(FailingWrites::failures(), 1);
+  }
+  EXPECT_FALSE(commit.ok()) << "a commit whose header was not written";
+  ASSERT_TRUE(Insert(*db, 2, "after").ok());
+
+  RawReader reader(path);
+  EXPECT_EQ(reader.One("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(reader.One("SELECT GROUP_CONCAT(id) FROM rows"), "1,2");
+  // And as recovery after a crash reads the files: a copy without the
+  // shared memory rebuilds it from the WAL's frames and checksums.
+  const std::string copy = dir.File("copy.db");
+  std::filesystem::copy_file(path, copy);
+  std::filesystem::copy_file(path + "-wal", copy + "-wal");
+  RawReader recovered(copy);
+  EXPECT_EQ(recovered.One("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(recovered.One("SELECT GROUP_CONCAT(id) FROM rows"), "1,2");
+}
+
+// A spilled transaction rolled back while writes fail leaves the WAL's
+// write lock free for the next writer.
+TEST(BatchedWalVfsTest, ARollbackWhileWritesFailReleasesTheWriteLock) {
+  jalin::testing::TempDir dir;
+  const std::string path = dir.File("store.db");
+  auto db = OpenStore(path, /*synchronous_full=*/false, /*cache_kib=*/256);
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(Insert(*db, 1, "before").ok());
+  {
+    std::unique_ptr<FailingWrites> failing;
+    const absl::Status s = db->Write([&](Transaction& tx) -> absl::Status {
+      for (int i = 100; i < 250; ++i) {
+        RETURN_IF_ERROR(
+            tx.Exec("INSERT INTO rows (id, body) VALUES (?, ?)",
+                    {Param(i), Param::Blob(std::string(3000, 'a'))}));
+      }
+      failing = std::make_unique<FailingWrites>(&Everything);
+      return absl::AbortedError("rolled back");
+    });
+    EXPECT_FALSE(s.ok());
+  }
+  sqlite3* other = nullptr;
+  ASSERT_EQ(
+      sqlite3_open_v2(path.c_str(), &other, SQLITE_OPEN_READWRITE, nullptr),
+      SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(other);
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  ASSERT_TRUE(Insert(*db, 2, "after").ok());
+  RawReader reader(path);
+  EXPECT_EQ(reader.One("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(reader.One("SELECT GROUP_CONCAT(id) FROM rows"), "1,2");
 }
 
 TEST(BatchedWalVfsTest, AWriterKilledMidStreamLosesNoAcknowledgedCommit) {
