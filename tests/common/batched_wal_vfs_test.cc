@@ -147,6 +147,15 @@ absl::Status Insert(SqliteDatabase& db, int64_t id, const std::string& body) {
   });
 }
 
+// Inserts rows [from, to) with 3,000-byte bodies of `fill`, in `tx`.
+absl::Status InsertRows(Transaction& tx, int from, int to, char fill) {
+  for (int i = from; i < to; ++i) {
+    RETURN_IF_ERROR(tx.Exec("INSERT INTO rows (id, body) VALUES (?, ?)",
+                            {Param(i), Param::Blob(std::string(3000, fill))}));
+  }
+  return absl::OkStatus();
+}
+
 TEST(BatchedWalVfsTest, IsRegisteredOnLinux) {
   ASSERT_NE(BatchedWalVfs(), nullptr);
   EXPECT_NE(sqlite3_vfs_find(BatchedWalVfs()), nullptr);
@@ -183,12 +192,7 @@ TEST(BatchedWalVfsTest, ACommitOfManyPagesTakesFewWriteCalls) {
   ASSERT_GE(before, 0);
   // About 200 pages: two write calls each without gathering.
   ASSERT_TRUE(db->Write([&](Transaction& tx) -> absl::Status {
-                  for (int i = 1; i <= 200; ++i) {
-                    RETURN_IF_ERROR(tx.Exec(
-                        "INSERT INTO rows (id, body) VALUES (?, ?)",
-                        {Param(i), Param::Blob(std::string(3000, 'x'))}));
-                  }
-                  return absl::OkStatus();
+                  return InsertRows(tx, 1, 201, 'x');
                 }).ok());
   const int64_t calls = WriteCalls() - before;
   // ~850 KiB in writes of at most 124 KiB, and a little bookkeeping.
@@ -206,11 +210,7 @@ TEST(BatchedWalVfsTest, LargeAndSpillingTransactionsReadBackIntact) {
   auto db = OpenStore(path, /*synchronous_full=*/true, /*cache_kib=*/256);
   ASSERT_NE(db, nullptr);
   ASSERT_TRUE(db->Write([&](Transaction& tx) -> absl::Status {
-                  for (int i = 1; i <= 1000; ++i) {
-                    RETURN_IF_ERROR(tx.Exec(
-                        "INSERT INTO rows (id, body) VALUES (?, ?)",
-                        {Param(i), Param::Blob(std::string(3000, 'a'))}));
-                  }
+                  RETURN_IF_ERROR(InsertRows(tx, 1, 1001, 'a'));
                   for (int i = 1; i <= 1000; i += 3) {
                     RETURN_IF_ERROR(tx.Exec(
                         "UPDATE rows SET body = ? WHERE id = ?",
@@ -220,10 +220,7 @@ TEST(BatchedWalVfsTest, LargeAndSpillingTransactionsReadBackIntact) {
                 }).ok());
   // And a rolled-back one after it leaves nothing behind.
   const absl::Status rolled_back = db->Write([&](Transaction& tx) {
-    for (int i = 2000; i < 2500; ++i) {
-      RETURN_IF_ERROR(tx.Exec("INSERT INTO rows (id, body) VALUES (?, ?)",
-                              {Param(i), Param::Blob(std::string(3000, 'c'))}));
-    }
+    RETURN_IF_ERROR(InsertRows(tx, 2000, 2500, 'c'));
     return absl::AbortedError("rolled back");
   });
   EXPECT_EQ(rolled_back.code(), absl::StatusCode::kAborted);
@@ -256,11 +253,7 @@ TEST(BatchedWalVfsTest, AFailedChecksumRewriteFailsTheCommit) {
     FailingWrites failing(&CommitHeader);
     ASSERT_TRUE(failing.installed());
     commit = db->Write([&](Transaction& tx) -> absl::Status {
-      for (int i = 100; i < 400; ++i) {
-        RETURN_IF_ERROR(
-            tx.Exec("INSERT INTO rows (id, body) VALUES (?, ?)",
-                    {Param(i), Param::Blob(std::string(3000, 'a'))}));
-      }
+      RETURN_IF_ERROR(InsertRows(tx, 100, 400, 'a'));
       return tx.Exec(
           "UPDATE rows SET body = CAST('b' AS BLOB) WHERE id >= 100");
     });
@@ -293,11 +286,7 @@ TEST(BatchedWalVfsTest, ARollbackWhileWritesFailReleasesTheWriteLock) {
   {
     std::unique_ptr<FailingWrites> failing;
     const absl::Status s = db->Write([&](Transaction& tx) -> absl::Status {
-      for (int i = 100; i < 250; ++i) {
-        RETURN_IF_ERROR(
-            tx.Exec("INSERT INTO rows (id, body) VALUES (?, ?)",
-                    {Param(i), Param::Blob(std::string(3000, 'a'))}));
-      }
+      RETURN_IF_ERROR(InsertRows(tx, 100, 250, 'a'));
       failing = std::make_unique<FailingWrites>(&Everything);
       return absl::AbortedError("rolled back");
     });
