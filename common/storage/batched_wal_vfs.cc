@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <new>
 #include <vector>
 
@@ -77,6 +76,15 @@ int FlushPeerWal(File* f) {
                                                     : SQLITE_OK;
 }
 
+// Writes what was gathered, then `data` at `offset` straight through, so
+// that a failure of either is returned to SQLite.
+int WriteThrough(File* f, const void* data, int amount, sqlite3_int64 offset) {
+  if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
+  const int rc = f->real->pMethods->xWrite(f->real, data, amount, offset);
+  f->gather->end = rc == SQLITE_OK ? offset + amount : -1;
+  return rc;
+}
+
 int Close(sqlite3_file* file) {
   File* f = AsFile(file);
   int rc = Flush(f);
@@ -105,12 +113,7 @@ int Write(sqlite3_file* file, const void* data, int amount,
     // Not an append: a frame or header rewritten in place (after a page
     // spilled and changed again SQLite rewrites checksums, the commit
     // frame's header last), or the WAL header when the WAL starts over.
-    // Everything before it goes first, and it goes straight through, so
-    // its failure is returned here.
-    if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
-    const int rc = f->real->pMethods->xWrite(f->real, data, amount, offset);
-    g->end = rc == SQLITE_OK ? offset + amount : -1;
-    return rc;
+    return WriteThrough(f, data, amount, offset);
   }
   if (g->bytes.empty()) g->offset = offset;
   const bool completes_commit = g->commit_header;
@@ -118,10 +121,7 @@ int Write(sqlite3_file* file, const void* data, int amount,
   try {
     g->bytes.insert(g->bytes.end(), bytes, bytes + amount);
   } catch (const std::bad_alloc&) {
-    if (const int rc = Flush(f); rc != SQLITE_OK) return rc;
-    const int rc = f->real->pMethods->xWrite(f->real, data, amount, offset);
-    g->end = rc == SQLITE_OK ? offset + amount : -1;
-    return rc;
+    return WriteThrough(f, data, amount, offset);
   }
   g->end = offset + amount;
   // A frame header's second field is the database size after a commit,

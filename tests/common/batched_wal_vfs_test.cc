@@ -238,21 +238,39 @@ TEST(BatchedWalVfsTest, LargeAndSpillingTransactionsReadBackIntact) {
   EXPECT_EQ(reader.One("SELECT body FROM rows WHERE id = 5000"), "after");
 }
 
+// A store whose 256 KiB page cache a transaction of a few hundred rows
+// overflows, holding row 1; for the cases where writes fail.
+class FailingWritesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = OpenStore(path_, /*synchronous_full=*/false, /*cache_kib=*/256);
+    ASSERT_NE(db_, nullptr);
+    ASSERT_TRUE(Insert(*db_, 1, "before").ok());
+  }
+
+  // Commits row 2, then checks that the files hold rows 1 and 2 only.
+  void ExpectOnlyTheRowsAround() {
+    ASSERT_TRUE(Insert(*db_, 2, "after").ok());
+    RawReader reader(path_);
+    EXPECT_EQ(reader.One("PRAGMA integrity_check"), "ok");
+    EXPECT_EQ(reader.One("SELECT GROUP_CONCAT(id) FROM rows"), "1,2");
+  }
+
+  jalin::testing::TempDir dir_;
+  const std::string path_ = dir_.File("store.db");
+  std::unique_ptr<SqliteDatabase> db_;
+};
+
 // A transaction larger than the page cache spills pages into the WAL and
 // changes some again; SQLite then rewrites those frames in place and, after
 // the commit frame, rewrites checksums up to the commit frame's header.
 // That last write failing must fail the commit, not be published later.
-TEST(BatchedWalVfsTest, AFailedChecksumRewriteFailsTheCommit) {
-  jalin::testing::TempDir dir;
-  const std::string path = dir.File("store.db");
-  auto db = OpenStore(path, /*synchronous_full=*/false, /*cache_kib=*/256);
-  ASSERT_NE(db, nullptr);
-  ASSERT_TRUE(Insert(*db, 1, "before").ok());
+TEST_F(FailingWritesTest, AFailedChecksumRewriteFailsTheCommit) {
   absl::Status commit;
   {
     FailingWrites failing(&CommitHeader);
     ASSERT_TRUE(failing.installed());
-    commit = db->Write([&](Transaction& tx) -> absl::Status {
+    commit = db_->Write([&](Transaction& tx) -> absl::Status {
       RETURN_IF_ERROR(InsertRows(tx, 100, 400, 'a'));
       return tx.Exec(
           "UPDATE rows SET body = CAST('b' AS BLOB) WHERE id >= 100");
@@ -260,16 +278,12 @@ TEST(BatchedWalVfsTest, AFailedChecksumRewriteFailsTheCommit) {
     EXPECT_GE(FailingWrites::failures(), 1);
   }
   EXPECT_FALSE(commit.ok()) << "a commit whose header was not written";
-  ASSERT_TRUE(Insert(*db, 2, "after").ok());
-
-  RawReader reader(path);
-  EXPECT_EQ(reader.One("PRAGMA integrity_check"), "ok");
-  EXPECT_EQ(reader.One("SELECT GROUP_CONCAT(id) FROM rows"), "1,2");
+  ExpectOnlyTheRowsAround();
   // And as recovery after a crash reads the files: a copy without the
   // shared memory rebuilds it from the WAL's frames and checksums.
-  const std::string copy = dir.File("copy.db");
-  std::filesystem::copy_file(path, copy);
-  std::filesystem::copy_file(path + "-wal", copy + "-wal");
+  const std::string copy = dir_.File("copy.db");
+  std::filesystem::copy_file(path_, copy);
+  std::filesystem::copy_file(path_ + "-wal", copy + "-wal");
   RawReader recovered(copy);
   EXPECT_EQ(recovered.One("PRAGMA integrity_check"), "ok");
   EXPECT_EQ(recovered.One("SELECT GROUP_CONCAT(id) FROM rows"), "1,2");
@@ -277,15 +291,10 @@ TEST(BatchedWalVfsTest, AFailedChecksumRewriteFailsTheCommit) {
 
 // A spilled transaction rolled back while writes fail leaves the WAL's
 // write lock free for the next writer.
-TEST(BatchedWalVfsTest, ARollbackWhileWritesFailReleasesTheWriteLock) {
-  jalin::testing::TempDir dir;
-  const std::string path = dir.File("store.db");
-  auto db = OpenStore(path, /*synchronous_full=*/false, /*cache_kib=*/256);
-  ASSERT_NE(db, nullptr);
-  ASSERT_TRUE(Insert(*db, 1, "before").ok());
+TEST_F(FailingWritesTest, ARollbackWhileWritesFailReleasesTheWriteLock) {
   {
     std::unique_ptr<FailingWrites> failing;
-    const absl::Status s = db->Write([&](Transaction& tx) -> absl::Status {
+    const absl::Status s = db_->Write([&](Transaction& tx) -> absl::Status {
       RETURN_IF_ERROR(InsertRows(tx, 100, 250, 'a'));
       failing = std::make_unique<FailingWrites>(&Everything);
       return absl::AbortedError("rolled back");
@@ -294,17 +303,14 @@ TEST(BatchedWalVfsTest, ARollbackWhileWritesFailReleasesTheWriteLock) {
   }
   sqlite3* other = nullptr;
   ASSERT_EQ(
-      sqlite3_open_v2(path.c_str(), &other, SQLITE_OPEN_READWRITE, nullptr),
+      sqlite3_open_v2(path_.c_str(), &other, SQLITE_OPEN_READWRITE, nullptr),
       SQLITE_OK);
   EXPECT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr),
             SQLITE_OK)
       << sqlite3_errmsg(other);
   sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(other);
-  ASSERT_TRUE(Insert(*db, 2, "after").ok());
-  RawReader reader(path);
-  EXPECT_EQ(reader.One("PRAGMA integrity_check"), "ok");
-  EXPECT_EQ(reader.One("SELECT GROUP_CONCAT(id) FROM rows"), "1,2");
+  ExpectOnlyTheRowsAround();
 }
 
 TEST(BatchedWalVfsTest, AWriterKilledMidStreamLosesNoAcknowledgedCommit) {
