@@ -2,6 +2,7 @@
 
 #include "tools/jalinctl/import/record_columns.h"
 
+#include "common/testing/violations.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
@@ -14,13 +15,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
 
-std::vector<std::string> ViolatedFields(const absl::Status& s) {
-  std::vector<std::string> fields;
-  if (auto bad = GetBadRequest(s)) {
-    for (const auto& v : bad->field_violations()) fields.push_back(v.field());
-  }
-  return fields;
-}
+using jalin::testing::ViolatedFields;
 
 TEST(RecordColumnsTest, EnterpriseRowBecomesARecord) {
   Cells cells = {

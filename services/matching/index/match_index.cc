@@ -85,6 +85,12 @@ std::string MatchIndex::name(uint32_t slot) const {
   return absl::StrCat(kListingPrefix, listing_names_.Get(slot));
 }
 
+void MatchIndex::AppendName(uint32_t slot, std::string* out) const {
+  const absl::string_view id = listing_names_.Get(slot);
+  out->append(kListingPrefix.data(), kListingPrefix.size());
+  out->append(id.data(), id.size());
+}
+
 absl::string_view MatchIndex::grade(uint32_t slot) const {
   switch (entry(slot).attrs >> 4) {
     case 1:

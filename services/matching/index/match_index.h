@@ -167,6 +167,8 @@ class MatchIndex {
   bool live(uint32_t slot) const { return listing_names_.live(slot); }
   // "listings/{id}".
   std::string name(uint32_t slot) const;
+  // Appends name(slot) to `out`, without a string of its own.
+  void AppendName(uint32_t slot, std::string* out) const;
   // The id part of the name, for comparisons without building a string.
   absl::string_view id(uint32_t slot) const { return listing_names_.Get(slot); }
   absl::string_view title(uint32_t slot) const {

@@ -13,7 +13,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "google/protobuf/util/time_util.h"
+#include "common/proto/wire_writer.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "services/matching/scoring/explain.h"
 #include "services/matching/scoring/matcher.h"
 #include "services/matching/scoring/pair.h"
@@ -23,7 +24,9 @@ namespace {
 
 using matching::v1::ChannelingReport;
 using matching::v1::ClusterPair;
+using matching::v1::LocalizedText;
 using matching::v1::Opportunity;
+using proto::WireWriter;
 
 // Who stands for one side of an opportunity: a cluster, or the owner. Names
 // are read from the index when the report is written, not copied.
@@ -239,10 +242,10 @@ struct LineSide {
   int period;
 };
 
-// Writes the follow-up line of a listing match into `t`.
+// Writes the follow-up line of a listing match as the fields of a
+// LocalizedText.
 void ListingLine(const MatchIndex& index, const Opp& o, const Group& supplier,
-                 const Group& buyer, double distance_km,
-                 matching::v1::LocalizedText* t) {
+                 const Group& buyer, double distance_km, WireWriter& w) {
   const Related* related =
       index.taxonomy().Relate(index.category(o.offer), index.category(o.need));
   const bool link =
@@ -254,9 +257,9 @@ void ListingLine(const MatchIndex& index, const Opp& o, const Group& supplier,
   AppendFixed(distance_km, 0, &km);
   AppendFixed(o.score, 2, &score);
   for (const bool indonesian : {true, false}) {
-    std::string* out = indonesian ? t->mutable_id() : t->mutable_en();
-    // One allocation for most lines, instead of one per doubling.
-    out->reserve(256);
+    w.Begin(indonesian ? LocalizedText::kIdFieldNumber
+                       : LocalizedText::kEnFieldNumber);
+    std::string* out = w.out();
     need.AppendWho(out);
     Append(out, {indonesian ? " di " : " in ", need.region, " ",
                  indonesian ? v.need_id : v.need_en, " "});
@@ -271,18 +274,18 @@ void ListingLine(const MatchIndex& index, const Opp& o, const Group& supplier,
     } else {
       Append(out, {" (", km, " km apart, score ", score, ")."});
     }
+    w.End();
   }
 }
 
-matching::v1::LocalizedText ComplementLine(const MatchIndex& index,
-                                           const Opp& o) {
+// Writes the line of a complementarity as the fields of a LocalizedText.
+void ComplementLine(const MatchIndex& index, const Opp& o, WireWriter& w) {
   const Taxonomy& t = index.taxonomy();
   const SupplyLinkInfo& link = t.links()[o.link];
   const ClusterRecord& s = index.clusters()[o.supplier_cluster];
   const ClusterRecord& b = index.clusters()[o.buyer_cluster];
   const std::string s_name = s.display_name.empty() ? s.name : s.display_name;
   const std::string b_name = b.display_name.empty() ? b.name : b.display_name;
-  matching::v1::LocalizedText text;
   std::string id = absl::StrCat(
       b_name, " di ", RegionLabel(index, b.region), " (",
       t.Label(b.sector, true), ") memerlukan ", t.Label(link.input, true),
@@ -299,9 +302,10 @@ matching::v1::LocalizedText ComplementLine(const MatchIndex& index,
     absl::StrAppend(&id, " (", link.description_id, ")");
   if (!link.description_en.empty())
     absl::StrAppend(&en, " (", link.description_en, ")");
-  text.set_id(absl::StrCat(id, "."));
-  text.set_en(absl::StrCat(en, "."));
-  return text;
+  id.push_back('.');
+  en.push_back('.');
+  w.String(LocalizedText::kIdFieldNumber, id);
+  w.String(LocalizedText::kEnFieldNumber, en);
 }
 
 // The score of a complementarity: the components that exist without
@@ -346,10 +350,10 @@ bool OppBefore(const MatchIndex& index, const Opp& a, const Opp& b) {
 
 }  // namespace
 
-ChannelingReport GenerateChannelingReport(const MatchIndex& index,
-                                          const Signals& signals,
-                                          const Weights& weights,
-                                          const ReportOptions& options) {
+EncodedReport GenerateChannelingReport(const MatchIndex& index,
+                                       const Signals& signals,
+                                       const Weights& weights,
+                                       const ReportOptions& options) {
   const RegionGrid& grid = index.grid();
   std::vector<RegionId> side_a = {options.region_a};
   std::vector<RegionId> side_b;
@@ -555,72 +559,136 @@ ChannelingReport GenerateChannelingReport(const MatchIndex& index,
     return a.buyer < b.buyer;
   });
 
-  ChannelingReport report;
-  report.set_region_a(grid.name(options.region_a));
-  report.set_region_b(grid.name(options.region_b));
-  *report.mutable_generate_time() =
-      google::protobuf::util::TimeUtil::SecondsToTimestamp(options.now_seconds);
-  // The pairs' messages are added here, then filled on both workers, a
-  // chunk of pairs at a time: writing the lines is the largest part of what
-  // is left. No worker adds to or reads another's messages.
+  // The report goes out as it is written: the wire bytes of a
+  // ChannelingReport, its fields in number order, without building the
+  // messages first (some 30,000 of them, 15 MiB of lines, that gRPC would
+  // then copy once more to send). The pairs are written on both workers, a
+  // chunk of pairs into a piece of its own; the pieces join in rank order.
+  constexpr size_t kPairsPerPiece = 32;
+  EncodedReport encoded;
+  const size_t pair_pieces =
+      (ranked.size() + kPairsPerPiece - 1) / kPairsPerPiece;
+  encoded.pieces.resize(pair_pieces + 2);
+  {
+    WireWriter w(&encoded.pieces.front());
+    w.String(ChannelingReport::kRegionAFieldNumber,
+             grid.name(options.region_a));
+    w.String(ChannelingReport::kRegionBFieldNumber,
+             grid.name(options.region_b));
+    w.Begin(ChannelingReport::kGenerateTimeFieldNumber);
+    w.Int(google::protobuf::Timestamp::kSecondsFieldNumber,
+          options.now_seconds);
+    w.End();
+  }
   struct Counts {
     int a_to_b = 0;
     int b_to_a = 0;
   };
-  auto write = [&](size_t begin, size_t end, Counts* counts) {
+  auto write_opportunity = [&](const PairData& p, const Opp& o, WireWriter& w,
+                               Counts* counts) {
+    RegionId supplier_region, buyer_region;
+    if (o.kind == Opportunity::LISTING_MATCH) {
+      supplier_region = index.region(o.offer);
+      buyer_region = index.region(o.need);
+    } else {
+      supplier_region = index.clusters()[o.supplier_cluster].region;
+      buyer_region = index.clusters()[o.buyer_cluster].region;
+    }
+    const bool from_a = in_a[supplier_region];
+    ++(from_a ? counts->a_to_b : counts->b_to_a);
+    const double km = grid.DistanceKm(supplier_region, buyer_region);
+    w.Begin(ClusterPair::kOpportunitiesFieldNumber);
+    w.Int(Opportunity::kKindFieldNumber, o.kind);
+    w.Int(Opportunity::kDirectionFieldNumber,
+          from_a ? Opportunity::A_TO_B : Opportunity::B_TO_A);
+    if (o.kind == Opportunity::LISTING_MATCH) {
+      w.Begin(Opportunity::kOfferListingFieldNumber);
+      index.AppendName(o.offer, w.out());
+      w.End();
+      w.Begin(Opportunity::kNeedListingFieldNumber);
+      index.AppendName(o.need, w.out());
+      w.End();
+      w.Double(Opportunity::kScoreFieldNumber, o.score);
+      w.Begin(Opportunity::kTextFieldNumber);
+      ListingLine(index, o, p.supplier, p.buyer, km, w);
+      w.End();
+      if (options.explain_matches) {
+        // The match as the need sees its supplier.
+        absl::StatusOr<matching::v1::Match> match = ScorePair(
+            index, lock, weights, o.offer, o.need, options.now_seconds);
+        if (match.ok()) {
+          w.Message(Opportunity::kMatchFieldNumber, match->SerializeAsString());
+        }
+      }
+    } else {
+      w.String(Opportunity::kSupplyLinkFieldNumber,
+               taxonomy.links()[o.link].name);
+      w.Double(Opportunity::kScoreFieldNumber, o.score);
+      w.Begin(Opportunity::kTextFieldNumber);
+      ComplementLine(index, o, w);
+      w.End();
+    }
+    w.Double(Opportunity::kDistanceKmFieldNumber, km);
+    w.End();
+  };
+  auto write = [&](size_t begin, size_t end, std::string* piece,
+                   Counts* counts) {
+    size_t opportunities = 0;
+    for (size_t i = begin; i < end; ++i) {
+      opportunities += ranked[i].data->opps.size();
+    }
+    // Room for the lines (about 560 bytes an opportunity) at once, instead
+    // of a copy per doubling.
+    piece->reserve(opportunities * 640);
+    WireWriter w(piece);
     for (size_t i = begin; i < end; ++i) {
       const PairData& p = *ranked[i].data;
-      ClusterPair* cp = report.mutable_pairs(static_cast<int>(i));
-      cp->set_supplier(std::string(NameOf(index, p.supplier)));
-      cp->set_supplier_display_name(std::string(DisplayOf(index, p.supplier)));
-      cp->set_supplier_region(grid.name(p.supplier.region));
-      cp->set_buyer(std::string(NameOf(index, p.buyer)));
-      cp->set_buyer_display_name(std::string(DisplayOf(index, p.buyer)));
-      cp->set_buyer_region(grid.name(p.buyer.region));
-      cp->set_strength(ranked[i].strength);
-      cp->mutable_opportunities()->Reserve(static_cast<int>(p.opps.size()));
-      for (const Opp& o : p.opps) {
-        Opportunity* op = cp->add_opportunities();
-        op->set_kind(o.kind);
-        op->set_score(o.score);
-        RegionId supplier_region;
-        if (o.kind == Opportunity::LISTING_MATCH) {
-          supplier_region = index.region(o.offer);
-          const double km =
-              grid.DistanceKm(supplier_region, index.region(o.need));
-          op->set_distance_km(km);
-          op->set_offer_listing(index.name(o.offer));
-          op->set_need_listing(index.name(o.need));
-          if (options.explain_matches) {
-            // The match as the need sees its supplier.
-            absl::StatusOr<matching::v1::Match> match = ScorePair(
-                index, lock, weights, o.offer, o.need, options.now_seconds);
-            if (match.ok()) *op->mutable_match() = *std::move(match);
-          }
-          ListingLine(index, o, p.supplier, p.buyer, km, op->mutable_text());
-        } else {
-          supplier_region = index.clusters()[o.supplier_cluster].region;
-          op->set_distance_km(grid.DistanceKm(
-              supplier_region, index.clusters()[o.buyer_cluster].region));
-          op->set_supply_link(taxonomy.links()[o.link].name);
-          *op->mutable_text() = ComplementLine(index, o);
-        }
-        const bool from_a = in_a[supplier_region];
-        op->set_direction(from_a ? Opportunity::A_TO_B : Opportunity::B_TO_A);
-        ++(from_a ? counts->a_to_b : counts->b_to_a);
-      }
+      w.Begin(ChannelingReport::kPairsFieldNumber);
+      w.String(ClusterPair::kSupplierFieldNumber, NameOf(index, p.supplier));
+      w.String(ClusterPair::kSupplierDisplayNameFieldNumber,
+               DisplayOf(index, p.supplier));
+      w.String(ClusterPair::kSupplierRegionFieldNumber,
+               grid.name(p.supplier.region));
+      w.String(ClusterPair::kBuyerFieldNumber, NameOf(index, p.buyer));
+      w.String(ClusterPair::kBuyerDisplayNameFieldNumber,
+               DisplayOf(index, p.buyer));
+      w.String(ClusterPair::kBuyerRegionFieldNumber, grid.name(p.buyer.region));
+      w.Double(ClusterPair::kStrengthFieldNumber, ranked[i].strength);
+      for (const Opp& o : p.opps) write_opportunity(p, o, w, counts);
+      w.End();
     }
   };
-  report.mutable_pairs()->Reserve(static_cast<int>(ranked.size()));
-  for (size_t i = 0; i < ranked.size(); ++i) report.add_pairs();
   Counts counts[2];
-  Chunks(options.side_thread, ranked.size(), 32,
+  Chunks(options.side_thread, ranked.size(), kPairsPerPiece,
          [&](int worker, size_t begin, size_t end) {
-           write(begin, end, &counts[worker]);
+           write(begin, end, &encoded.pieces[1 + begin / kPairsPerPiece],
+                 &counts[worker]);
          });
-  report.set_a_to_b_count(counts[0].a_to_b + counts[1].a_to_b);
-  report.set_b_to_a_count(counts[0].b_to_a + counts[1].b_to_a);
-  report.set_opportunity_count(report.a_to_b_count() + report.b_to_a_count());
+  const int a_to_b = counts[0].a_to_b + counts[1].a_to_b;
+  const int b_to_a = counts[0].b_to_a + counts[1].b_to_a;
+  encoded.opportunity_count = a_to_b + b_to_a;
+  WireWriter w(&encoded.pieces.back());
+  w.Int(ChannelingReport::kOpportunityCountFieldNumber,
+        encoded.opportunity_count);
+  w.Int(ChannelingReport::kAToBCountFieldNumber, a_to_b);
+  w.Int(ChannelingReport::kBToACountFieldNumber, b_to_a);
+  return encoded;
+}
+
+size_t EncodedReport::ByteSize() const {
+  size_t n = 0;
+  for (const std::string& piece : pieces) n += piece.size();
+  return n;
+}
+
+absl::StatusOr<ChannelingReport> EncodedReport::Decode() const {
+  ChannelingReport report;
+  std::string bytes;
+  bytes.reserve(ByteSize());
+  for (const std::string& piece : pieces) bytes += piece;
+  if (!report.ParseFromString(bytes)) {
+    return absl::InternalError("an encoded channeling report does not parse");
+  }
   return report;
 }
 

@@ -17,8 +17,12 @@
 #ifndef SERVICES_MATCHING_REPORT_CHANNELING_REPORT_H_
 #define SERVICES_MATCHING_REPORT_CHANNELING_REPORT_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
+#include "absl/status/statusor.h"
 #include "common/concurrency/side_thread.h"
 #include "jalin/matching/v1/channeling.pb.h"
 #include "services/matching/index/match_index.h"
@@ -45,10 +49,24 @@ struct ReportOptions {
   SideThread* side_thread = nullptr;
 };
 
+// A report as it is sent: the wire bytes of a matching.v1.ChannelingReport
+// in pieces, whose concatenation is the message, written in field order as
+// the generated serializer would.
+struct EncodedReport {
+  std::vector<std::string> pieces;
+  int opportunity_count = 0;
+
+  // Bytes in all pieces.
+  size_t ByteSize() const;
+  // The message itself (for tests and tools; a service sends the pieces).
+  absl::StatusOr<matching::v1::ChannelingReport> Decode() const;
+};
+
 // Reads `index` and `signals` (the caller holds the index's read lock).
-matching::v1::ChannelingReport GenerateChannelingReport(
-    const MatchIndex& index, const Signals& signals, const Weights& weights,
-    const ReportOptions& options);
+EncodedReport GenerateChannelingReport(const MatchIndex& index,
+                                       const Signals& signals,
+                                       const Weights& weights,
+                                       const ReportOptions& options);
 
 }  // namespace jalin::matching
 

@@ -151,7 +151,7 @@ absl::StatusOr<matching::v1::FindMatchesResponse> MatchQueries::FindMatches(
   return out;
 }
 
-absl::StatusOr<matching::v1::ChannelingReport> MatchQueries::Report(
+absl::StatusOr<EncodedReport> MatchQueries::Report(
     const auth::Principal& who,
     const matching::v1::GenerateChannelingReportRequest& r) {
   FieldViolations v;
@@ -167,7 +167,7 @@ absl::StatusOr<matching::v1::ChannelingReport> MatchQueries::Report(
     return auth::PermissionDenied(
         "a channeling report needs one of its regions in your scope");
   }
-  matching::v1::ChannelingReport out;
+  EncodedReport out;
   RETURN_IF_ERROR(index_->Read([&](const MatchIndex& index) -> absl::Status {
     const RegionGrid& grid = index.grid();
     ReportOptions options;

@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "common/concurrency/side_thread.h"
 #include "jalin/matching/v1/matching_service.pb.h"
+#include "services/matching/report/channeling_report.h"
 #include "services/matching/scoring/signals.h"
 #include "services/matching/scoring/weights.h"
 #include "services/matching/sync/live_index.h"
@@ -35,7 +36,8 @@ class MatchQueries {
   absl::StatusOr<matching::v1::FindMatchesResponse> FindMatches(
       const auth::Principal& who, const matching::v1::FindMatchesRequest& r);
   // Global callers, or callers whose regions cover region_a or region_b.
-  absl::StatusOr<matching::v1::ChannelingReport> Report(
+  // The report comes encoded, as the service sends it.
+  absl::StatusOr<EncodedReport> Report(
       const auth::Principal& who,
       const matching::v1::GenerateChannelingReportRequest& r);
   absl::StatusOr<matching::v1::IndexStatus> Status() const;

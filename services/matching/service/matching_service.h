@@ -22,8 +22,13 @@ namespace jalin::matching {
 auth::MethodPolicy MatchingPolicy(const auth::Authenticator* authenticator);
 
 // Thread-safe. Everything passed in must outlive the service.
+//
+// GenerateChannelingReport is served raw: the report is written as wire
+// bytes (EncodedReport) and sent as written, without a message in between.
 class MatchingService final
-    : public matching::v1::MatchingService::CallbackService {
+    : public matching::v1::MatchingService::
+          WithRawCallbackMethod_GenerateChannelingReport<
+              matching::v1::MatchingService::CallbackService> {
  public:
   // `rebuild` reloads the index from a fresh registry snapshot.
   MatchingService(const auth::Authenticator* authenticator,
@@ -35,10 +40,11 @@ class MatchingService final
       grpc::CallbackServerContext* ctx,
       const matching::v1::FindMatchesRequest* request,
       matching::v1::FindMatchesResponse* response) override;
+  // Request: a GenerateChannelingReportRequest; response: a
+  // ChannelingReport.
   grpc::ServerUnaryReactor* GenerateChannelingReport(
-      grpc::CallbackServerContext* ctx,
-      const matching::v1::GenerateChannelingReportRequest* request,
-      matching::v1::ChannelingReport* response) override;
+      grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* CreateProposal(
       grpc::CallbackServerContext* ctx,
       const matching::v1::CreateProposalRequest* request,

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/auth/principal.h"
 #include "common/redis/redis_client.h"
@@ -18,7 +19,9 @@
 #include "common/status/grpc_status.h"
 #include "common/testing/in_process_server.h"
 #include "common/testing/suite.h"
+#include "common/testing/violations.h"
 #include "gmock/gmock.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "jalin/events/v1/event.pb.h"
 #include "jalin/matching/v1/matching_service.grpc.pb.h"
@@ -286,6 +289,45 @@ TEST_F(MatchingIntegrationTest, ProposalLifecycleOverGrpc) {
                   .ok());
   EXPECT_EQ(report.opportunity_count(), 1);
   EXPECT_EQ(report.b_to_a_count(), 1);
+  ASSERT_EQ(report.pairs_size(), 1);
+  ASSERT_EQ(report.pairs(0).opportunities_size(), 1);
+  EXPECT_EQ(report.pairs(0).opportunities(0).need_listing(), "listings/need");
+  EXPECT_THAT(report.pairs(0).opportunities(0).text().id(),
+              ::testing::StartsWith("clusters/jamu di Kabupaten Karanganyar "
+                                    "membutuhkan need; "));
+  // The report is served raw (its bytes written by the service): bad input
+  // still comes back field by field, and bytes that are no request at all
+  // are INVALID_ARGUMENT.
+  matching::v1::GenerateChannelingReportRequest bad;
+  bad.set_region_a("33.13");
+  bad.set_max_per_pair(-1);
+  EXPECT_THAT(jalin::testing::ViolatedFields(
+                  Call(&MatchingService::Stub::GenerateChannelingReport,
+                       facilitator, bad, &report)),
+              ::testing::ElementsAre("region_a", "region_b", "max_per_pair"));
+  EXPECT_EQ(Call(&MatchingService::Stub::GenerateChannelingReport,
+                 Who(auth::Role::kMember, {"33.13"}), report_request, &report)
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  {
+    grpc::GenericStub generic(rpc::MakeChannel(suite_.address("matching")));
+    grpc::ClientContext ctx;
+    rpc::PrepareContext(&ctx, absl::Seconds(10), suite_.Token(facilitator));
+    const std::string garbage("\x0a\x50zz", 4);
+    grpc::Slice slice(garbage);
+    grpc::ByteBuffer request(&slice, 1), response;
+    absl::Notification done;
+    grpc::Status status;
+    generic.UnaryCall(
+        &ctx, "/jalin.matching.v1.MatchingService/GenerateChannelingReport",
+        grpc::StubOptions(), &request, &response, [&](grpc::Status s) {
+          status = std::move(s);
+          done.Notify();
+        });
+    done.WaitForNotification();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << status.error_message();
+  }
 
   // Rebuild on demand, idempotent by request_id.
   matching::v1::RebuildIndexRequest rebuild;

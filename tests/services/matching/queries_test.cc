@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "common/auth/authenticator.h"
 #include "common/status/errors.h"
+#include "common/testing/violations.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
@@ -25,14 +26,7 @@ using registry::v1::Listing;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-std::vector<std::string> ViolatedFields(const absl::Status& s) {
-  std::vector<std::string> fields;
-  auto bad = GetBadRequest(s);
-  if (bad) {
-    for (const auto& v : bad->field_violations()) fields.push_back(v.field());
-  }
-  return fields;
-}
+using jalin::testing::ViolatedFields;
 
 Principal MakePrincipal(const std::string& subject, Role role,
                         std::vector<std::string> regions) {
@@ -207,7 +201,9 @@ TEST_F(QueriesTest, ReportNeedsScopeAndValidRegions) {
   EXPECT_THAT(ViolatedFields(queries_.Report(central, r).status()),
               ElementsAre("region_a"));
   r.set_region_a("regions/33.13");
-  auto report = queries_.Report(central, r);
+  auto encoded = queries_.Report(central, r);
+  ASSERT_TRUE(encoded.ok()) << encoded.status();
+  auto report = encoded->Decode();
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->opportunity_count(), 1);
   EXPECT_EQ(report->b_to_a_count(), 1);
@@ -215,7 +211,9 @@ TEST_F(QueriesTest, ReportNeedsScopeAndValidRegions) {
   EXPECT_FALSE(basic.has_match());
   // The full view explains each listing match.
   r.set_view(matching::v1::FULL);
-  report = queries_.Report(central, r);
+  encoded = queries_.Report(central, r);
+  ASSERT_TRUE(encoded.ok()) << encoded.status();
+  report = encoded->Decode();
   ASSERT_TRUE(report.ok()) << report.status();
   const auto& full = report->pairs(0).opportunities(0);
   ASSERT_TRUE(full.has_match());

@@ -29,6 +29,13 @@ using registry::v1::Listing;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
+// The report as its reader gets it.
+ChannelingReport Decode(const EncodedReport& encoded) {
+  absl::StatusOr<ChannelingReport> report = encoded.Decode();
+  EXPECT_TRUE(report.ok()) << report.status();
+  return report.ok() ? *std::move(report) : ChannelingReport();
+}
+
 // kind, direction, offer, need, supply link, supplier group, buyer group.
 using Row = std::tuple<std::string, std::string, std::string, std::string,
                        std::string, std::string, std::string>;
@@ -181,7 +188,7 @@ class ReportTest : public ::testing::Test {
     o.region_b = index_.grid().Find(b);
     o.now_seconds = absl::ToUnixSeconds(now_);
     o.explain_matches = explain_matches;
-    return GenerateChannelingReport(index_, signals_, weights_, o);
+    return Decode(GenerateChannelingReport(index_, signals_, weights_, o));
   }
 
   absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
@@ -347,14 +354,30 @@ TEST_F(ReportTest, IsTheSameWithOrWithoutASideThread) {
   o.region_b = index_.grid().Find("33.14");
   o.now_seconds = absl::ToUnixSeconds(now_);
   o.explain_matches = true;
-  const ChannelingReport alone =
+  const EncodedReport encoded =
       GenerateChannelingReport(index_, signals_, weights_, o);
+  const ChannelingReport alone = Decode(encoded);
   o.side_thread = &side_;
   const ChannelingReport split =
-      GenerateChannelingReport(index_, signals_, weights_, o);
+      Decode(GenerateChannelingReport(index_, signals_, weights_, o));
   EXPECT_GT(alone.pairs_size(), 20);
   EXPECT_GT(alone.opportunity_count(), 100);
   EXPECT_EQ(split.SerializeAsString(), alone.SerializeAsString());
+  // The bytes as written are the generated serializer's for the same
+  // message: fields in order, nothing a reader would keep as unknown.
+  std::string bytes;
+  for (const std::string& piece : encoded.pieces) bytes += piece;
+  EXPECT_EQ(bytes.size(), encoded.ByteSize());
+  EXPECT_EQ(bytes, alone.SerializeAsString());
+  EXPECT_EQ(encoded.opportunity_count, alone.opportunity_count());
+  // The same holds for the basic view.
+  o.explain_matches = false;
+  const EncodedReport basic =
+      GenerateChannelingReport(index_, signals_, weights_, o);
+  bytes.clear();
+  for (const std::string& piece : basic.pieces) bytes += piece;
+  EXPECT_EQ(bytes, Decode(basic).SerializeAsString());
+  EXPECT_LT(bytes.size(), encoded.ByteSize());
   std::set<std::pair<std::string, std::string>> listed;
   for (const auto& pair : split.pairs()) {
     for (const auto& op : pair.opportunities()) {
@@ -385,7 +408,7 @@ TEST_F(ReportTest, CapsOpportunitiesPerPair) {
   o.now_seconds = absl::ToUnixSeconds(now_);
   o.max_per_pair = 1;
   const ChannelingReport r =
-      GenerateChannelingReport(index_, signals_, weights_, o);
+      Decode(GenerateChannelingReport(index_, signals_, weights_, o));
   for (const auto& pair : r.pairs()) EXPECT_EQ(pair.opportunities_size(), 1);
   EXPECT_EQ(r.opportunity_count(), 3);
 }

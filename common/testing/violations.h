@@ -1,0 +1,19 @@
+// The fields an INVALID_ARGUMENT status names in its google.rpc.BadRequest
+// (AIP-193), for tests that check every violation is reported.
+
+#ifndef COMMON_TESTING_VIOLATIONS_H_
+#define COMMON_TESTING_VIOLATIONS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace jalin::testing {
+
+// In the order the status lists them; empty without a BadRequest.
+std::vector<std::string> ViolatedFields(const absl::Status& s);
+
+}  // namespace jalin::testing
+
+#endif  // COMMON_TESTING_VIOLATIONS_H_
