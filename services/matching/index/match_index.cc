@@ -104,6 +104,45 @@ absl::string_view MatchIndex::grade(uint32_t slot) const {
   }
 }
 
+void MatchIndex::Prefetch(uint32_t slot, int stage) const {
+  switch (stage) {
+    case 0:  // the slot's own arrays
+      __builtin_prefetch(&bucket_of_[slot]);
+      __builtin_prefetch(&position_[slot]);
+      __builtin_prefetch(&title_[slot]);
+      listing_names_.PrefetchOffset(slot);
+      return;
+    case 1:  // its bucket, title and name
+      __builtin_prefetch(&buckets_[bucket_of_[slot]]);
+      titles_.Prefetch(title_[slot]);
+      listing_names_.PrefetchText(slot);
+      return;
+    case 2:  // its entry
+      __builtin_prefetch(&entry(slot));
+      return;
+    case 3: {  // its owner's arrays
+      const uint32_t owner = entry(slot).owner;
+      owner_names_.PrefetchOffset(owner);
+      __builtin_prefetch(&owner_display_[owner]);
+      __builtin_prefetch(&owner_clusters_at_[owner]);
+      __builtin_prefetch(&owner_clusters_len_[owner]);
+      return;
+    }
+    case 4: {  // its owner's names and clusters
+      const uint32_t owner = entry(slot).owner;
+      owner_names_.PrefetchText(owner);
+      const uint32_t display = owner_display_[owner];
+      if (display != kNoId) owner_texts_.Prefetch(display);
+      if (owner_clusters_len_[owner] > 0) {
+        __builtin_prefetch(cluster_lists_.data() + owner_clusters_at_[owner]);
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
 absl::string_view MatchIndex::owner_display_name(uint32_t owner) const {
   const uint32_t off = owner_display_[owner];
   return off == kNoId ? absl::string_view() : owner_texts_.Get(off);

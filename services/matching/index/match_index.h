@@ -237,6 +237,14 @@ class MatchIndex {
     return region_buckets_[region];
   }
 
+  // Cache hints for reading a listing's fields and texts soon (a report
+  // writing its lines), in kPrefetchStages stages that follow the index's
+  // pointers one level each: stage s reads only what stage s - 1 fetched,
+  // so a reader that knows the listings it will visit issues the stages
+  // for each one some steps apart. Hints only: nothing read changes.
+  static constexpr int kPrefetchStages = 5;
+  void Prefetch(uint32_t slot, int stage) const;
+
   // The listing as matching returns it: the fields the index holds (no
   // description, price, source or meta).
   registry::v1::Listing ToProto(uint32_t slot) const;

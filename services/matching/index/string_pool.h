@@ -30,6 +30,10 @@ class TextArena {
   // Appends `s`; RESOURCE_EXHAUSTED once the buffer would pass 4 GiB.
   absl::StatusOr<uint32_t> Add(absl::string_view s);
   absl::string_view Get(uint32_t offset) const;
+  // Asks for the string at `offset` to be brought into the cache (a hint).
+  void Prefetch(uint32_t offset) const {
+    __builtin_prefetch(data_.data() + offset);
+  }
   // Marks the string at `offset` as no longer referenced.
   void Release(uint32_t offset);
 
@@ -71,6 +75,10 @@ class NameTable {
     return id < offsets_.size() && offsets_[id] != kNoId;
   }
   absl::string_view Get(uint32_t id) const { return arena_.Get(offsets_[id]); }
+  // Cache hints for a Get(id) soon: first the offset, then (once that has
+  // arrived) the bytes it points at.
+  void PrefetchOffset(uint32_t id) const { __builtin_prefetch(&offsets_[id]); }
+  void PrefetchText(uint32_t id) const { arena_.Prefetch(offsets_[id]); }
   // Live names.
   size_t size() const { return ids_.size(); }
   // One past the highest id ever handed out: iterate [0, id_limit()) and

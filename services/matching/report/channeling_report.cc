@@ -130,6 +130,40 @@ uint64_t PairKey(uint32_t supplier, uint32_t buyer) {
   return static_cast<uint64_t>(supplier) << 32 | buyer;
 }
 
+// Pairs by (supplier, buyer) key. Not thread-safe.
+struct PairTable {
+  absl::flat_hash_map<uint64_t, uint32_t> index;
+  std::vector<PairData> pairs;
+
+  // The pair of the two keys, added if new.
+  PairData& Get(uint32_t supplier, uint32_t buyer) {
+    auto [it, added] = index.try_emplace(PairKey(supplier, buyer),
+                                         static_cast<uint32_t>(pairs.size()));
+    if (added) {
+      pairs.emplace_back();
+      pairs.back().supplier_key = supplier;
+      pairs.back().buyer_key = buyer;
+    }
+    return pairs[it->second];
+  }
+  bool Contains(uint32_t supplier, uint32_t buyer) const {
+    return index.contains(PairKey(supplier, buyer));
+  }
+  // Takes in `other`'s pairs, which must have no key of this table's.
+  void Absorb(PairTable&& other) {
+    const auto offset = static_cast<uint32_t>(pairs.size());
+    index.reserve(index.size() + other.index.size());
+    for (const auto& [key, at] : other.index) index.emplace(key, offset + at);
+    pairs.reserve(pairs.size() + other.pairs.size());
+    for (PairData& p : other.pairs) pairs.push_back(std::move(p));
+  }
+};
+
+// Which of two halves a pair's key falls in, for grouping on two workers.
+size_t PairHalf(uint32_t supplier, uint32_t buyer) {
+  return (supplier ^ buyer) & 1;
+}
+
 // A listing match as a search found it: the two listings, their groups
 // (GroupKey) and the pair's score.
 struct Hit {
@@ -437,28 +471,29 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
   // matches takes its groups' regions from its strongest match (the first
   // once sorted), so that nothing depends on the order matches were found
   // in.
-  absl::flat_hash_map<uint64_t, uint32_t> pair_of;
-  std::vector<PairData> pairs;
-  auto pair_for = [&](uint32_t supplier, uint32_t buyer) -> PairData& {
-    auto [it, added] = pair_of.try_emplace(PairKey(supplier, buyer),
-                                           static_cast<uint32_t>(pairs.size()));
-    if (added) {
-      pairs.emplace_back();
-      pairs.back().supplier_key = supplier;
-      pairs.back().buyer_key = buyer;
+  // Grouped on both workers, each taking the pairs of half the keys (by
+  // PairHalf), then joined; the order of `pairs` does not matter (they are
+  // ranked by strength and names).
+  PairTable halves[2];
+  Chunks(options.side_thread, 2, 1, [&](int, size_t begin, size_t end) {
+    for (size_t half = begin; half < end; ++half) {
+      PairTable& table = halves[half];
+      for (const std::vector<Hit>& found : hits) {
+        for (const Hit& h : found) {
+          if (PairHalf(h.supplier, h.buyer) != half) continue;
+          Opp o;
+          o.offer = h.offer;
+          o.need = h.need;
+          o.score = h.score;
+          o.from_b = h.from_b;
+          table.Get(h.supplier, h.buyer).opps.push_back(o);
+        }
+      }
     }
-    return pairs[it->second];
-  };
-  for (const std::vector<Hit>& found : hits) {
-    for (const Hit& h : found) {
-      Opp o;
-      o.offer = h.offer;
-      o.need = h.need;
-      o.score = h.score;
-      o.from_b = h.from_b;
-      pair_for(h.supplier, h.buyer).opps.push_back(o);
-    }
-  }
+  });
+  PairTable& table = halves[0];
+  table.Absorb(std::move(halves[1]));
+  std::vector<PairData>& pairs = table.pairs;
 
   // Cluster-level complementarity where no listing match joins the two.
   const Taxonomy& taxonomy = index.taxonomy();
@@ -477,7 +512,7 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
       const ClusterRecord& s = index.clusters()[sc];
       for (uint32_t bc : buyers) {
         const ClusterRecord& b = index.clusters()[bc];
-        if (pair_of.contains(PairKey(sc, bc))) continue;
+        if (table.Contains(sc, bc)) continue;
         for (uint32_t l = 0; l < taxonomy.links().size(); ++l) {
           const SupplyLinkInfo& link = taxonomy.links()[l];
           if (link.strength <= 0 || !taxonomy.InSubtree(s.sector, link.input) ||
@@ -490,7 +525,7 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
           o.supplier_cluster = sc;
           o.buyer_cluster = bc;
           o.score = ComplementScore(index, weights, link, s, b);
-          PairData& p = pair_for(sc, bc);
+          PairData& p = table.Get(sc, bc);
           p.supplier = ClusterGroup(index, sc, s.region);
           p.buyer = ClusterGroup(index, bc, b.region);
           p.opps.push_back(o);
@@ -533,25 +568,25 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
     }
   };
 
-  // Settled on both workers, each pair on its own: sorting them is a good
-  // part of what is left after the search.
-  Chunks(options.side_thread, pairs.size(), 64,
-         [&](int, size_t begin, size_t end) {
-           for (size_t i = begin; i < end; ++i) settle(pairs[i]);
-         });
-
   // Strongest pair first; equal strengths in (supplier, buyer) name order.
+  // Ranked before the pairs are settled, so that each is settled where it
+  // is written: a pair's strength is its best score, whichever of its
+  // listing pairs found twice counts (the score is the pair's, from either
+  // side), and its groups' names come from their keys.
   struct Ranked {
     double strength;
     absl::string_view supplier;
     absl::string_view buyer;
-    const PairData* data;
+    PairData* data;
   };
   std::vector<Ranked> ranked;
   ranked.reserve(pairs.size());
-  for (const PairData& p : pairs) {
-    ranked.push_back({p.opps.front().score, NameOf(index, p.supplier),
-                      NameOf(index, p.buyer), &p});
+  for (PairData& p : pairs) {
+    double strength = p.opps.front().score;
+    for (const Opp& o : p.opps) strength = std::max(strength, o.score);
+    ranked.push_back(
+        {strength, NameOf(index, GroupOfKey(index, p.supplier_key, kNoRegion)),
+         NameOf(index, GroupOfKey(index, p.buyer_key, kNoRegion)), &p});
   }
   std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
     if (a.strength != b.strength) return a.strength > b.strength;
@@ -562,8 +597,9 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
   // The report goes out as it is written: the wire bytes of a
   // ChannelingReport, its fields in number order, without building the
   // messages first (some 30,000 of them, 15 MiB of lines, that gRPC would
-  // then copy once more to send). The pairs are written on both workers, a
-  // chunk of pairs into a piece of its own; the pieces join in rank order.
+  // then copy once more to send). The pairs are settled and written on both
+  // workers, a chunk of pairs into a piece of its own; the pieces join in
+  // rank order.
   constexpr size_t kPairsPerPiece = 32;
   EncodedReport encoded;
   const size_t pair_pieces =
@@ -635,11 +671,39 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
                    Counts* counts) {
     size_t opportunities = 0;
     for (size_t i = begin; i < end; ++i) {
+      settle(*ranked[i].data);
       opportunities += ranked[i].data->opps.size();
     }
     // Room for the lines (about 560 bytes an opportunity) at once, instead
     // of a copy per doubling.
     piece->reserve(opportunities * 640);
+    // The listings of the lines in the order they are written. Their
+    // fields are scattered over an index of a million listings, so each
+    // line waited on a dozen reads from memory in turn; instead, each
+    // listing's reads are asked for in stages over the lines before its own
+    // (MatchIndex::Prefetch).
+    std::vector<uint32_t> listings;
+    listings.reserve(2 * opportunities);
+    for (size_t i = begin; i < end; ++i) {
+      for (const Opp& o : ranked[i].data->opps) {
+        if (o.kind != Opportunity::LISTING_MATCH) continue;
+        listings.push_back(o.offer);
+        listings.push_back(o.need);
+      }
+    }
+    constexpr int kStages = MatchIndex::kPrefetchStages;
+    // Hints for the listings `at` onwards, each stage one line further on
+    // than the next.
+    auto hint = [&](size_t at) {
+      for (int stage = 0; stage < kStages; ++stage) {
+        const size_t k = at + 2 * static_cast<size_t>(kStages - stage);
+        if (k + 1 < listings.size()) {
+          index.Prefetch(listings[k], stage);
+          index.Prefetch(listings[k + 1], stage);
+        }
+      }
+    };
+    size_t written = 0;
     WireWriter w(piece);
     for (size_t i = begin; i < end; ++i) {
       const PairData& p = *ranked[i].data;
@@ -654,7 +718,13 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
                DisplayOf(index, p.buyer));
       w.String(ClusterPair::kBuyerRegionFieldNumber, grid.name(p.buyer.region));
       w.Double(ClusterPair::kStrengthFieldNumber, ranked[i].strength);
-      for (const Opp& o : p.opps) write_opportunity(p, o, w, counts);
+      for (const Opp& o : p.opps) {
+        if (o.kind == Opportunity::LISTING_MATCH) {
+          hint(written);
+          written += 2;
+        }
+        write_opportunity(p, o, w, counts);
+      }
       w.End();
     }
   };
