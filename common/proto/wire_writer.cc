@@ -36,14 +36,10 @@ void PutVarint(uint64_t value, char* p) {
 
 }  // namespace
 
-void WireWriter::Varint(uint64_t value) {
+void WireWriter::LongVarint(uint64_t value) {
   char buf[10];
   PutVarint(value, buf);
   out_->append(buf, VarintSize(value));
-}
-
-void WireWriter::Tag(int field, int wire_type) {
-  Varint(static_cast<uint64_t>(field) << 3 | static_cast<uint64_t>(wire_type));
 }
 
 void WireWriter::String(int field, absl::string_view value) {

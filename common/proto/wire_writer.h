@@ -50,8 +50,19 @@ class WireWriter {
   std::string* out() { return out_; }
 
  private:
-  void Tag(int field, int wire_type);
-  void Varint(uint64_t value);
+  void Tag(int field, int wire_type) {
+    Varint(static_cast<uint64_t>(field) << 3 |
+           static_cast<uint64_t>(wire_type));
+  }
+  // Most varints here (tags, short lengths) are one byte.
+  void Varint(uint64_t value) {
+    if (value < 0x80) {
+      out_->push_back(static_cast<char>(value));
+    } else {
+      LongVarint(value);
+    }
+  }
+  void LongVarint(uint64_t value);
 
   std::string* out_;
   // Where the length of each open Begin goes: kLengthRoom bytes are kept

@@ -579,20 +579,38 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
     absl::string_view buyer;
     PairData* data;
   };
-  std::vector<Ranked> ranked;
-  ranked.reserve(pairs.size());
-  for (PairData& p : pairs) {
-    double strength = p.opps.front().score;
-    for (const Opp& o : p.opps) strength = std::max(strength, o.score);
-    ranked.push_back(
-        {strength, NameOf(index, GroupOfKey(index, p.supplier_key, kNoRegion)),
-         NameOf(index, GroupOfKey(index, p.buyer_key, kNoRegion)), &p});
-  }
-  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+  auto before = [](const Ranked& a, const Ranked& b) {
     if (a.strength != b.strength) return a.strength > b.strength;
     if (a.supplier != b.supplier) return a.supplier < b.supplier;
     return a.buyer < b.buyer;
+  };
+  // Each worker ranks one half of the pairs; the halves are merged. The
+  // order is total (names are unique per group), so it is the same however
+  // the pairs were split.
+  std::vector<Ranked> halves_ranked[2];
+  const size_t middle = pairs.size() / 2;
+  Chunks(options.side_thread, 2, 1, [&](int, size_t begin, size_t end) {
+    for (size_t half = begin; half < end; ++half) {
+      std::vector<Ranked>& out = halves_ranked[half];
+      const size_t from = half == 0 ? 0 : middle;
+      const size_t to = half == 0 ? middle : pairs.size();
+      out.reserve(to - from);
+      for (size_t i = from; i < to; ++i) {
+        PairData& p = pairs[i];
+        double strength = p.opps.front().score;
+        for (const Opp& o : p.opps) strength = std::max(strength, o.score);
+        out.push_back(
+            {strength,
+             NameOf(index, GroupOfKey(index, p.supplier_key, kNoRegion)),
+             NameOf(index, GroupOfKey(index, p.buyer_key, kNoRegion)), &p});
+      }
+      std::sort(out.begin(), out.end(), before);
+    }
   });
+  std::vector<Ranked> ranked(pairs.size());
+  std::merge(halves_ranked[0].begin(), halves_ranked[0].end(),
+             halves_ranked[1].begin(), halves_ranked[1].end(), ranked.begin(),
+             before);
 
   // The report goes out as it is written: the wire bytes of a
   // ChannelingReport, its fields in number order, without building the
