@@ -195,11 +195,12 @@ void Append(std::string* out, std::initializer_list<absl::string_view> pieces) {
   }
 }
 
+// Views, so that the lines copy them without measuring them each time.
 struct Verbs {
-  const char* need_id;
-  const char* need_en;
-  const char* offer_id;
-  const char* offer_en;
+  absl::string_view need_id;
+  absl::string_view need_en;
+  absl::string_view offer_id;
+  absl::string_view offer_en;
 };
 
 Verbs VerbsFor(uint8_t type, bool supply_link) {

@@ -21,8 +21,8 @@ using matching::v1::LocalizedText;
 using matching::v1::Match;
 
 struct UnitWords {
-  const char* id;
-  const char* en;
+  absl::string_view id;
+  absl::string_view en;
 };
 
 UnitWords UnitName(int unit) {
@@ -469,7 +469,11 @@ void AppendNumber(double x, std::string* out) {
 void AppendUnitWords(int unit, int period, bool indonesian, std::string* out) {
   const UnitWords u = UnitName(unit);
   const UnitWords p = PeriodName(period);
-  absl::StrAppend(out, " ", indonesian ? u.id : u.en, indonesian ? p.id : p.en);
+  const absl::string_view unit_word = indonesian ? u.id : u.en;
+  const absl::string_view period_word = indonesian ? p.id : p.en;
+  out->push_back(' ');
+  out->append(unit_word.data(), unit_word.size());
+  out->append(period_word.data(), period_word.size());
 }
 
 void AppendQuantity(double amount, int unit, int period, bool indonesian,
