@@ -238,9 +238,10 @@ QueryContext::QueryContext(const MatchIndex& index,
       now_seconds(options.now_seconds) {
   radius_km = options.radius_km > 0 ? options.radius_km : this->query.radius_km;
   if (options.filter != nullptr) {
-    filter = options.filter;
+    filter = options.filter.get();
   } else if (!options.regions.empty()) {
-    filter = RegionFilter::Make(index.grid(), options.regions);
+    owned_filter = RegionFilter::Make(index.grid(), options.regions);
+    filter = owned_filter.get();
   }
   if (!index.agreements().empty()) {
     agreements = AgreementView(index, this->query);

@@ -118,8 +118,14 @@ struct QueryOptions {
 // Everything about a query that does not depend on the candidate. Holds
 // references: index, signals and weights must outlive it.
 struct QueryContext {
+  // `options.filter`, when set, is used in place and must outlive the
+  // context (a report shares one filter among thousands of queries on two
+  // threads; copying the shared_ptr made every query write its count).
   QueryContext(const MatchIndex& index, const Signals::ReadLock& signals,
                const Weights& weights, Side query, const QueryOptions& options);
+  QueryContext(const MatchIndex& index, const Signals::ReadLock& signals,
+               const Weights& weights, Side query,
+               QueryOptions&& options) = delete;
 
   bool query_is_need() const { return query.kind == kNeed; }
   bool RegionAllowed(RegionId r) const {
@@ -133,8 +139,10 @@ struct QueryContext {
   // Effective radius of the query (0: none).
   double radius_km = 0;
   int64_t now_seconds = 0;
-  // Null when every region is allowed.
-  std::shared_ptr<const RegionFilter> filter;
+  // Null when every region is allowed: options.filter, or owned_filter.
+  const RegionFilter* filter = nullptr;
+  // Made from options.regions when no filter was given.
+  std::shared_ptr<const RegionFilter> owned_filter;
   AgreementView agreements;
   double max_deals_factor = 0;
   // The reliability component when the query is the offer (then it is the
