@@ -1,5 +1,6 @@
 #include "common/proto/wire_writer.h"
 
+#include <cassert>
 #include <cstring>
 
 #include "absl/base/casts.h"
@@ -13,7 +14,8 @@ constexpr int kFixed64 = 1;
 constexpr int kLengthDelimited = 2;
 
 // Bytes kept for a Begin's length: enough for 128 B to 16 KiB, the size of
-// most lines and report entries, so that their content never moves.
+// most lines and report entries, whose content then stays where it was
+// written; shorter content moves back a byte, longer moves on.
 constexpr size_t kLengthRoom = 2;
 
 size_t VarintSize(uint64_t value) {
@@ -72,6 +74,7 @@ void WireWriter::Begin(int field) {
 }
 
 void WireWriter::End() {
+  assert(!open_.empty() && "End without a Begin");
   const size_t at = open_.back();
   open_.pop_back();
   const size_t content = at + kLengthRoom;

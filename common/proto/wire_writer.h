@@ -40,7 +40,7 @@ class WireWriter {
   // whose content the caller appends between Begin and End: nested fields
   // through this writer, raw bytes through out(). Always written, even
   // empty, as a set message field is. Begins nest; each End closes the
-  // latest open one.
+  // latest open one (an End without one is a bug).
   void Begin(int field);
   void End();
 

@@ -618,7 +618,8 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
   // messages first (some 30,000 of them, 15 MiB of lines, that gRPC would
   // then copy once more to send). The pairs are settled and written on both
   // workers, a chunk of pairs into a piece of its own; the pieces join in
-  // rank order.
+  // rank order. (Without a side thread the one worker writes every pair
+  // into the first pair piece, and the others stay empty.)
   constexpr size_t kPairsPerPiece = 32;
   EncodedReport encoded;
   const size_t pair_pieces =
@@ -693,9 +694,10 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
       settle(*ranked[i].data);
       opportunities += ranked[i].data->opps.size();
     }
-    // Room for the lines (about 560 bytes an opportunity) at once, instead
-    // of a copy per doubling.
-    piece->reserve(opportunities * 640);
+    // Room for the lines (about 560 bytes an opportunity, 2 KB more with
+    // its explained match) at once, instead of a copy per doubling and up
+    // to twice the bytes held until the report is sent.
+    piece->reserve(opportunities * (options.explain_matches ? 2700 : 640));
     // The listings of the lines in the order they are written. Their
     // fields are scattered over an index of a million listings, so each
     // line waited on a dozen reads from memory in turn; instead, each

@@ -309,12 +309,20 @@ TEST_F(MatchingIntegrationTest, ProposalLifecycleOverGrpc) {
                  Who(auth::Role::kMember, {"33.13"}), report_request, &report)
                 .code(),
             absl::StatusCode::kPermissionDenied);
-  {
+  // An empty request (zero bytes on the wire) names both regions.
+  EXPECT_THAT(jalin::testing::ViolatedFields(Call(
+                  &MatchingService::Stub::GenerateChannelingReport, facilitator,
+                  matching::v1::GenerateChannelingReportRequest(), &report)),
+              ::testing::ElementsAre("region_a", "region_b"));
+  // Raw bytes: with a token, bytes that are no request are
+  // INVALID_ARGUMENT; without one, the caller is refused before they are
+  // read.
+  auto send_raw = [&](const std::string& bytes, bool with_token) {
     grpc::GenericStub generic(rpc::MakeChannel(suite_.address("matching")));
     grpc::ClientContext ctx;
-    rpc::PrepareContext(&ctx, absl::Seconds(10), suite_.Token(facilitator));
-    const std::string garbage("\x0a\x50zz", 4);
-    grpc::Slice slice(garbage);
+    rpc::PrepareContext(&ctx, absl::Seconds(10),
+                        with_token ? suite_.Token(facilitator) : "");
+    grpc::Slice slice(bytes);
     grpc::ByteBuffer request(&slice, 1), response;
     absl::Notification done;
     grpc::Status status;
@@ -325,9 +333,15 @@ TEST_F(MatchingIntegrationTest, ProposalLifecycleOverGrpc) {
           done.Notify();
         });
     done.WaitForNotification();
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
-        << status.error_message();
-  }
+    return status;
+  };
+  const std::string garbage("\x0a\x50zz", 4);
+  grpc::Status raw = send_raw(garbage, true);
+  EXPECT_EQ(raw.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << raw.error_message();
+  raw = send_raw(garbage, false);
+  EXPECT_EQ(raw.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+      << raw.error_message();
 
   // Rebuild on demand, idempotent by request_id.
   matching::v1::RebuildIndexRequest rebuild;

@@ -328,7 +328,7 @@ TEST_F(ReportTest, IsTheSameWithOrWithoutASideThread) {
                                              "kayu-sgn"};
   for (int i = 0; i < 600; ++i) {
     const bool in_a = i % 2 == 0;
-    const int owner = static_cast<int>(rng() % 40);
+    const int owner = static_cast<int>(rng() % 120);
     std::vector<std::string> member_of;
     if (owner % 3 != 0) member_of.push_back("clusters/" + clusters[owner % 4]);
     test::ListingSpec spec;
@@ -358,15 +358,28 @@ TEST_F(ReportTest, IsTheSameWithOrWithoutASideThread) {
       GenerateChannelingReport(index_, signals_, weights_, o);
   const ChannelingReport alone = Decode(encoded);
   o.side_thread = &side_;
-  const ChannelingReport split =
-      Decode(GenerateChannelingReport(index_, signals_, weights_, o));
-  EXPECT_GT(alone.pairs_size(), 20);
+  const EncodedReport split_encoded =
+      GenerateChannelingReport(index_, signals_, weights_, o);
+  const ChannelingReport split = Decode(split_encoded);
+  // Enough pairs for several pieces of 32, written by both threads.
+  EXPECT_GT(alone.pairs_size(), 3 * 32);
   EXPECT_GT(alone.opportunity_count(), 100);
+  auto joined = [](const EncodedReport& e) {
+    std::string all;
+    for (const std::string& piece : e.pieces) all += piece;
+    return all;
+  };
+  EXPECT_EQ(joined(split_encoded), joined(encoded));
   EXPECT_EQ(split.SerializeAsString(), alone.SerializeAsString());
+  // A pair's strength, ranked before its matches are settled, is its first
+  // opportunity's score.
+  for (const auto& pair : alone.pairs()) {
+    ASSERT_GT(pair.opportunities_size(), 0);
+    EXPECT_EQ(pair.strength(), pair.opportunities(0).score());
+  }
   // The bytes as written are the generated serializer's for the same
   // message: fields in order, nothing a reader would keep as unknown.
-  std::string bytes;
-  for (const std::string& piece : encoded.pieces) bytes += piece;
+  std::string bytes = joined(encoded);
   EXPECT_EQ(bytes.size(), encoded.ByteSize());
   EXPECT_EQ(bytes, alone.SerializeAsString());
   EXPECT_EQ(encoded.opportunity_count, alone.opportunity_count());
@@ -374,8 +387,7 @@ TEST_F(ReportTest, IsTheSameWithOrWithoutASideThread) {
   o.explain_matches = false;
   const EncodedReport basic =
       GenerateChannelingReport(index_, signals_, weights_, o);
-  bytes.clear();
-  for (const std::string& piece : basic.pieces) bytes += piece;
+  bytes = joined(basic);
   EXPECT_EQ(bytes, Decode(basic).SerializeAsString());
   EXPECT_LT(bytes.size(), encoded.ByteSize());
   std::set<std::pair<std::string, std::string>> listed;
