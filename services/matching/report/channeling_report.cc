@@ -431,6 +431,9 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
     }
   }
   std::vector<Hit> hits[2];
+  // Each worker's bucket orders: a candidate bucket is listed by every
+  // query bucket of a related category, and ordered once.
+  EntryOrderCache orders[2];
   Chunks(options.side_thread, queries.size(), 8,
          [&](int worker, size_t begin, size_t end) {
            std::vector<Hit>& out = hits[worker];
@@ -448,7 +451,7 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
                if (!candidates) {
                  // Listed and ordered once for all the bucket's listings.
                  candidates = ListBuckets(q);
-                 OrderEntries(index, &*candidates);
+                 OrderEntries(index, &*candidates, &orders[worker]);
                }
                if (candidates->buckets.empty()) break;
                const SearchResult res =

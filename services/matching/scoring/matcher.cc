@@ -184,7 +184,28 @@ SearchResult SearchBuckets(const QueryContext& q,
   return result;
 }
 
-void OrderEntries(const MatchIndex& index, CandidateBuckets* candidates) {
+namespace {
+
+// Appends the positions of `bucket`'s entries, highest EntryOrderKey first;
+// `keyed` is scratch space.
+void AppendEntryOrder(const MatchIndex& index, const Bucket& bucket,
+                      std::vector<std::pair<double, uint32_t>>* keyed,
+                      std::vector<uint32_t>* out) {
+  keyed->clear();
+  for (uint32_t i = 0; i < bucket.entries.size(); ++i) {
+    keyed->emplace_back(EntryOrderKey(index, bucket, bucket.entries[i]), i);
+  }
+  // Equal keys in entry order, so that the order depends only on the index.
+  std::stable_sort(
+      keyed->begin(), keyed->end(),
+      [](const auto& x, const auto& y) { return x.first > y.first; });
+  for (const auto& [key, i] : *keyed) out->push_back(i);
+}
+
+}  // namespace
+
+void OrderEntries(const MatchIndex& index, CandidateBuckets* candidates,
+                  EntryOrderCache* cache) {
   candidates->order.clear();
   candidates->order_at.clear();
   std::vector<std::pair<double, uint32_t>> keyed;
@@ -192,16 +213,14 @@ void OrderEntries(const MatchIndex& index, CandidateBuckets* candidates) {
     const Bucket& bucket = index.bucket(b);
     candidates->order_at.push_back(
         static_cast<uint32_t>(candidates->order.size()));
-    keyed.clear();
-    for (uint32_t i = 0; i < bucket.entries.size(); ++i) {
-      keyed.emplace_back(EntryOrderKey(index, bucket, bucket.entries[i]), i);
+    if (cache == nullptr) {
+      AppendEntryOrder(index, bucket, &keyed, &candidates->order);
+      continue;
     }
-    // Highest key first; equal keys in entry order, so that the order
-    // depends only on the index.
-    std::stable_sort(
-        keyed.begin(), keyed.end(),
-        [](const auto& x, const auto& y) { return x.first > y.first; });
-    for (const auto& [key, i] : keyed) candidates->order.push_back(i);
+    auto [it, added] = cache->try_emplace(b);
+    if (added) AppendEntryOrder(index, bucket, &keyed, &it->second);
+    candidates->order.insert(candidates->order.end(), it->second.begin(),
+                             it->second.end());
   }
 }
 

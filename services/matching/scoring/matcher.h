@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "services/matching/scoring/scorer.h"
 
 namespace jalin::matching {
@@ -60,7 +61,13 @@ CandidateBuckets ListBuckets(const QueryContext& q);
 // k. Worth it when many queries share the buckets (a channeling report's
 // listings of one bucket), not for one query. The order holds while the
 // index does not change (under its read lock).
-void OrderEntries(const MatchIndex& index, CandidateBuckets* candidates);
+//
+// A bucket's order depends only on the index, so a caller ordering many
+// queries' candidates may pass a cache: each bucket is then ordered once
+// and copied after. The cache belongs to one thread and one index state.
+using EntryOrderCache = absl::flat_hash_map<uint32_t, std::vector<uint32_t>>;
+void OrderEntries(const MatchIndex& index, CandidateBuckets* candidates,
+                  EntryOrderCache* cache = nullptr);
 
 // The indexed search over `candidates` (listed for a query of the same
 // kind, type, category and allowed regions). The result is the same with

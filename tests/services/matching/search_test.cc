@@ -275,6 +275,8 @@ TEST_P(SearchTest, IndexedTopKEqualsBruteForceAndRespectsEveryFilter) {
   Signals::ReadLock lock(signals_);
   int compared = 0, nonempty = 0;
   int64_t indexed_candidates = 0, brute_candidates = 0, ordered_candidates = 0;
+  // Bucket orders shared by every query below.
+  EntryOrderCache orders;
   std::vector<std::string> names;
   for (const auto& [name, l] : world_.listings) names.push_back(name);
   for (int q = 0; q < 250; ++q) {
@@ -344,6 +346,12 @@ TEST_P(SearchTest, IndexedTopKEqualsBruteForceAndRespectsEveryFilter) {
     // searches), the search stops early within buckets: the same result.
     CandidateBuckets ordered = ListBuckets(ctx);
     OrderEntries(index_, &ordered);
+    // The same orders again through the cache the queries share (ordered
+    // by an earlier query, or now).
+    CandidateBuckets cached = ListBuckets(ctx);
+    OrderEntries(index_, &cached, &orders);
+    EXPECT_EQ(cached.order, ordered.order) << "query " << q;
+    EXPECT_EQ(cached.order_at, ordered.order_at) << "query " << q;
     const SearchResult pruned = SearchBuckets(ctx, ordered, k);
     ordered_candidates += pruned.stats.candidates;
     ASSERT_EQ(pruned.matches.size(), slow.matches.size()) << "query " << q;
