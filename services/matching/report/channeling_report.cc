@@ -187,6 +187,13 @@ void Chunks(SideThread* side, size_t n, size_t chunk,
   side->ForEachChunk(n, chunk, fn);
 }
 
+// fn(0) and fn(1), one on each worker (both here without a side thread).
+void Halves(SideThread* side, absl::FunctionRef<void(size_t half)> fn) {
+  Chunks(side, 2, 1, [&](int, size_t begin, size_t end) {
+    for (size_t half = begin; half < end; ++half) fn(half);
+  });
+}
+
 // Appends the pieces in turn (absl::StrAppend zero-fills the room it adds
 // before copying, which shows in a report of many lines).
 void Append(std::string* out, std::initializer_list<absl::string_view> pieces) {
@@ -479,19 +486,17 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
   // PairHalf), then joined; the order of `pairs` does not matter (they are
   // ranked by strength and names).
   PairTable halves[2];
-  Chunks(options.side_thread, 2, 1, [&](int, size_t begin, size_t end) {
-    for (size_t half = begin; half < end; ++half) {
-      PairTable& table = halves[half];
-      for (const std::vector<Hit>& found : hits) {
-        for (const Hit& h : found) {
-          if (PairHalf(h.supplier, h.buyer) != half) continue;
-          Opp o;
-          o.offer = h.offer;
-          o.need = h.need;
-          o.score = h.score;
-          o.from_b = h.from_b;
-          table.Get(h.supplier, h.buyer).opps.push_back(o);
-        }
+  Halves(options.side_thread, [&](size_t half) {
+    PairTable& table = halves[half];
+    for (const std::vector<Hit>& found : hits) {
+      for (const Hit& h : found) {
+        if (PairHalf(h.supplier, h.buyer) != half) continue;
+        Opp o;
+        o.offer = h.offer;
+        o.need = h.need;
+        o.score = h.score;
+        o.from_b = h.from_b;
+        table.Get(h.supplier, h.buyer).opps.push_back(o);
       }
     }
   });
@@ -593,23 +598,21 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
   // the pairs were split.
   std::vector<Ranked> halves_ranked[2];
   const size_t middle = pairs.size() / 2;
-  Chunks(options.side_thread, 2, 1, [&](int, size_t begin, size_t end) {
-    for (size_t half = begin; half < end; ++half) {
-      std::vector<Ranked>& out = halves_ranked[half];
-      const size_t from = half == 0 ? 0 : middle;
-      const size_t to = half == 0 ? middle : pairs.size();
-      out.reserve(to - from);
-      for (size_t i = from; i < to; ++i) {
-        PairData& p = pairs[i];
-        double strength = p.opps.front().score;
-        for (const Opp& o : p.opps) strength = std::max(strength, o.score);
-        out.push_back(
-            {strength,
-             NameOf(index, GroupOfKey(index, p.supplier_key, kNoRegion)),
-             NameOf(index, GroupOfKey(index, p.buyer_key, kNoRegion)), &p});
-      }
-      std::sort(out.begin(), out.end(), before);
+  Halves(options.side_thread, [&](size_t half) {
+    std::vector<Ranked>& out = halves_ranked[half];
+    const size_t from = half == 0 ? 0 : middle;
+    const size_t to = half == 0 ? middle : pairs.size();
+    out.reserve(to - from);
+    for (size_t i = from; i < to; ++i) {
+      PairData& p = pairs[i];
+      double strength = p.opps.front().score;
+      for (const Opp& o : p.opps) strength = std::max(strength, o.score);
+      out.push_back(
+          {strength,
+           NameOf(index, GroupOfKey(index, p.supplier_key, kNoRegion)),
+           NameOf(index, GroupOfKey(index, p.buyer_key, kNoRegion)), &p});
     }
+    std::sort(out.begin(), out.end(), before);
   });
   std::vector<Ranked> ranked(pairs.size());
   std::merge(halves_ranked[0].begin(), halves_ranked[0].end(),
@@ -775,12 +778,16 @@ size_t EncodedReport::ByteSize() const {
   return n;
 }
 
-absl::StatusOr<ChannelingReport> EncodedReport::Decode() const {
-  ChannelingReport report;
+std::string EncodedReport::Bytes() const {
   std::string bytes;
   bytes.reserve(ByteSize());
   for (const std::string& piece : pieces) bytes += piece;
-  if (!report.ParseFromString(bytes)) {
+  return bytes;
+}
+
+absl::StatusOr<ChannelingReport> EncodedReport::Decode() const {
+  ChannelingReport report;
+  if (!report.ParseFromString(Bytes())) {
     return absl::InternalError("an encoded channeling report does not parse");
   }
   return report;

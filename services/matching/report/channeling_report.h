@@ -58,6 +58,8 @@ struct EncodedReport {
 
   // Bytes in all pieces.
   size_t ByteSize() const;
+  // The pieces joined: the serialized message.
+  std::string Bytes() const;
   // The message itself (for tests and tools; a service sends the pieces).
   absl::StatusOr<matching::v1::ChannelingReport> Decode() const;
 };

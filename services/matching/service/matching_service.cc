@@ -23,24 +23,23 @@ absl::Status NotYetRun() { return absl::AbortedError(kNotYetRun); }
 auth::MethodPolicy MatchingPolicy(const auth::Authenticator* authenticator) {
   auth::MethodPolicy p(authenticator);
   p.AllowAuthenticated("FindMatches")
-      .Allow("GenerateChannelingReport",
-             {Role::kAdmin, Role::kFacilitator, Role::kIntegrator,
-              Role::kViewer, Role::kService})
+      .Allow("GenerateChannelingReport", {Role::kAdmin, Role::kFacilitator,
+                                          Role::kIntegrator, Role::kViewer,
+                                          Role::kService})
       .Allow("CreateProposal", {Role::kAdmin, Role::kFacilitator})
-      .Allow("GetProposal",
-             {Role::kAdmin, Role::kFacilitator, Role::kIntegrator,
-              Role::kMember, Role::kViewer, Role::kService})
-      .Allow("ListProposals",
-             {Role::kAdmin, Role::kFacilitator, Role::kIntegrator,
-              Role::kMember, Role::kViewer, Role::kService})
-      .Allow("AcceptProposal",
-             {Role::kAdmin, Role::kFacilitator, Role::kMember})
+      .Allow("GetProposal", {Role::kAdmin, Role::kFacilitator,
+                             Role::kIntegrator, Role::kMember, Role::kViewer,
+                             Role::kService})
+      .Allow("ListProposals", {Role::kAdmin, Role::kFacilitator,
+                               Role::kIntegrator, Role::kMember, Role::kViewer,
+                               Role::kService})
+      .Allow("AcceptProposal", {Role::kAdmin, Role::kFacilitator, Role::kMember})
       .Allow("DeclineProposal",
              {Role::kAdmin, Role::kFacilitator, Role::kMember})
       .Allow("RecordOutcome", {Role::kAdmin, Role::kFacilitator, Role::kMember})
-      .Allow("GetProposalFunnel",
-             {Role::kAdmin, Role::kFacilitator, Role::kIntegrator,
-              Role::kMember, Role::kViewer, Role::kService})
+      .Allow("GetProposalFunnel", {Role::kAdmin, Role::kFacilitator,
+                                   Role::kIntegrator, Role::kMember,
+                                   Role::kViewer, Role::kService})
       .Allow("RebuildIndex", {Role::kAdmin})
       .AllowAuthenticated("GetIndexStatus");
   return p;
@@ -62,8 +61,7 @@ grpc::ServerUnaryReactor* MatchingService::FindMatches(
     grpc::CallbackServerContext* ctx, const v1::FindMatchesRequest* request,
     v1::FindMatchesResponse* response) {
   return rpc::Unary(ctx, [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(auth::Principal who,
-                     policy_.Authorize(*ctx, "FindMatches"));
+    ASSIGN_OR_RETURN(auth::Principal who, policy_.Authorize(*ctx, "FindMatches"));
     ASSIGN_OR_RETURN(*response, queries_->FindMatches(who, *request));
     return absl::OkStatus();
   });
@@ -99,8 +97,7 @@ grpc::ServerUnaryReactor* MatchingService::GetProposal(
     grpc::CallbackServerContext* ctx, const v1::GetProposalRequest* request,
     v1::Proposal* response) {
   return rpc::Unary(ctx, [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(auth::Principal who,
-                     policy_.Authorize(*ctx, "GetProposal"));
+    ASSIGN_OR_RETURN(auth::Principal who, policy_.Authorize(*ctx, "GetProposal"));
     ASSIGN_OR_RETURN(*response, proposals_->Get(who, *request));
     return absl::OkStatus();
   });
@@ -152,7 +149,8 @@ grpc::ServerUnaryReactor* MatchingService::RecordOutcome(
 
 grpc::ServerUnaryReactor* MatchingService::GetProposalFunnel(
     grpc::CallbackServerContext* ctx,
-    const v1::GetProposalFunnelRequest* request, v1::ProposalFunnel* response) {
+    const v1::GetProposalFunnelRequest* request,
+    v1::ProposalFunnel* response) {
   return rpc::Unary(ctx, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(auth::Principal who,
                      policy_.Authorize(*ctx, "GetProposalFunnel"));

@@ -364,12 +364,7 @@ TEST_F(ReportTest, IsTheSameWithOrWithoutASideThread) {
   // Enough pairs for several pieces of 32, written by both threads.
   EXPECT_GT(alone.pairs_size(), 3 * 32);
   EXPECT_GT(alone.opportunity_count(), 100);
-  auto joined = [](const EncodedReport& e) {
-    std::string all;
-    for (const std::string& piece : e.pieces) all += piece;
-    return all;
-  };
-  EXPECT_EQ(joined(split_encoded), joined(encoded));
+  EXPECT_EQ(split_encoded.Bytes(), encoded.Bytes());
   EXPECT_EQ(split.SerializeAsString(), alone.SerializeAsString());
   // A pair's strength, ranked before its matches are settled, is its first
   // opportunity's score.
@@ -379,7 +374,7 @@ TEST_F(ReportTest, IsTheSameWithOrWithoutASideThread) {
   }
   // The bytes as written are the generated serializer's for the same
   // message: fields in order, nothing a reader would keep as unknown.
-  std::string bytes = joined(encoded);
+  std::string bytes = encoded.Bytes();
   EXPECT_EQ(bytes.size(), encoded.ByteSize());
   EXPECT_EQ(bytes, alone.SerializeAsString());
   EXPECT_EQ(encoded.opportunity_count, alone.opportunity_count());
@@ -387,7 +382,7 @@ TEST_F(ReportTest, IsTheSameWithOrWithoutASideThread) {
   o.explain_matches = false;
   const EncodedReport basic =
       GenerateChannelingReport(index_, signals_, weights_, o);
-  bytes = joined(basic);
+  bytes = basic.Bytes();
   EXPECT_EQ(bytes, Decode(basic).SerializeAsString());
   EXPECT_LT(bytes.size(), encoded.ByteSize());
   std::set<std::pair<std::string, std::string>> listed;
