@@ -1,6 +1,7 @@
 #include "common/testing/violations.h"
 
 #include "common/status/errors.h"
+#include "common/status/grpc_status.h"
 
 namespace jalin::testing {
 
@@ -10,6 +11,10 @@ std::vector<std::string> ViolatedFields(const absl::Status& s) {
     for (const auto& v : bad->field_violations()) fields.push_back(v.field());
   }
   return fields;
+}
+
+std::vector<std::string> ViolatedFields(const grpc::Status& s) {
+  return ViolatedFields(FromGrpcStatus(s));
 }
 
 }  // namespace jalin::testing

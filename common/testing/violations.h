@@ -8,11 +8,15 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "grpcpp/support/status.h"
 
 namespace jalin::testing {
 
 // In the order the status lists them; empty without a BadRequest.
 std::vector<std::string> ViolatedFields(const absl::Status& s);
+
+// The same for a status received over gRPC, its details read back.
+std::vector<std::string> ViolatedFields(const grpc::Status& s);
 
 }  // namespace jalin::testing
 

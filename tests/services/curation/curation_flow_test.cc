@@ -6,10 +6,12 @@
 #include <climits>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "common/testing/violations.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "jalin/events/v1/curation_events.pb.h"
@@ -25,6 +27,7 @@ using ::jalin::curation::v1::Campaign;
 using ::jalin::curation::v1::Decision;
 using ::jalin::curation::v1::Reviewer;
 using ::jalin::curation::v1::Submission;
+using ::jalin::testing::ViolatedFields;
 using ::testing::HasSubstr;
 
 using CurationFlowTest = CurationFixture;
@@ -211,14 +214,11 @@ TEST_F(CurationFlowTest, BadSubmissionNamesEveryField) {
   });
   done.WaitForNotification();
   ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  std::set<std::string> fields;
-  const auto bad_request = GetBadRequest(status);
-  ASSERT_TRUE(bad_request.has_value());
-  for (const auto& v : bad_request->field_violations())
-    fields.insert(v.field());
-  EXPECT_EQ(fields, (std::set<std::string>{"submission.enterprise",
-                                           "submission.product_name",
-                                           "submission.evidence_uris[0]"}));
+  const std::vector<std::string> fields = ViolatedFields(status);
+  EXPECT_EQ(
+      std::set<std::string>(fields.begin(), fields.end()),
+      (std::set<std::string>{"submission.enterprise", "submission.product_name",
+                             "submission.evidence_uris[0]"}));
 }
 
 TEST_F(CurationFlowTest, IdempotentApplicationHasOneEffect) {
@@ -355,14 +355,11 @@ TEST_F(PanelTest, OnlyTheAssignedReviewerScoresWithinTheRubric) {
   const std::string reviewer = subject_of[a.reviewer()];
   auto bad = Review(reviewer, a.submission(), {4, 6, 0, 4});
   ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
-  std::set<std::string> fields;
-  const auto bad_request = GetBadRequest(bad.status());
-  ASSERT_TRUE(bad_request.has_value());
-  for (const auto& v : bad_request->field_violations())
-    fields.insert(v.field());
-  EXPECT_EQ(fields, (std::set<std::string>{"review.scores[packaging]",
-                                           "review.scores[legality]",
-                                           "review.scores[digital]"}));
+  const std::vector<std::string> fields = ViolatedFields(bad.status());
+  EXPECT_EQ(std::set<std::string>(fields.begin(), fields.end()),
+            (std::set<std::string>{"review.scores[packaging]",
+                                   "review.scores[legality]",
+                                   "review.scores[digital]"}));
   auto good = Review(reviewer, a.submission(), {4, 4, 4, 4, 4});
   ASSERT_TRUE(good.ok()) << good.status();
   // Editable until the decision.

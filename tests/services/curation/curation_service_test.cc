@@ -5,12 +5,14 @@
 
 #include <map>
 #include <set>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/events/event_builder.h"
 #include "common/status/errors.h"
 #include "common/status/grpc_status.h"
+#include "common/testing/violations.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "jalin/events/v1/curation_events.pb.h"
@@ -27,16 +29,8 @@ using ::jalin::curation::v1::Campaign;
 using ::jalin::curation::v1::Reviewer;
 using ::jalin::curation::v1::Submission;
 using ::jalin::curation::v1::VerificationTask;
+using ::jalin::testing::ViolatedFields;
 using ::testing::HasSubstr;
-
-std::set<std::string> Fields(const grpc::Status& s) {
-  std::set<std::string> out;
-  auto br = GetBadRequest(FromGrpcStatus(s));
-  if (br.has_value()) {
-    for (const auto& v : br->field_violations()) out.insert(v.field());
-  }
-  return out;
-}
 
 std::string Reason(const grpc::Status& s) {
   auto info = GetErrorInfo(FromGrpcStatus(s));
@@ -118,7 +112,9 @@ TEST_F(CurationServiceTest, RubricWeightsNotSummingToHundredAreNamed) {
   Campaign out;
   grpc::Status s = Call(&Stub::CreateCampaign, req, &out, AdminToken());
   ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(Fields(s), (std::set<std::string>{"campaign.criteria"}));
+  const std::vector<std::string> fields = ViolatedFields(s);
+  EXPECT_EQ(std::set<std::string>(fields.begin(), fields.end()),
+            (std::set<std::string>{"campaign.criteria"}));
   EXPECT_THAT(s.error_message(), HasSubstr("weights sum to 110"));
   // Nothing was stored.
   v1::ListCampaignsRequest list;
@@ -188,7 +184,8 @@ TEST_F(CurationServiceTest, OnlyTheAssignedReviewerScoresAndWithinRange) {
   bad["quality"] = 0;
   grpc::Status out_of_range = Review(mine, a.submission(), bad);
   ASSERT_EQ(out_of_range.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(Fields(out_of_range),
+  const std::vector<std::string> fields = ViolatedFields(out_of_range);
+  EXPECT_EQ(std::set<std::string>(fields.begin(), fields.end()),
             (std::set<std::string>{"review.scores[packaging]",
                                    "review.scores[quality]"}));
   EXPECT_TRUE(Review(mine, a.submission(), good).ok());

@@ -13,11 +13,11 @@
 #include "absl/strings/str_join.h"
 #include "common/auth/principal.h"
 #include "common/events/outbox.h"
-#include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "common/storage/request_log.h"
 #include "common/storage/sqlite_database.h"
 #include "common/testing/temp_dir.h"
+#include "common/testing/violations.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "jalin/events/v1/matching_events.pb.h"
@@ -33,6 +33,7 @@ namespace {
 
 using auth::Principal;
 using auth::Role;
+using ::jalin::testing::ViolatedFields;
 using matching::v1::Proposal;
 using registry::v1::Listing;
 using ::testing::ElementsAre;
@@ -305,11 +306,7 @@ TEST_F(ProposalsTest, BadInputNamesEveryViolationAndStoresNothing) {
   r.set_request_id("has space");
   absl::Status s = proposals_->Create(Admin(), r).status();
   ASSERT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  auto bad = GetBadRequest(s);
-  ASSERT_TRUE(bad.has_value());
-  std::vector<std::string> fields;
-  for (const auto& v : bad->field_violations()) fields.push_back(v.field());
-  EXPECT_THAT(fields,
+  EXPECT_THAT(ViolatedFields(s),
               ElementsAre("proposal.offer_listing", "proposal.need_listing",
                           "proposal.note", "request_id"));
   EXPECT_TRUE(EventTypes().empty());

@@ -4,15 +4,17 @@
 // pages walk the whole inbox; facilitators' subscriptions stay in scope.
 
 #include <set>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/status/errors.h"
-#include "common/status/grpc_status.h"
+#include "common/testing/violations.h"
 #include "gtest/gtest.h"
 #include "tests/services/notification/service_fixture.h"
 
 namespace jalin::notification::test {
 namespace {
+
+using ::jalin::testing::ViolatedFields;
 
 class ApiTest : public ServiceTest {
  protected:
@@ -292,11 +294,8 @@ TEST_F(ApiTest, BadInputNamesEveryViolationAndStoresNothing) {
   v1::Subscription s;
   grpc::Status status = stub().CreateSubscription(&ctx, req, &s);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  auto bad = GetBadRequest(FromGrpcStatus(status));
-  ASSERT_TRUE(bad.has_value());
-  std::set<std::string> fields;
-  for (const auto& v : bad->field_violations()) fields.insert(v.field());
-  EXPECT_EQ(fields,
+  const std::vector<std::string> fields = ViolatedFields(status);
+  EXPECT_EQ(std::set<std::string>(fields.begin(), fields.end()),
             (std::set<std::string>{
                 "subscription.recipient", "subscription.filter.event_types[0]",
                 "subscription.filter.clusters[0]", "request_id"}));

@@ -4,11 +4,12 @@
 // delivers. Only the owner (or an admin) reaches a webhook.
 
 #include <set>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/status/errors.h"
 #include "common/status/grpc_status.h"
 #include "common/testing/free_port.h"
+#include "common/testing/violations.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "services/notification/webhook_signer.h"
@@ -17,6 +18,8 @@
 
 namespace jalin::notification::test {
 namespace {
+
+using ::jalin::testing::ViolatedFields;
 
 constexpr char kSecret[] = "kabupaten-shared-secret-2026";
 
@@ -290,11 +293,8 @@ TEST_F(WebhookTest, BadWebhooksNameEveryViolationAndStoreNothing) {
   v1::Webhook w;
   grpc::Status s = stub().CreateWebhook(&ctx, req, &w);
   ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  auto bad = GetBadRequest(FromGrpcStatus(s));
-  ASSERT_TRUE(bad.has_value());
-  std::set<std::string> fields;
-  for (const auto& v : bad->field_violations()) fields.insert(v.field());
-  EXPECT_EQ(fields,
+  const std::vector<std::string> fields = ViolatedFields(s);
+  EXPECT_EQ(std::set<std::string>(fields.begin(), fields.end()),
             (std::set<std::string>{"webhook.uri", "webhook.secret",
                                    "webhook.filter.regions[0]", "request_id"}));
   v1::ListWebhooksRequest list;
