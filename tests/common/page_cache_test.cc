@@ -1,8 +1,8 @@
 // The page cache wrapper on real stores: commits whose index inserts split
-// and reorder pages skip the walk of the cache, a rolled-back transaction's
-// pages are still dropped, and every store reads back what was written,
-// through its writer, its readers and a connection that never saw the
-// wrapper's bookkeeping (the files).
+// and reorder pages skip the walk of the cache, truncations that can drop
+// pages (a rolled-back growth, a shrinking vacuum) are still forwarded, and
+// every store reads back what was written, through its readers and through
+// a fresh connection on the files.
 
 #include "common/storage/page_cache.h"
 
@@ -12,6 +12,7 @@
 #include <ostream>
 #include <string>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "common/storage/sqlite_database.h"
@@ -96,10 +97,105 @@ Contents Read(SqliteDatabase& db) {
   return c;
 }
 
+// A connection of its own on a store's files (wrapped too, with a fresh
+// cache), for statements outside the store's transactions.
+class RawConnection {
+ public:
+  explicit RawConnection(const std::string& path) {
+    sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr);
+  }
+  ~RawConnection() { sqlite3_close(db_); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  // The first column of the first row of `sql` as text, or the error.
+  std::string One(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+      return absl::StrCat("error: ", sqlite3_errmsg(db_));
+    }
+    std::string out;
+    const int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW) {
+      const unsigned char* text = sqlite3_column_text(stmt, 0);
+      out = text == nullptr ? "NULL" : reinterpret_cast<const char*>(text);
+    } else if (rc != SQLITE_DONE) {
+      out = absl::StrCat("error: ", sqlite3_errmsg(db_));
+    }
+    sqlite3_finalize(stmt);
+    return out;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
 TEST(PageCacheTest, IsInstalledBeforeSqliteStarts) {
-  // Each test binary is its own process, and this runs before any store.
+  // Each test binary is its own process, and no SQLite call comes before
+  // a store's first open, which installs it (as this call would).
   EXPECT_TRUE(InstallPageCache());
   EXPECT_TRUE(InstallPageCache());
+}
+
+// The wrapper's methods driven directly, as SQLite's pager drives them:
+// which truncations it forwards, and what the cache then holds.
+TEST(PageCacheTest, TruncationsDropWhatTheyReachAndSkipTheRest) {
+  ASSERT_TRUE(InstallPageCache());
+  // SQLite hands out the installed methods only while it is stopped (no
+  // connection is open between tests).
+  ASSERT_EQ(sqlite3_shutdown(), SQLITE_OK);
+  sqlite3_pcache_methods2 m{};
+  ASSERT_EQ(sqlite3_config(SQLITE_CONFIG_GETPCACHE2, &m), SQLITE_OK);
+  ASSERT_EQ(sqlite3_initialize(), SQLITE_OK);
+  sqlite3_pcache* cache = m.xCreate(4096, 64, /*bPurgeable=*/1);
+  ASSERT_NE(cache, nullptr);
+  m.xCachesize(cache, 1000);
+  auto fetch = [&](unsigned key) {
+    sqlite3_pcache_page* page = m.xFetch(cache, key, /*createFlag=*/2);
+    ASSERT_NE(page, nullptr) << key;
+    m.xUnpin(cache, page, /*discard=*/0);
+  };
+  auto rekey = [&](unsigned from, unsigned to) {
+    sqlite3_pcache_page* page = m.xFetch(cache, from, /*createFlag=*/0);
+    ASSERT_NE(page, nullptr) << from;
+    m.xRekey(cache, page, from, to);
+    m.xUnpin(cache, page, /*discard=*/0);
+  };
+  constexpr unsigned kLockingPage = 262145;  // with 4 KiB pages
+  const PageCacheTruncations start = PageCacheTruncationCounts();
+
+  // More pages than the set keeps: the bound is raised over them.
+  for (unsigned key = 1; key <= 65; ++key) fetch(key);
+  EXPECT_EQ(m.xPagecount(cache), 65);
+  m.xTruncate(cache, 10);
+  EXPECT_EQ(m.xPagecount(cache), 9);
+
+  // A page parked at the locking page's number and left there is dropped.
+  for (unsigned key = 10; key <= 20; ++key) fetch(key);
+  rekey(15, kLockingPage);
+  m.xTruncate(cache, 21);
+  EXPECT_EQ(m.xPagecount(cache), 19);
+  EXPECT_EQ(m.xFetch(cache, kLockingPage, /*createFlag=*/0), nullptr);
+  const PageCacheTruncations forwarded = PageCacheTruncationCounts();
+  EXPECT_EQ(forwarded.forwarded - start.forwarded, 2);
+  EXPECT_EQ(forwarded.skipped - start.skipped, 0);
+
+  // One parked there and moved on, as a split does: nothing to drop.
+  fetch(21);
+  rekey(21, kLockingPage);
+  rekey(kLockingPage, 22);
+  m.xTruncate(cache, 23);
+  EXPECT_EQ(m.xPagecount(cache), 20);
+  const PageCacheTruncations skipped = PageCacheTruncationCounts();
+  EXPECT_EQ(skipped.forwarded - forwarded.forwarded, 0);
+  EXPECT_EQ(skipped.skipped - forwarded.skipped, 1);
+  // 15 and 21 to the locking page, and it to 22, past the bound of 20.
+  EXPECT_EQ(skipped.moved_above - start.moved_above, 3);
+
+  // A reset (as after another connection wrote) empties it.
+  m.xTruncate(cache, 1);
+  EXPECT_EQ(m.xPagecount(cache), 0);
+  m.xDestroy(cache);
 }
 
 TEST(PageCacheTest, CommitsThatReorderIndexPagesSkipTheWalk) {
@@ -116,6 +212,9 @@ TEST(PageCacheTest, CommitsThatReorderIndexPagesSkipTheWalk) {
                   }).ok());
   }
   const PageCacheTruncations after = PageCacheTruncationCounts();
+  // Splits did renumber pages past the bound (a split that reorders its
+  // pages parks one at the locking page's number).
+  EXPECT_GT(after.moved_above - before.moved_above, 0);
   // Every commit ends with a truncation; none of these can drop a page.
   // Were a page renumbered through the locking page still counted, each
   // commit after a reordering split would be forwarded.
@@ -139,8 +238,9 @@ TEST(PageCacheTest, ARolledBackGrowthIsDroppedAndTheStoreReadsBackIntact) {
   for (int round = 0; round < 3; ++round) {
     SCOPED_TRACE(absl::StrCat("round ", round));
     const PageCacheTruncations before = PageCacheTruncationCounts();
-    // Grows the store by a few hundred pages, then rolls back: the pages
-    // past the old size must leave the cache.
+    // Grows the store by a few hundred pages, then rolls back: the
+    // truncation to the old size is forwarded. (SQLite drops the pages a
+    // WAL rollback undoes itself too, so the reads below cannot tell.)
     const absl::Status rolled_back = db->Write([&](Transaction& tx) {
       RETURN_IF_ERROR(InsertRange(tx, 100000, 103000));
       return absl::AbortedError("rolled back");
@@ -156,27 +256,50 @@ TEST(PageCacheTest, ARolledBackGrowthIsDroppedAndTheStoreReadsBackIntact) {
   }
 
   // And the files agree, read by a connection of its own.
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr),
-            SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(raw,
-                               "SELECT (SELECT COUNT(*) FROM inbox), "
-                               "(SELECT SUM(LENGTH(body)) FROM inbox)",
-                               -1, &stmt, nullptr),
-            SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int64(stmt, 0), 5000);
-  EXPECT_EQ(sqlite3_column_int64(stmt, 1), Expected(5000).bytes);
-  sqlite3_finalize(stmt);
-  ASSERT_EQ(
-      sqlite3_prepare_v2(raw, "PRAGMA integrity_check", -1, &stmt, nullptr),
-      SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)),
-               "ok");
-  sqlite3_finalize(stmt);
-  sqlite3_close(raw);
+  RawConnection raw(path);
+  EXPECT_EQ(raw.One("SELECT COUNT(*) FROM inbox"), "5000");
+  EXPECT_EQ(raw.One("SELECT SUM(LENGTH(body)) FROM inbox"),
+            absl::StrCat(Expected(5000).bytes));
+  EXPECT_EQ(raw.One("PRAGMA integrity_check"), "ok");
+}
+
+TEST(PageCacheTest, AShrinkingVacuumIsForwardedAndReadsBackIntact) {
+  ASSERT_TRUE(InstallPageCache());
+  jalin::testing::TempDir dir;
+  const std::string path = dir.File("store.db");
+  auto db = OpenStore(path);
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(
+      db->Write([](Transaction& tx) { return InsertRange(tx, 1, 4001); }).ok());
+  ASSERT_TRUE(db->Write([](Transaction& tx) {
+                  return tx.Exec("DELETE FROM inbox WHERE seq > 1000");
+                }).ok());
+
+  RawConnection raw(path);
+  // Cached first, so that the vacuum's pages past the new end are there.
+  EXPECT_EQ(raw.One("SELECT SUM(LENGTH(body)) FROM inbox"),
+            absl::StrCat(Expected(1000).bytes));
+  const std::string pages_before = raw.One("PRAGMA page_count");
+  const PageCacheTruncations before = PageCacheTruncationCounts();
+  EXPECT_EQ(raw.One("VACUUM"), "");
+  // The store shrank, so the truncation at the vacuum's end reached pages.
+  int64_t pages = 0, pages_after = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(pages_before, &pages)) << pages_before;
+  ASSERT_TRUE(absl::SimpleAtoi(raw.One("PRAGMA page_count"), &pages_after));
+  EXPECT_LT(pages_after, pages / 2);
+  EXPECT_GE(PageCacheTruncationCounts().forwarded - before.forwarded, 1);
+
+  EXPECT_EQ(raw.One("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(raw.One("SELECT COUNT(*) FROM inbox INDEXED BY "
+                    "inbox_by_recipient WHERE recipient > ''"),
+            "1000");
+  // The store's own connections read the vacuumed files alike, and write on.
+  EXPECT_EQ(Read(*db), Expected(1000));
+  ASSERT_TRUE(db->Write([](Transaction& tx) {
+                  return InsertRange(tx, 1001, 1501);
+                }).ok());
+  EXPECT_EQ(Read(*db), Expected(1500));
+  EXPECT_EQ(raw.One("PRAGMA integrity_check"), "ok");
 }
 
 }  // namespace
