@@ -23,46 +23,17 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "common/storage/sqlite_database.h"
+#include "common/testing/raw_sqlite.h"
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
 
 namespace jalin::storage {
 namespace {
 
+using ::jalin::testing::RawSqlite;
+
 constexpr Migration kSchema[] = {
     {1, "rows", "CREATE TABLE rows (id INTEGER PRIMARY KEY, body BLOB);"},
-};
-
-// A connection on SQLite's default VFS: what it reads is in the files.
-class RawReader {
- public:
-  explicit RawReader(const std::string& path) {
-    sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr);
-  }
-  ~RawReader() { sqlite3_close(db_); }
-  RawReader(const RawReader&) = delete;
-  RawReader& operator=(const RawReader&) = delete;
-
-  // The first column of the first row of `sql` as text, or the error.
-  std::string One(const std::string& sql) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-      return absl::StrCat("error: ", sqlite3_errmsg(db_));
-    }
-    std::string out;
-    const int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) {
-      const unsigned char* text = sqlite3_column_text(stmt, 0);
-      out = text == nullptr ? "NULL" : reinterpret_cast<const char*>(text);
-    } else {
-      out = absl::StrCat("error: ", sqlite3_errmsg(db_));
-    }
-    sqlite3_finalize(stmt);
-    return out;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
 };
 
 // While alive, the unix VFS's pwrite fails with EIO for the writes `fail`
@@ -173,7 +144,7 @@ TEST(BatchedWalVfsTest, EachCommitIsInTheFileWhenWriteReturns) {
     std::remove((path + "-shm").c_str());
     auto db = OpenStore(path, full);
     ASSERT_NE(db, nullptr);
-    RawReader reader(path);
+    RawSqlite reader(path);
     for (int i = 1; i <= 60; ++i) {
       ASSERT_TRUE(Insert(*db, i, std::string(2000, 'a' + i % 26)).ok());
       ASSERT_EQ(reader.One("SELECT COUNT(*) FROM rows"), absl::StrCat(i));
@@ -197,7 +168,7 @@ TEST(BatchedWalVfsTest, ACommitOfManyPagesTakesFewWriteCalls) {
   const int64_t calls = WriteCalls() - before;
   // ~850 KiB in writes of at most 124 KiB, and a little bookkeeping.
   EXPECT_LE(calls, 20);
-  RawReader reader(path);
+  RawSqlite reader(path);
   EXPECT_EQ(reader.One("SELECT COUNT(*) FROM rows"), "201");
 }
 
@@ -226,7 +197,7 @@ TEST(BatchedWalVfsTest, LargeAndSpillingTransactionsReadBackIntact) {
   EXPECT_EQ(rolled_back.code(), absl::StatusCode::kAborted);
   ASSERT_TRUE(Insert(*db, 5000, "after").ok());
 
-  RawReader reader(path);
+  RawSqlite reader(path);
   EXPECT_EQ(reader.One("PRAGMA integrity_check"), "ok");
   EXPECT_EQ(reader.One("SELECT COUNT(*) FROM rows"), "1001");
   EXPECT_EQ(reader.One("SELECT COUNT(*) FROM rows WHERE body = "
@@ -251,7 +222,7 @@ class FailingWritesTest : public ::testing::Test {
   // Commits row 2, then checks that the files hold rows 1 and 2 only.
   void ExpectOnlyTheRowsAround() {
     ASSERT_TRUE(Insert(*db_, 2, "after").ok());
-    RawReader reader(path_);
+    RawSqlite reader(path_);
     EXPECT_EQ(reader.One("PRAGMA integrity_check"), "ok");
     EXPECT_EQ(reader.One("SELECT GROUP_CONCAT(id) FROM rows"), "1,2");
   }
@@ -284,7 +255,7 @@ TEST_F(FailingWritesTest, AFailedChecksumRewriteFailsTheCommit) {
   const std::string copy = dir_.File("copy.db");
   std::filesystem::copy_file(path_, copy);
   std::filesystem::copy_file(path_ + "-wal", copy + "-wal");
-  RawReader recovered(copy);
+  RawSqlite recovered(copy);
   EXPECT_EQ(recovered.One("PRAGMA integrity_check"), "ok");
   EXPECT_EQ(recovered.One("SELECT GROUP_CONCAT(id) FROM rows"), "1,2");
 }
@@ -370,7 +341,7 @@ TEST(BatchedWalVfsTest, AWriterKilledMidStreamLosesNoAcknowledgedCommit) {
   ASSERT_GE(acknowledged, 300);
 
   // Recovery runs on SQLite's own VFS, reading only what reached the file.
-  RawReader reader(path);
+  RawSqlite reader(path);
   EXPECT_EQ(reader.One("PRAGMA integrity_check"), "ok");
   int64_t count = 0;
   ASSERT_TRUE(

@@ -16,11 +16,14 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "common/storage/sqlite_database.h"
+#include "common/testing/raw_sqlite.h"
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
 
 namespace jalin::storage {
 namespace {
+
+using ::jalin::testing::RawSqlite;
 
 // An inbox: rows appended in order, an index that takes each insert under
 // one of 1,000 recipients, so most commits split and reorder index pages.
@@ -97,39 +100,6 @@ Contents Read(SqliteDatabase& db) {
   return c;
 }
 
-// A connection of its own on a store's files (wrapped too, with a fresh
-// cache), for statements outside the store's transactions.
-class RawConnection {
- public:
-  explicit RawConnection(const std::string& path) {
-    sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr);
-  }
-  ~RawConnection() { sqlite3_close(db_); }
-  RawConnection(const RawConnection&) = delete;
-  RawConnection& operator=(const RawConnection&) = delete;
-
-  // The first column of the first row of `sql` as text, or the error.
-  std::string One(const std::string& sql) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-      return absl::StrCat("error: ", sqlite3_errmsg(db_));
-    }
-    std::string out;
-    const int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW) {
-      const unsigned char* text = sqlite3_column_text(stmt, 0);
-      out = text == nullptr ? "NULL" : reinterpret_cast<const char*>(text);
-    } else if (rc != SQLITE_DONE) {
-      out = absl::StrCat("error: ", sqlite3_errmsg(db_));
-    }
-    sqlite3_finalize(stmt);
-    return out;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
 TEST(PageCacheTest, IsInstalledBeforeSqliteStarts) {
   // Each test binary is its own process, and no SQLite call comes before
   // a store's first open, which installs it (as this call would).
@@ -198,18 +168,32 @@ TEST(PageCacheTest, TruncationsDropWhatTheyReachAndSkipTheRest) {
   m.xDestroy(cache);
 }
 
-TEST(PageCacheTest, CommitsThatReorderIndexPagesSkipTheWalk) {
-  ASSERT_TRUE(InstallPageCache());
-  jalin::testing::TempDir dir;
-  auto db = OpenStore(dir.File("store.db"));
-  ASSERT_NE(db, nullptr);
+// A fresh inbox store in a directory of its own, through the wrapper.
+class PageCacheStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(InstallPageCache());
+    db_ = OpenStore(path_);
+    ASSERT_NE(db_, nullptr);
+  }
 
+  // Commits rows [from, to) in one transaction.
+  void Commit(int64_t from, int64_t to) {
+    ASSERT_TRUE(
+        db_->Write([&](Transaction& tx) { return InsertRange(tx, from, to); })
+            .ok());
+  }
+
+  jalin::testing::TempDir dir_;
+  const std::string path_ = dir_.File("store.db");
+  std::unique_ptr<SqliteDatabase> db_;
+};
+
+TEST_F(PageCacheStoreTest, CommitsThatReorderIndexPagesSkipTheWalk) {
   const PageCacheTruncations before = PageCacheTruncationCounts();
   constexpr int kCommits = 3000;
   for (int i = 0; i < kCommits; ++i) {
-    ASSERT_TRUE(db->Write([&](Transaction& tx) {
-                    return InsertRange(tx, 1 + i * 10, 1 + (i + 1) * 10);
-                  }).ok());
+    Commit(1 + i * 10, 1 + (i + 1) * 10);
   }
   const PageCacheTruncations after = PageCacheTruncationCounts();
   // Splits did renumber pages past the bound (a split that reorders its
@@ -221,19 +205,14 @@ TEST(PageCacheTest, CommitsThatReorderIndexPagesSkipTheWalk) {
   EXPECT_GE(after.skipped - before.skipped, kCommits);
   EXPECT_LE(after.forwarded - before.forwarded, 10);
 
-  EXPECT_EQ(Read(*db), Expected(kCommits * 10));
+  EXPECT_EQ(Read(*db_), Expected(kCommits * 10));
 }
 
-TEST(PageCacheTest, ARolledBackGrowthIsDroppedAndTheStoreReadsBackIntact) {
-  ASSERT_TRUE(InstallPageCache());
-  jalin::testing::TempDir dir;
-  const std::string path = dir.File("store.db");
-  auto db = OpenStore(path);
-  ASSERT_NE(db, nullptr);
-  ASSERT_TRUE(
-      db->Write([](Transaction& tx) { return InsertRange(tx, 1, 2001); }).ok());
+TEST_F(PageCacheStoreTest,
+       ARolledBackGrowthIsDroppedAndTheStoreReadsBackIntact) {
+  Commit(1, 2001);
   // A reader that has cached the store before the next changes.
-  EXPECT_EQ(Read(*db), Expected(2000));
+  EXPECT_EQ(Read(*db_), Expected(2000));
 
   for (int round = 0; round < 3; ++round) {
     SCOPED_TRACE(absl::StrCat("round ", round));
@@ -241,7 +220,7 @@ TEST(PageCacheTest, ARolledBackGrowthIsDroppedAndTheStoreReadsBackIntact) {
     // Grows the store by a few hundred pages, then rolls back: the
     // truncation to the old size is forwarded. (SQLite drops the pages a
     // WAL rollback undoes itself too, so the reads below cannot tell.)
-    const absl::Status rolled_back = db->Write([&](Transaction& tx) {
+    const absl::Status rolled_back = db_->Write([&](Transaction& tx) {
       RETURN_IF_ERROR(InsertRange(tx, 100000, 103000));
       return absl::AbortedError("rolled back");
     });
@@ -249,33 +228,26 @@ TEST(PageCacheTest, ARolledBackGrowthIsDroppedAndTheStoreReadsBackIntact) {
     EXPECT_GE(PageCacheTruncationCounts().forwarded - before.forwarded, 1);
     // The same page numbers now hold other rows.
     const int64_t from = 2001 + round * 1000;
-    ASSERT_TRUE(db->Write([&](Transaction& tx) {
-                    return InsertRange(tx, from, from + 1000);
-                  }).ok());
-    EXPECT_EQ(Read(*db), Expected(from + 999));
+    Commit(from, from + 1000);
+    EXPECT_EQ(Read(*db_), Expected(from + 999));
   }
 
   // And the files agree, read by a connection of its own.
-  RawConnection raw(path);
+  RawSqlite raw(path_);
   EXPECT_EQ(raw.One("SELECT COUNT(*) FROM inbox"), "5000");
   EXPECT_EQ(raw.One("SELECT SUM(LENGTH(body)) FROM inbox"),
             absl::StrCat(Expected(5000).bytes));
   EXPECT_EQ(raw.One("PRAGMA integrity_check"), "ok");
 }
 
-TEST(PageCacheTest, AShrinkingVacuumIsForwardedAndReadsBackIntact) {
-  ASSERT_TRUE(InstallPageCache());
-  jalin::testing::TempDir dir;
-  const std::string path = dir.File("store.db");
-  auto db = OpenStore(path);
-  ASSERT_NE(db, nullptr);
-  ASSERT_TRUE(
-      db->Write([](Transaction& tx) { return InsertRange(tx, 1, 4001); }).ok());
-  ASSERT_TRUE(db->Write([](Transaction& tx) {
-                  return tx.Exec("DELETE FROM inbox WHERE seq > 1000");
-                }).ok());
+TEST_F(PageCacheStoreTest, AShrinkingVacuumIsForwardedAndReadsBackIntact) {
+  Commit(1, 4001);
+  ASSERT_TRUE(db_->Write([](Transaction& tx) {
+                   return tx.Exec("DELETE FROM inbox WHERE seq > 1000");
+                 })
+                  .ok());
 
-  RawConnection raw(path);
+  RawSqlite raw(path_, /*writable=*/true);
   // Cached first, so that the vacuum's pages past the new end are there.
   EXPECT_EQ(raw.One("SELECT SUM(LENGTH(body)) FROM inbox"),
             absl::StrCat(Expected(1000).bytes));
@@ -294,11 +266,9 @@ TEST(PageCacheTest, AShrinkingVacuumIsForwardedAndReadsBackIntact) {
                     "inbox_by_recipient WHERE recipient > ''"),
             "1000");
   // The store's own connections read the vacuumed files alike, and write on.
-  EXPECT_EQ(Read(*db), Expected(1000));
-  ASSERT_TRUE(db->Write([](Transaction& tx) {
-                  return InsertRange(tx, 1001, 1501);
-                }).ok());
-  EXPECT_EQ(Read(*db), Expected(1500));
+  EXPECT_EQ(Read(*db_), Expected(1000));
+  Commit(1001, 1501);
+  EXPECT_EQ(Read(*db_), Expected(1500));
   EXPECT_EQ(raw.One("PRAGMA integrity_check"), "ok");
 }
 
