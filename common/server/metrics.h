@@ -33,12 +33,16 @@ class Metrics {
                  double seconds);
   // 1 when a dependency ("store", "redis") answers, 0 otherwise.
   void SetDependencyUp(absl::string_view dependency, bool up);
+  // How long the store's writers were held while its WAL was copied so
+  // that it could start over (SqliteCheckpointer).
+  void RecordStoreWritersHeld(double seconds);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   prometheus::Family<prometheus::Histogram>* rpc_latency_;
   prometheus::Family<prometheus::Gauge>* dependency_up_;
+  prometheus::Histogram* store_writers_held_;
 };
 
 }  // namespace jalin

@@ -151,8 +151,10 @@ absl::StatusOr<int64_t> SqliteCheckpointer::CheckpointOnce() {
     backlog = options_.locked_frames + 1;  // unknown after the sync: look
     catch_up();
   }
-  if (absl::Status s = db_->CheckpointBetweenWrites(); !s.ok()) return s;
+  absl::StatusOr<absl::Duration> held = db_->CheckpointBetweenWrites();
+  if (!held.ok()) return held.status();
   ++restarts_;
+  if (options_.on_writers_held) options_.on_writers_held(*held);
   return 0;
 }
 

@@ -43,6 +43,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -70,6 +71,9 @@ struct CheckpointerOptions {
   // under the write lock.
   int64_t locked_frames = 256;
   int catch_up_passes = 8;
+  // Called on the checkpoint thread after each checkpoint between writes
+  // with how long the store's writers were held; optional.
+  std::function<void(absl::Duration held)> on_writers_held = nullptr;
 };
 
 // Thread-safe start/stop. `db` (the SqliteDatabase open on `path`) must

@@ -376,12 +376,15 @@ absl::Status SqliteDatabase::Migrate(absl::string_view component,
   return absl::OkStatus();
 }
 
-absl::Status SqliteDatabase::CheckpointBetweenWrites() {
+absl::StatusOr<absl::Duration> SqliteDatabase::CheckpointBetweenWrites() {
   absl::MutexLock lock(&write_mu_);
+  const absl::Time start = absl::Now();
   const int rc = sqlite3_wal_checkpoint_v2(
       writer_->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   // Busy: a checkpoint of another process is running; tried again later.
-  if (rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY) return absl::OkStatus();
+  if (rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY) {
+    return absl::Now() - start;
+  }
   return Annotate(SqliteError(writer_->db(), rc, "checkpoint"), options_.path);
 }
 

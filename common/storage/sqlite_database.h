@@ -55,8 +55,10 @@ class SqliteDatabase final : public Database {
   // between two write transactions: no commit of this process lands while
   // it runs, so it copies every frame and the next write starts the WAL
   // over (SQLite does when it finds every frame copied and no reader in
-  // the WAL). Writers wait for the copy. See sqlite_checkpointer.h.
-  absl::Status CheckpointBetweenWrites();
+  // the WAL). Writers wait for the copy; returns how long they were held
+  // (from taking the write lock to releasing it). See
+  // sqlite_checkpointer.h.
+  absl::StatusOr<absl::Duration> CheckpointBetweenWrites();
 
   // A hard bound for the WAL while automatic checkpoints are off: a commit
   // that leaves more than `frames` in it copies the WAL itself before its

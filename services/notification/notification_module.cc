@@ -41,9 +41,14 @@ absl::Status NotificationModule::Init() {
   // Checkpoints off the consumers' commit path (see sqlite_checkpointer.h).
   if (settings_.store_checkpoint_interval > absl::ZeroDuration()) {
     checkpointer_ = std::make_unique<storage::SqliteCheckpointer>(
-        rt_.sqlite_db(), storage::CheckpointerOptions{
-                             .path = rt_.settings().store,
-                             .interval = settings_.store_checkpoint_interval});
+        rt_.sqlite_db(),
+        storage::CheckpointerOptions{
+            .path = rt_.settings().store,
+            .interval = settings_.store_checkpoint_interval,
+            .on_writers_held =
+                [metrics = &rt_.host().metrics()](absl::Duration held) {
+                  metrics->RecordStoreWritersHeld(absl::ToDoubleSeconds(held));
+                }});
     if (absl::Status s = checkpointer_->Start(); !s.ok()) {
       log::Warn(
           "background checkpoints unavailable: SQLite checkpoints in "

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -101,9 +102,13 @@ TEST(SqliteCheckpointerTest, LetsAWalPastItsLimitStartOver) {
   auto db = OpenWithTable(path);
   ASSERT_TRUE(db.ok()) << db.status();
   // The thread never runs here: the test takes each checkpoint itself.
+  std::vector<absl::Duration> held;
   SqliteCheckpointer checkpointer(
       db->get(),
-      {.path = path, .interval = absl::Hours(1), .restart_frames = 1000});
+      {.path = path,
+       .interval = absl::Hours(1),
+       .restart_frames = 1000,
+       .on_writers_held = [&](absl::Duration d) { held.push_back(d); }});
   ASSERT_TRUE(checkpointer.Start().ok());
   const std::string wal = path + "-wal";
 
@@ -113,16 +118,23 @@ TEST(SqliteCheckpointerTest, LetsAWalPastItsLimitStartOver) {
   ASSERT_TRUE(left.ok()) << left.status();
   EXPECT_EQ(*left, 0);
   EXPECT_EQ(checkpointer.restarts(), 0);
+  EXPECT_TRUE(held.empty());
 
   // About 1,500 frames (6 MB): past the limit, short of the cut-off at
   // twice the limit (where the writer would copy the WAL itself).
   ASSERT_TRUE(Fill(**db, 2400).ok());
   const auto grown = std::filesystem::file_size(wal);
   EXPECT_GT(grown, 1000u * 4096u);
+  const absl::Time before = absl::Now();
   left = checkpointer.CheckpointOnce();
+  const absl::Duration took = absl::Now() - before;
   ASSERT_TRUE(left.ok()) << left.status();
   EXPECT_EQ(*left, 0);
   EXPECT_EQ(checkpointer.restarts(), 1);
+  // Reported once: the time the writers were held, a part of the call.
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_GT(held[0], absl::ZeroDuration());
+  EXPECT_LE(held[0], took);
   EXPECT_GT(std::filesystem::file_size(path), 2900u * 2000u);
 
   // The next writes go to the start of the WAL.
