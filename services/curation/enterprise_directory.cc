@@ -5,6 +5,30 @@
 
 namespace jalin::curation {
 
+namespace {
+
+// The enterprise, or the registry's answer in this service's terms.
+absl::StatusOr<jalin::registry::v1::Enterprise> Outcome(
+    const grpc::Status& s, const std::string& name,
+    jalin::registry::v1::Enterprise response) {
+  if (s.ok()) return response;
+  const std::string what =
+      absl::StrCat("registry GetEnterprise(", name, "): ", s.error_message());
+  switch (s.error_code()) {
+    case grpc::StatusCode::NOT_FOUND:
+      return absl::NotFoundError(absl::StrCat(name, " is not in the registry"));
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+    case grpc::StatusCode::ABORTED:
+      return absl::UnavailableError(what);
+    default:
+      return absl::InternalError(what);
+  }
+}
+
+}  // namespace
+
 RegistryDirectory::RegistryDirectory(std::shared_ptr<grpc::Channel> channel,
                                      rpc::ServiceToken* token,
                                      absl::Duration timeout)
@@ -20,7 +44,7 @@ void RegistryDirectory::GetEnterprise(const std::string& name,
                                           token.status().message())));
     return;
   }
-  // Lives until the call completes; freed in the callback.
+  // Lives until the call completes; freed in the callback, before `done`.
   struct Call {
     grpc::ClientContext ctx;
     jalin::registry::v1::GetEnterpriseRequest request;
@@ -33,29 +57,14 @@ void RegistryDirectory::GetEnterprise(const std::string& name,
   rpc::PrepareContext(&call->ctx, timeout_, *token);
   stub_->async()->GetEnterprise(
       &call->ctx, &call->request, &call->response, [call](grpc::Status s) {
-        std::unique_ptr<Call> owned(call);
-        if (s.ok()) {
-          owned->done(std::move(owned->response));
-          return;
-        }
-        const std::string what =
-            absl::StrCat("registry GetEnterprise(", owned->request.name(),
-                         "): ", s.error_message());
-        switch (s.error_code()) {
-          case grpc::StatusCode::NOT_FOUND:
-            owned->done(absl::NotFoundError(absl::StrCat(
-                owned->request.name(), " is not in the registry")));
-            break;
-          case grpc::StatusCode::UNAVAILABLE:
-          case grpc::StatusCode::DEADLINE_EXCEEDED:
-          case grpc::StatusCode::RESOURCE_EXHAUSTED:
-          case grpc::StatusCode::ABORTED:
-            owned->done(absl::UnavailableError(what));
-            break;
-          default:
-            owned->done(absl::InternalError(what));
-            break;
-        }
+        EnterpriseCallback done = std::move(call->done);
+        absl::StatusOr<jalin::registry::v1::Enterprise> result =
+            Outcome(s, call->request.name(), std::move(call->response));
+        // The call's context holds the channel: let go of it before the
+        // caller hears back, or a caller that then closes the channel (a
+        // process that exits) races this thread for it.
+        delete call;
+        done(std::move(result));
       });
 }
 
