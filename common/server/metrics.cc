@@ -17,16 +17,7 @@ Metrics::Metrics()
       dependency_up_(&prometheus::BuildGauge()
                           .Name("jalin_dependency_up")
                           .Help("1 when a dependency answers its check")
-                          .Register(*registry_)),
-      store_writers_held_(
-          &prometheus::BuildHistogram()
-               .Name("jalin_store_writers_held_seconds")
-               .Help("Time the store's writers waited while its WAL was "
-                     "copied so that it could start over")
-               .Register(*registry_)
-               .Add({}, prometheus::Histogram::BucketBoundaries{
-                            0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
-                            0.25, 1})) {}
+                          .Register(*registry_)) {}
 
 absl::Status Metrics::Serve(absl::string_view address) {
   if (address.empty()) return absl::OkStatus();
@@ -51,8 +42,22 @@ void Metrics::RecordRpc(absl::string_view method, absl::string_view code,
       .Observe(seconds);
 }
 
-void Metrics::RecordStoreWritersHeld(double seconds) {
-  store_writers_held_->Observe(seconds);
+std::function<void(absl::Duration held)> Metrics::StoreWritersHeldRecorder() {
+  absl::call_once(store_writers_held_once_, [this] {
+    store_writers_held_ =
+        &prometheus::BuildHistogram()
+             .Name("jalin_store_writers_held_seconds")
+             .Help(
+                 "Time the store's writers waited while its WAL was "
+                 "copied so that it could start over")
+             .Register(*registry_)
+             .Add({}, prometheus::Histogram::BucketBoundaries{
+                          0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
+                          0.25, 1});
+  });
+  return [histogram = store_writers_held_](absl::Duration held) {
+    histogram->Observe(absl::ToDoubleSeconds(held));
+  };
 }
 
 void Metrics::SetDependencyUp(absl::string_view dependency, bool up) {

@@ -46,9 +46,7 @@ absl::Status NotificationModule::Init() {
             .path = rt_.settings().store,
             .interval = settings_.store_checkpoint_interval,
             .on_writers_held =
-                [metrics = &rt_.host().metrics()](absl::Duration held) {
-                  metrics->RecordStoreWritersHeld(absl::ToDoubleSeconds(held));
-                }});
+                rt_.host().metrics().StoreWritersHeldRecorder()});
     if (absl::Status s = checkpointer_->Start(); !s.ok()) {
       log::Warn(
           "background checkpoints unavailable: SQLite checkpoints in "

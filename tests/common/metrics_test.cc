@@ -25,8 +25,13 @@ const prometheus::MetricFamily* Find(
 
 TEST(MetricsTest, StoreWritersHeldIsAHistogramOfSeconds) {
   Metrics metrics;
-  metrics.RecordStoreWritersHeld(0.003);
-  metrics.RecordStoreWritersHeld(0.04);
+  // Not shown by a process that never asks for the recorder.
+  EXPECT_EQ(
+      Find(metrics.registry().Collect(), "jalin_store_writers_held_seconds"),
+      nullptr);
+  const auto record = metrics.StoreWritersHeldRecorder();
+  record(absl::Microseconds(3000));
+  record(absl::Milliseconds(40));
   const auto families = metrics.registry().Collect();
   const prometheus::MetricFamily* f =
       Find(families, "jalin_store_writers_held_seconds");
