@@ -2,22 +2,17 @@
 
 #include <utility>
 
+#include "grpcpp/support/proto_buffer_reader.h"
 #include "grpcpp/support/slice.h"
 
 namespace jalin::rpc {
 
 absl::Status ParseByteBuffer(const grpc::ByteBuffer& buffer,
                              google::protobuf::MessageLite* message) {
-  std::vector<grpc::Slice> slices;
-  if (!buffer.Dump(&slices).ok()) {
-    return absl::InvalidArgumentError("the request could not be read");
-  }
-  std::string bytes;
-  bytes.reserve(buffer.Length());
-  for (const grpc::Slice& s : slices) {
-    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  }
-  if (!message->ParseFromString(bytes)) {
+  // The reader wants a buffer of its own; a copy shares the slices.
+  grpc::ByteBuffer view(buffer);
+  grpc::ProtoBufferReader reader(&view);
+  if (!reader.status().ok() || !message->ParseFromZeroCopyStream(&reader)) {
     return absl::InvalidArgumentError("the request is not a valid " +
                                       message->GetTypeName());
   }

@@ -1,6 +1,6 @@
-// For methods a service serves raw (grpc::ByteBuffer in and out), because it
-// writes a large response's wire bytes itself instead of building the
-// message (WithRawCallbackMethod_*).
+// Protobuf messages as gRPC byte buffers: for methods a service serves raw
+// (it writes a large response's wire bytes itself instead of building the
+// message, WithRawCallbackMethod_*) and for generic calls (the gateway).
 
 #ifndef COMMON_RPC_BYTE_BUFFER_H_
 #define COMMON_RPC_BYTE_BUFFER_H_
@@ -14,7 +14,9 @@
 
 namespace jalin::rpc {
 
-// Parses a request. A buffer that is not a `message` is INVALID_ARGUMENT.
+// Parses `buffer` into `message` without copying its bytes. A buffer that
+// is not a `message` is INVALID_ARGUMENT (a bad request; a caller reading a
+// response maps it to its own error).
 absl::Status ParseByteBuffer(const grpc::ByteBuffer& buffer,
                              google::protobuf::MessageLite* message);
 

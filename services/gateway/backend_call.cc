@@ -6,10 +6,10 @@
 #include "absl/strings/str_replace.h"
 #include "boost/asio/post.hpp"
 #include "boost/asio/steady_timer.hpp"
+#include "common/rpc/byte_buffer.h"
 #include "common/rpc/client.h"
 #include "common/status/grpc_status.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
-#include "grpcpp/support/proto_buffer_reader.h"
 #include "grpcpp/support/proto_buffer_writer.h"
 #include "services/gateway/http_error.h"
 #include "services/gateway/transcoder.h"
@@ -30,8 +30,7 @@ absl::Status ToByteBuffer(const Message& m, grpc::ByteBuffer* out) {
 }
 
 absl::Status FromByteBuffer(grpc::ByteBuffer* in, Message* m) {
-  grpc::ProtoBufferReader reader(in);
-  if (!m->ParseFromZeroCopyStream(&reader)) {
+  if (!rpc::ParseByteBuffer(*in, m).ok()) {
     return absl::InternalError("the backend answered an unreadable message");
   }
   return absl::OkStatus();
