@@ -83,9 +83,9 @@ Client::Client(Options options) : options_(std::move(options)) {
 
 Client::~Client() = default;
 
-absl::StatusOr<Client::ContextPtr> Client::Acquire() {
+absl::StatusOr<Client::Connection> Client::Acquire() {
   while (true) {
-    ContextPtr c;
+    Connection c;
     {
       absl::MutexLock lock(&mu_);
       if (idle_.empty()) break;
@@ -95,7 +95,7 @@ absl::StatusOr<Client::ContextPtr> Client::Acquire() {
     // An idle connection whose server went away (restart, timeout) has an
     // end-of-file waiting: drop it rather than fail the next command.
     char byte;
-    ssize_t n = recv(c->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    ssize_t n = recv(c.ctx->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return c;
   }
   absl::string_view addr = options_.address;
@@ -118,44 +118,46 @@ absl::StatusOr<Client::ContextPtr> Client::Acquire() {
     }
     raw = redisConnectWithTimeout(host.c_str(), port, tv);
   }
-  ContextPtr ctx(raw);
+  Connection conn{ContextPtr(raw), absl::ZeroDuration()};
   if (raw == nullptr || raw->err) {
     return ContextError(raw, absl::StrCat("connect ", options_.address));
   }
-  timeval cmd = TimevalOf(options_.command_timeout);
-  redisSetTimeout(raw, cmd);
-  return ctx;
+  UseTimeout(conn, options_.command_timeout);
+  return conn;
 }
 
-void Client::Release(ContextPtr ctx) {
-  if (ctx == nullptr || ctx->err) return;  // broken: drop it
+void Client::Release(Connection conn) {
+  if (conn.ctx == nullptr || conn.ctx->err) return;  // broken: drop it
   absl::MutexLock lock(&mu_);
   if (static_cast<int>(idle_.size()) < options_.max_idle_connections) {
-    idle_.push_back(std::move(ctx));
+    idle_.push_back(std::move(conn));
+  }
+}
+
+void Client::UseTimeout(Connection& conn, absl::Duration timeout) const {
+  if (timeout <= absl::ZeroDuration()) timeout = options_.command_timeout;
+  if (timeout == conn.timeout) return;
+  // On failure the context records an error, and Release drops it.
+  if (redisSetTimeout(conn.ctx.get(), TimevalOf(timeout)) == REDIS_OK) {
+    conn.timeout = timeout;
   }
 }
 
 absl::StatusOr<Reply> Client::Command(const std::vector<std::string>& argv,
                                       absl::Duration timeout) {
-  ASSIGN_OR_RETURN(ContextPtr ctx, Acquire());
-  if (timeout > absl::ZeroDuration()) {
-    redisSetTimeout(ctx.get(), TimevalOf(timeout));
-  }
+  ASSIGN_OR_RETURN(Connection conn, Acquire());
+  UseTimeout(conn, timeout);
   std::vector<const char*> ptrs;
   std::vector<size_t> lens;
   ArgvOf(argv, &ptrs, &lens);
   auto* raw = static_cast<redisReply*>(redisCommandArgv(
-      ctx.get(), static_cast<int>(argv.size()), ptrs.data(), lens.data()));
+      conn.ctx.get(), static_cast<int>(argv.size()), ptrs.data(), lens.data()));
   if (raw == nullptr) {
-    absl::Status s = ContextError(ctx.get(), argv.empty() ? "" : argv[0]);
-    return s;  // ctx dropped
+    return ContextError(conn.ctx.get(), argv.empty() ? "" : argv[0]);
   }
   Reply reply = Copy(raw);
   freeReplyObject(raw);
-  if (timeout > absl::ZeroDuration()) {
-    redisSetTimeout(ctx.get(), TimevalOf(options_.command_timeout));
-  }
-  Release(std::move(ctx));
+  Release(std::move(conn));
   if (reply.is_error()) {
     return absl::FailedPreconditionError(absl::StrCat("redis: ", reply.str));
   }
@@ -163,28 +165,30 @@ absl::StatusOr<Reply> Client::Command(const std::vector<std::string>& argv,
 }
 
 absl::StatusOr<std::vector<Reply>> Client::Pipeline(
-    const std::vector<std::vector<std::string>>& commands) {
-  ASSIGN_OR_RETURN(ContextPtr ctx, Acquire());
+    const std::vector<std::vector<std::string>>& commands,
+    absl::Duration timeout) {
+  ASSIGN_OR_RETURN(Connection conn, Acquire());
+  UseTimeout(conn, timeout);
   std::vector<const char*> ptrs;
   std::vector<size_t> lens;
   for (const auto& argv : commands) {
     ArgvOf(argv, &ptrs, &lens);
-    if (redisAppendCommandArgv(ctx.get(), static_cast<int>(argv.size()),
+    if (redisAppendCommandArgv(conn.ctx.get(), static_cast<int>(argv.size()),
                                ptrs.data(), lens.data()) != REDIS_OK) {
-      return ContextError(ctx.get(), "pipeline");
+      return ContextError(conn.ctx.get(), "pipeline");
     }
   }
   std::vector<Reply> replies;
   replies.reserve(commands.size());
   for (size_t i = 0; i < commands.size(); ++i) {
     void* raw = nullptr;
-    if (redisGetReply(ctx.get(), &raw) != REDIS_OK || raw == nullptr) {
-      return ContextError(ctx.get(), "pipeline reply");
+    if (redisGetReply(conn.ctx.get(), &raw) != REDIS_OK || raw == nullptr) {
+      return ContextError(conn.ctx.get(), "pipeline reply");
     }
     replies.push_back(Copy(static_cast<redisReply*>(raw)));
     freeReplyObject(raw);
   }
-  Release(std::move(ctx));
+  Release(std::move(conn));
   return replies;
 }
 

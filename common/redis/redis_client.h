@@ -60,9 +60,11 @@ class Client {
 
   // Sends all commands, then reads all replies: one round trip. Error replies
   // are returned in place (Reply::Type::kError); a connection failure fails
-  // the whole call.
+  // the whole call. `timeout` as for Command: a pipeline that ends in a
+  // blocking read needs more than its BLOCK time.
   absl::StatusOr<std::vector<Reply>> Pipeline(
-      const std::vector<std::vector<std::string>>& commands);
+      const std::vector<std::vector<std::string>>& commands,
+      absl::Duration timeout = absl::ZeroDuration());
 
   // PING; for readiness.
   absl::Status Ping();
@@ -74,13 +76,21 @@ class Client {
     void operator()(redisContext* c) const;
   };
   using ContextPtr = std::unique_ptr<redisContext, ContextDeleter>;
+  // A connection and the socket timeout last set on it: a command sets the
+  // timeout only when it needs another one (two system calls each time).
+  struct Connection {
+    ContextPtr ctx;
+    absl::Duration timeout;
+  };
 
-  absl::StatusOr<ContextPtr> Acquire();
-  void Release(ContextPtr ctx);
+  absl::StatusOr<Connection> Acquire();
+  void Release(Connection conn);
+  // Sets `timeout` (zero: the command timeout) on `conn` unless already set.
+  void UseTimeout(Connection& conn, absl::Duration timeout) const;
 
   const Options options_;
   absl::Mutex mu_;
-  std::vector<ContextPtr> idle_ ABSL_GUARDED_BY(mu_);
+  std::vector<Connection> idle_ ABSL_GUARDED_BY(mu_);
 };
 
 // Helpers for reading replies.

@@ -69,6 +69,26 @@ TEST_F(RedisClientTest, CommandTimeoutIsUnavailable) {
   EXPECT_TRUE(ok->is_nil());
 }
 
+TEST_F(RedisClientTest, ALongerTimeoutLastsOnlyForItsCall) {
+  Client fast(Options{.address = server_->address(),
+                      .command_timeout = absl::Milliseconds(100),
+                      .max_idle_connections = 1});
+  // The same pooled connection serves every call below.
+  auto ok = fast.Command({"BLPOP", "empty-list", "0.3"}, absl::Seconds(5));
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  auto piped = fast.Pipeline({{"PING"}, {"BLPOP", "empty-list", "0.3"}},
+                             absl::Seconds(5));
+  ASSERT_TRUE(piped.ok()) << piped.status();
+  // Back to the command timeout: a command that outlasts it fails.
+  auto r = fast.Command({"BLPOP", "empty-list", "1"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable);
+  auto p = fast.Pipeline({{"PING"}, {"BLPOP", "empty-list", "1"}});
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(fast.Ping().ok());
+}
+
 TEST_F(RedisClientTest, UnreachableServerIsUnavailable) {
   Client nowhere(Options{.address = "unix:" + dir_.File("missing.sock")});
   EXPECT_EQ(nowhere.Ping().code(), absl::StatusCode::kUnavailable);
