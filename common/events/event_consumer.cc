@@ -72,6 +72,18 @@ void EventConsumer::Stop() {
     stop_ = true;
   }
   if (thread_.joinable()) thread_.join();
+  // The polling thread has ended (or PollOnce's caller is this thread):
+  // send what the last round applied, so that a restart does not see it
+  // again. One attempt: should it fail, the entries stay pending and the
+  // dedupe records drop them when they come back.
+  absl::Status s = FlushAcks();
+  unacked_.clear();
+  if (!s.ok()) {
+    log::Warn("event consumer: acknowledging at stop failed",
+              {{"stream", options_.stream},
+               {"group", options_.group},
+               {"error", std::string(s.message())}});
+  }
 }
 
 bool EventConsumer::Stopping() {
@@ -141,8 +153,29 @@ absl::StatusOr<std::vector<EventConsumer::Entry>> EventConsumer::Read(
     argv.push_back(Ms(block));
   }
   argv.insert(argv.end(), {"STREAMS", options_.stream, id});
-  absl::StatusOr<redis::Reply> r =
-      redis_->Command(argv, block + redis_->options().command_timeout);
+  const absl::Duration timeout = block + redis_->options().command_timeout;
+  absl::StatusOr<redis::Reply> r;
+  if (unacked_.empty()) {
+    r = redis_->Command(argv, timeout);
+  } else {
+    // The last round's acknowledgements go first, in the same round trip.
+    absl::StatusOr<std::vector<redis::Reply>> replies =
+        redis_->Pipeline({AckCommand(), std::move(argv)}, timeout);
+    if (!replies.ok()) return replies.status();  // acks stay queued
+    const redis::Reply& ack = (*replies)[0];
+    redis::Reply& read = (*replies)[1];
+    if (ack.is_error()) {
+      // Refused (loading, read-only replica): XACK is safe to repeat, so
+      // the ids stay queued; the failed round drains the pending list.
+      return absl::FailedPreconditionError(absl::StrCat("redis: ", ack.str));
+    }
+    unacked_.clear();
+    if (read.is_error()) {
+      r = absl::FailedPreconditionError(absl::StrCat("redis: ", read.str));
+    } else {
+      r = std::move(read);
+    }
+  }
   if (!r.ok()) {
     if (absl::StrContains(r.status().message(), "NOGROUP")) {
       group_ready_ = false;  // the stream or group vanished: recreate
@@ -158,6 +191,7 @@ absl::StatusOr<std::vector<EventConsumer::Entry>> EventConsumer::Read(
 }
 
 absl::StatusOr<std::vector<EventConsumer::Entry>> EventConsumer::Claim() {
+  RETURN_IF_ERROR(FlushAcks());
   std::vector<Entry> entries;
   std::string cursor = "0-0";
   do {
@@ -285,7 +319,7 @@ absl::Status EventConsumer::Process(std::vector<Entry>& entries, int* handled) {
     absl::Status failure;
     std::vector<std::string> done;
     ASSIGN_OR_RETURN(size_t stop_at, ApplyRun(entries, i, &failure, &done));
-    RETURN_IF_ERROR(Ack(done));
+    Ack(done);
     *handled += static_cast<int>(done.size());
     i = stop_at;
     if (i >= entries.size()) break;
@@ -303,6 +337,8 @@ absl::Status EventConsumer::Process(std::vector<Entry>& entries, int* handled) {
         ++*handled;
         break;
       }
+      // What went before is done: acknowledge it before waiting.
+      RETURN_IF_ERROR(FlushAcks());
       {
         absl::MutexLock lock(&mu_);
         if (mu_.AwaitWithTimeout(absl::Condition(&stop_), backoff)) {
@@ -313,7 +349,7 @@ absl::Status EventConsumer::Process(std::vector<Entry>& entries, int* handled) {
       ++attempts;
       failure = ApplyOne(entries[i]);
       if (failure.ok()) {
-        RETURN_IF_ERROR(Ack({entries[i].stream_id}));
+        Ack({entries[i].stream_id});
         ++*handled;
         break;
       }
@@ -399,11 +435,22 @@ absl::Status EventConsumer::ApplyOne(const Entry& entry) {
   return stop_at == 1 ? absl::OkStatus() : failure;
 }
 
-absl::Status EventConsumer::Ack(const std::vector<std::string>& ids) {
-  if (ids.empty()) return absl::OkStatus();
+void EventConsumer::Ack(const std::vector<std::string>& ids) {
+  unacked_.insert(unacked_.end(), ids.begin(), ids.end());
+}
+
+std::vector<std::string> EventConsumer::AckCommand() const {
   std::vector<std::string> argv = {"XACK", options_.stream, options_.group};
-  argv.insert(argv.end(), ids.begin(), ids.end());
-  return redis_->Command(argv).status();
+  argv.insert(argv.end(), unacked_.begin(), unacked_.end());
+  return argv;
+}
+
+absl::Status EventConsumer::FlushAcks() {
+  if (unacked_.empty()) return absl::OkStatus();
+  absl::Status s = redis_->Command(AckCommand()).status();
+  // XACK is safe to repeat: on any failure the ids stay queued.
+  if (s.ok()) unacked_.clear();
+  return s;
 }
 
 absl::Status EventConsumer::DeadLetter(const Entry& entry,
@@ -422,7 +469,7 @@ absl::Status EventConsumer::DeadLetter(const Entry& entry,
                      "error", std::string(why.message()), "event",
                      entry.event.SerializeAsString()})
           .status());
-  RETURN_IF_ERROR(Ack({entry.stream_id}));
+  Ack({entry.stream_id});
   ++dead_lettered_;
   return absl::OkStatus();
 }

@@ -1,5 +1,7 @@
 // Consumes one Redis stream as a member of a consumer group (DESIGN §6):
-// acknowledges an event only after the handler's transaction committed,
+// acknowledges an event only after the handler's transaction committed
+// (the acknowledgements of a round go out with the next round's read, in
+// one round trip, or at Stop),
 // drops duplicates by event id, drains its own pending entries on start
 // and after any failed round (a read whose reply was lost has moved entries
 // there unseen), reclaims entries stuck with dead consumers (XAUTOCLAIM), and
@@ -67,7 +69,9 @@ struct ConsumerOptions {
 using EventHandler = std::function<absl::Status(
     const jalin::events::v1::Event& event, storage::Transaction* tx)>;
 
-// Thread-safe start/stop; the handler runs on the consumer's own thread.
+// The owner calls Start and Stop (not at the same time, and not while
+// another thread is in PollOnce); the handler runs on the consumer's own
+// thread.
 // `redis` and `db` (nullable) must outlive the consumer.
 class EventConsumer {
  public:
@@ -86,7 +90,8 @@ class EventConsumer {
 
   // One round of the loop (used by the thread and by tests): pending
   // entries first, then a reclaim if due, then new entries. Returns the
-  // number of entries handled (applied, duplicate or dead-lettered).
+  // number of entries handled (applied, duplicate or dead-lettered); they
+  // are acknowledged by the next round's read, or by Stop.
   absl::StatusOr<int> PollOnce();
 
   bool healthy() const { return healthy_.load(); }
@@ -119,7 +124,13 @@ class EventConsumer {
                                   size_t from, absl::Status* failure,
                                   std::vector<std::string>* done);
   absl::Status ApplyOne(const Entry& entry);
-  absl::Status Ack(const std::vector<std::string>& ids);
+  // Queues acknowledgements; the next Read sends them ahead of itself.
+  void Ack(const std::vector<std::string>& ids);
+  // XACK for the queued ids.
+  std::vector<std::string> AckCommand() const;
+  // Sends the queued acknowledgements now (before a reclaim, a retry's
+  // wait, and at Stop).
+  absl::Status FlushAcks();
   absl::Status DeadLetter(const Entry& entry, const absl::Status& why);
   bool IsDuplicateInMemory(const std::string& id);
   void PruneDedupe();
@@ -135,11 +146,14 @@ class EventConsumer {
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 
-  // Loop state, touched only by the polling thread.
+  // Loop state, touched only by the polling thread (and by Stop once that
+  // thread has ended).
   bool group_ready_ = false;
   bool drain_pending_ = true;
   absl::Time next_claim_ = absl::InfinitePast();
   absl::Time next_prune_ = absl::InfinitePast();
+  // Stream ids applied (or dead-lettered) but not yet acknowledged.
+  std::vector<std::string> unacked_;
   std::deque<std::string> recent_order_;
   absl::flat_hash_set<std::string> recent_;
 

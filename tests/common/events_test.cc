@@ -2,7 +2,9 @@
 // files, one behaviour per test.
 
 #include <atomic>
+#include <memory>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -72,6 +74,26 @@ class EventsTest : public ::testing::Test {
                     ->Command({"XADD", kStream, "*", "id", e.id(), "type",
                                e.type(), "event", e.SerializeAsString()})
                     .ok());
+  }
+
+  // Entries delivered to group "g" and not yet acknowledged.
+  int64_t PendingCount() {
+    auto r = redis_->Command({"XPENDING", kStream, "g"});
+    return r.ok() && !r->elements.empty() ? r->elements[0].integer : -1;
+  }
+
+  // How many times Redis ran `command` (lower case), from INFO commandstats.
+  int64_t CommandCalls(const std::string& command) {
+    auto r = redis_->Command({"INFO", "commandstats"});
+    if (!r.ok()) return -1;
+    const std::string key = absl::StrCat("cmdstat_", command, ":calls=");
+    const size_t at = r->str.find(key);
+    if (at == std::string::npos) return 0;
+    int64_t calls = 0;
+    const size_t from = at + key.size();
+    const size_t end = r->str.find(',', from);
+    if (!absl::SimpleAtoi(r->str.substr(from, end - from), &calls)) return -1;
+    return calls;
   }
 
   int64_t StreamLength(const std::string& stream) {
@@ -199,9 +221,73 @@ TEST_F(EventsTest, ConsumerAppliesEachEventOnceEvenWhenPublishedTwice) {
   PollUntil(c, [&] { return c.applied() + c.duplicates() == 3; });
   EXPECT_THAT(applied, ElementsAre("listings/a", "listings/b"));
   EXPECT_EQ(c.duplicates(), 1);
-  auto pending = redis_->Command({"XPENDING", kStream, "g"});
-  ASSERT_TRUE(pending.ok());
-  EXPECT_EQ(pending->elements[0].integer, 0);  // all acknowledged
+  c.Stop();
+  EXPECT_EQ(PendingCount(), 0);  // all acknowledged
+}
+
+TEST_F(EventsTest, AcknowledgementsRideOnTheNextReadOrGoOutAtStop) {
+  std::vector<std::string> applied;
+  ConsumerOptions options = Options();
+  options.claim_interval = absl::Hours(1);  // only the first round reclaims
+  auto consumer = std::make_unique<EventConsumer>(
+      redis_.get(), consumer_db_.get(), options,
+      [&](const v1::Event& e, storage::Transaction*) {
+        applied.push_back(e.subject());
+        return absl::OkStatus();
+      });
+  Publish(NewEvent("listings/a"));
+  Publish(NewEvent("listings/b"));
+  ASSERT_TRUE(consumer->PollOnce().ok());
+  ASSERT_EQ(applied.size(), 2u);
+  // Applied and committed; the acknowledgements wait for the next read.
+  EXPECT_EQ(PendingCount(), 2);
+  const int64_t acks_before = CommandCalls("xack");
+  const int64_t reads_before = CommandCalls("xreadgroup");
+  Publish(NewEvent("listings/c"));
+  ASSERT_TRUE(consumer->PollOnce().ok());
+  EXPECT_EQ(applied.size(), 3u);
+  // One XACK, sent ahead of the read that fetched c: only c is pending.
+  EXPECT_EQ(CommandCalls("xack") - acks_before, 1);
+  EXPECT_EQ(CommandCalls("xreadgroup") - reads_before, 1);
+  EXPECT_EQ(PendingCount(), 1);
+  // Stop sends the rest; a new consumer of the group finds nothing pending
+  // and nothing new.
+  consumer.reset();
+  EXPECT_EQ(PendingCount(), 0);
+  EventConsumer again(redis_.get(), consumer_db_.get(), Options(),
+                      [&](const v1::Event& e, storage::Transaction*) {
+                        applied.push_back(e.subject());
+                        return absl::OkStatus();
+                      });
+  ASSERT_TRUE(again.PollOnce().ok());
+  ASSERT_TRUE(again.PollOnce().ok());
+  EXPECT_THAT(applied, ElementsAre("listings/a", "listings/b", "listings/c"));
+  EXPECT_EQ(again.duplicates(), 0);
+}
+
+TEST_F(EventsTest, AcknowledgementsLostWithAReadAreSentLater) {
+  std::atomic<int> applied{0};
+  ConsumerOptions options = Options();
+  options.claim_interval = absl::Hours(1);  // only the first round reclaims
+  EventConsumer c(redis_.get(), consumer_db_.get(), options,
+                  [&](const v1::Event&, storage::Transaction*) {
+                    ++applied;
+                    return absl::OkStatus();
+                  });
+  Publish(NewEvent("listings/a"));
+  ASSERT_TRUE(c.PollOnce().ok());
+  ASSERT_EQ(applied, 1);
+  // Redis goes away before the next read: that read and its queued
+  // acknowledgement fail together.
+  ASSERT_TRUE(server_->Stop().ok());
+  EXPECT_FALSE(c.PollOnce().ok());
+  ASSERT_TRUE(server_->Restart().ok());
+  Publish(NewEvent("listings/b"));
+  PollUntil(c, [&] { return applied == 2; });
+  c.Stop();
+  EXPECT_EQ(applied, 2);
+  EXPECT_EQ(c.duplicates(), 0);
+  EXPECT_EQ(PendingCount(), 0);
 }
 
 TEST_F(EventsTest, HandlerFailureRollsBackItsWritesAndDeadLettersAfterRetries) {
