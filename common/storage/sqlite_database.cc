@@ -11,7 +11,7 @@
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "common/storage/batched_wal_vfs.h"
-#include "common/storage/page_cache.h"
+#include "common/storage/sqlite_setup.h"
 
 namespace jalin::storage {
 namespace {
@@ -228,7 +228,7 @@ SqliteDatabase::OpenConnection(bool writer) {
               (writer ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
                       : SQLITE_OPEN_READONLY);
   // Before the first SQLite call (finding the VFS initialises SQLite).
-  InstallPageCache();
+  ConfigureSqlite();
   int rc = sqlite3_open_v2(options_.path.c_str(), &raw, flags, BatchedWalVfs());
   auto conn = std::make_unique<Connection>(raw);
   if (rc != SQLITE_OK) {

@@ -1,9 +1,10 @@
 // The embedded store: one SQLite file per service in WAL mode, one writer
 // connection and a small pool of reader connections, prepared statements
 // cached per connection. Connections write their WAL through
-// BatchedWalVfs (one write per commit), and their page caches are wrapped
-// by InstallPageCache (no walk of the whole cache at a commit) unless
-// something else in the process started SQLite first.
+// BatchedWalVfs (one write per commit). Before the first connection,
+// ConfigureSqlite turns SQLite's allocation statistics off and wraps its
+// page cache (no walk of the whole cache at a commit), unless something
+// else in the process started SQLite first.
 
 #ifndef COMMON_STORAGE_SQLITE_DATABASE_H_
 #define COMMON_STORAGE_SQLITE_DATABASE_H_

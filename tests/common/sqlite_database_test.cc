@@ -3,8 +3,11 @@
 
 #include "common/storage/sqlite_database.h"
 
+#include <sqlite3.h>
+
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "common/status/status_macros.h"
 #include "common/testing/temp_dir.h"
@@ -202,6 +205,23 @@ TEST_F(SqliteTest, BrokenMigrationLeavesNoTrace) {
                     [](const Row&) { return absl::OkStatus(); });
   });
   EXPECT_FALSE(probe.ok());
+}
+
+TEST_F(SqliteTest, SqliteCountsNoAllocations) {
+  // Statements, transactions and reads allocate; with SQLite's allocation
+  // statistics off (sqlite_setup.h) none of it is counted.
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(db_->Write([&](Transaction& tx) {
+                     return tx.Exec(
+                         "INSERT INTO things VALUES (?, ?, ?, ?)",
+                         {Param(absl::StrCat("k", i)), Param(int64_t{i}),
+                          Param(0.5), Param::Blob(std::string(500, 'x'))});
+                   })
+                    .ok());
+  }
+  EXPECT_EQ(Count(), 100);
+  EXPECT_EQ(sqlite3_memory_used(), 0);
+  EXPECT_EQ(sqlite3_memory_highwater(/*resetFlag=*/0), 0);
 }
 
 TEST(SqliteOpenTest, UnwritablePathIsAnError) {
