@@ -162,19 +162,11 @@ absl::StatusOr<std::vector<EventConsumer::Entry>> EventConsumer::Read(
     absl::StatusOr<std::vector<redis::Reply>> replies =
         redis_->Pipeline({AckCommand(), std::move(argv)}, timeout);
     if (!replies.ok()) return replies.status();  // acks stay queued
-    const redis::Reply& ack = (*replies)[0];
-    redis::Reply& read = (*replies)[1];
-    if (ack.is_error()) {
-      // Refused (loading, read-only replica): XACK is safe to repeat, so
-      // the ids stay queued; the failed round drains the pending list.
-      return absl::FailedPreconditionError(absl::StrCat("redis: ", ack.str));
-    }
+    // Refused (loading, read-only replica): XACK is safe to repeat, so the
+    // ids stay queued; the failed round drains the pending list.
+    RETURN_IF_ERROR(redis::CheckReply(std::move((*replies)[0])).status());
     unacked_.clear();
-    if (read.is_error()) {
-      r = absl::FailedPreconditionError(absl::StrCat("redis: ", read.str));
-    } else {
-      r = std::move(read);
-    }
+    r = redis::CheckReply(std::move((*replies)[1]));
   }
   if (!r.ok()) {
     if (absl::StrContains(r.status().message(), "NOGROUP")) {

@@ -158,10 +158,7 @@ absl::StatusOr<Reply> Client::Command(const std::vector<std::string>& argv,
   Reply reply = Copy(raw);
   freeReplyObject(raw);
   Release(std::move(conn));
-  if (reply.is_error()) {
-    return absl::FailedPreconditionError(absl::StrCat("redis: ", reply.str));
-  }
-  return reply;
+  return CheckReply(std::move(reply));
 }
 
 absl::StatusOr<std::vector<Reply>> Client::Pipeline(
@@ -198,6 +195,13 @@ absl::Status Client::Ping() {
     return absl::UnavailableError(absl::StrCat("redis: PING answered ", r.str));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<Reply> CheckReply(Reply reply) {
+  if (reply.is_error()) {
+    return absl::FailedPreconditionError(absl::StrCat("redis: ", reply.str));
+  }
+  return reply;
 }
 
 absl::StatusOr<std::string> AsString(const Reply& reply) {

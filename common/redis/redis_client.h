@@ -94,6 +94,9 @@ class Client {
 };
 
 // Helpers for reading replies.
+// An error reply as FAILED_PRECONDITION with Redis's message (what Command
+// returns for one; Pipeline leaves them in place); any other reply as is.
+absl::StatusOr<Reply> CheckReply(Reply reply);
 // The string of a kString/kStatus reply; error otherwise.
 absl::StatusOr<std::string> AsString(const Reply& reply);
 absl::StatusOr<int64_t> AsInteger(const Reply& reply);
