@@ -59,13 +59,12 @@ absl::Status RequestLog::RunOnce(
   });
 }
 
-absl::Status RequestLog::RunOnceIn(
-    Transaction& tx, absl::string_view caller, absl::string_view method,
-    absl::string_view request_id, const google::protobuf::Message& request,
-    google::protobuf::Message* response,
-    absl::FunctionRef<absl::Status(Transaction&)> body) {
-  if (request_id.empty()) return body(tx);
-  const std::string fingerprint = Fingerprint(request);
+absl::StatusOr<bool> RequestLog::Lookup(Transaction& tx,
+                                        absl::string_view caller,
+                                        absl::string_view method,
+                                        absl::string_view request_id,
+                                        absl::string_view fingerprint,
+                                        google::protobuf::Message* response) {
   bool found = false;
   std::string stored_fingerprint, stored_response;
   RETURN_IF_ERROR(tx.Query(
@@ -77,16 +76,42 @@ absl::Status RequestLog::RunOnceIn(
         stored_response = std::string(row.Blob(1));
         return absl::OkStatus();
       }));
-  if (found) {
-    if (stored_fingerprint != fingerprint) {
-      return InvalidFieldError("request_id",
-                               "was already used for a different request");
-    }
-    if (!response->ParseFromString(stored_response)) {
-      return absl::DataLossError("stored answer of a request cannot be read");
-    }
-    return absl::OkStatus();
+  if (!found) return false;
+  if (stored_fingerprint != fingerprint) {
+    return InvalidFieldError("request_id",
+                             "was already used for a different request");
   }
+  if (!response->ParseFromString(stored_response)) {
+    return absl::DataLossError("stored answer of a request cannot be read");
+  }
+  return true;
+}
+
+absl::StatusOr<bool> RequestLog::FindAnswer(
+    Database& db, absl::string_view caller, absl::string_view method,
+    absl::string_view request_id, const google::protobuf::Message& request,
+    google::protobuf::Message* response) {
+  if (request_id.empty()) return false;
+  const std::string fingerprint = Fingerprint(request);
+  absl::StatusOr<bool> found = false;
+  RETURN_IF_ERROR(db.Read([&](Transaction& tx) {
+    found = Lookup(tx, caller, method, request_id, fingerprint, response);
+    return absl::OkStatus();
+  }));
+  return found;
+}
+
+absl::Status RequestLog::RunOnceIn(
+    Transaction& tx, absl::string_view caller, absl::string_view method,
+    absl::string_view request_id, const google::protobuf::Message& request,
+    google::protobuf::Message* response,
+    absl::FunctionRef<absl::Status(Transaction&)> body) {
+  if (request_id.empty()) return body(tx);
+  const std::string fingerprint = Fingerprint(request);
+  absl::StatusOr<bool> found =
+      Lookup(tx, caller, method, request_id, fingerprint, response);
+  if (!found.ok()) return found.status();
+  if (*found) return absl::OkStatus();
   RETURN_IF_ERROR(body(tx));
   const int64_t now = absl::ToUnixSeconds(absl::Now());
   RETURN_IF_ERROR(tx.Exec(

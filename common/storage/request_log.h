@@ -10,6 +10,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/status/errors.h"
@@ -43,6 +44,19 @@ class RequestLog {
                        google::protobuf::Message* response,
                        absl::FunctionRef<absl::Status(Transaction&)> body);
 
+  // Looks the request up without running anything, for a handler that
+  // checks things outside its write transaction (a window, another
+  // service): a replay must get its first answer even when those changed
+  // since, so it asks here before them. True with `*response` filled when
+  // the request was answered before; false when it is new (or request_id
+  // is empty), `*response` untouched; INVALID_ARGUMENT on "request_id" when
+  // the id was used for a different request.
+  absl::StatusOr<bool> FindAnswer(Database& db, absl::string_view caller,
+                                  absl::string_view method,
+                                  absl::string_view request_id,
+                                  const google::protobuf::Message& request,
+                                  google::protobuf::Message* response);
+
   // The same inside a transaction the caller already holds.
   absl::Status RunOnceIn(Transaction& tx, absl::string_view caller,
                          absl::string_view method, absl::string_view request_id,
@@ -51,6 +65,13 @@ class RequestLog {
                          absl::FunctionRef<absl::Status(Transaction&)> body);
 
  private:
+  // FindAnswer inside `tx`, with the request's fingerprint.
+  absl::StatusOr<bool> Lookup(Transaction& tx, absl::string_view caller,
+                              absl::string_view method,
+                              absl::string_view request_id,
+                              absl::string_view fingerprint,
+                              google::protobuf::Message* response);
+
   const absl::Duration retention_;
   std::atomic<int64_t> writes_{0};
 };

@@ -306,6 +306,10 @@ absl::Status CampaignManager::Progress(
           " is for its organisers, curators and viewers of ", c.region()));
     }
     ASSIGN_OR_RETURN(*out, store::LoadProgress(tx, id));
+    // Decisions are the organisers' until publication.
+    if (!IsOrganiser(p, c) && c.state() != Campaign::PUBLISHED) {
+      store::ClearResults(*out);
+    }
     return absl::OkStatus();
   });
 }

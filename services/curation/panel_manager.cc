@@ -114,12 +114,21 @@ absl::Status PanelManager::AddReviewer(const auth::Principal& p,
                                    " is already in the pool as ", name)),
                                "REVIEWER_EXISTS", {{"reviewer", name}});
         }
+        // A curator removed earlier comes back as the same reviewer: its
+        // assignments and reviews stay its own, so it never gets a
+        // submission it already reviewed (in any round).
+        ASSIGN_OR_RETURN(auto removed, store::FindRemovedReviewerBySubject(
+                                           tx, *cid, req.reviewer().subject()));
         Reviewer r = req.reviewer();
-        const std::string id = NewUlid(now);
+        const std::string id = removed.value_or(NewUlid(now));
         r.set_name(store::ReviewerName(*cid, id));
         r.clear_open_assignments();
         r.clear_reviewed_assignments();
-        RETURN_IF_ERROR(store::InsertReviewer(tx, *cid, id, r));
+        if (removed.has_value()) {
+          RETURN_IF_ERROR(store::ReactivateReviewer(tx, *cid, id, r));
+        } else {
+          RETURN_IF_ERROR(store::InsertReviewer(tx, *cid, id, r));
+        }
         // After close, the newcomer takes open reviews over from the most
         // loaded reviewers so that the pool stays balanced.
         if (HasAssignments(c)) {
@@ -273,9 +282,15 @@ absl::Status PanelManager::SubmitReview(const auth::Principal& p,
   absl::StatusOr<std::vector<std::string>> ids = api::ParseNestedName(
       req.submission(), {"campaigns", "submissions"}, "submission");
   AddViolations(ids.status(), v);
-  validation::CheckText(v, "review.comment", req.review().comment(), 4000,
-                        false);
-  RETURN_IF_ERROR(v.ToStatus("invalid review"));
+  // Violations of the review itself wait for the score checks, which need
+  // the campaign's rubric, so that one answer names them all.
+  FieldViolations review_v;
+  validation::CheckText(review_v, "review.comment", req.review().comment(),
+                        4000, false);
+  if (!v.empty()) {
+    v.Merge(review_v);
+    return v.ToStatus("invalid review");
+  }
   const std::string cid = (*ids)[0];
   const std::string sid = (*ids)[1];
   const absl::Time now = deps_->clock->Now();
@@ -306,7 +321,7 @@ absl::Status PanelManager::SubmitReview(const auth::Principal& p,
               absl::StrCat(req.submission(), ": ", description), "REVIEW_OPEN",
               req.submission(), description, "REVIEW_CLOSED");
         }
-        FieldViolations sv;
+        FieldViolations sv = review_v;
         ValidateReviewScores(c, req.review().scores(), sv);
         RETURN_IF_ERROR(sv.ToStatus("invalid review"));
 

@@ -21,14 +21,24 @@ std::string ReviewerName(absl::string_view campaign_id,
   return absl::StrCat("campaigns/", campaign_id, "/reviewers/", reviewer_id);
 }
 
+namespace {
+
+// A reviewer's stored body, without its assignment counts (computed when
+// read).
+std::string ReviewerBlob(const Reviewer& reviewer) {
+  Reviewer body = reviewer;
+  body.clear_open_assignments();
+  body.clear_reviewed_assignments();
+  return Blob(body);
+}
+
+}  // namespace
+
 absl::Status InsertReviewer(storage::Transaction& tx,
                             absl::string_view campaign_id,
                             absl::string_view reviewer_id,
                             const Reviewer& reviewer) {
-  Reviewer body = reviewer;
-  body.clear_open_assignments();
-  body.clear_reviewed_assignments();
-  const std::string bytes = Blob(body);
+  const std::string bytes = ReviewerBlob(reviewer);
   return tx.Exec(
       "INSERT INTO curation_reviewers (campaign_id, id, subject, removed, "
       "body) VALUES (?, ?, ?, 0, ?)",
@@ -55,18 +65,49 @@ absl::StatusOr<Reviewer> GetActiveReviewer(storage::Transaction& tx,
   return r;
 }
 
+namespace {
+
+// The newest reviewer id of `subject` in the pool (removed = 0) or among
+// those removed from it (removed = 1).
+absl::StatusOr<std::optional<std::string>> ReviewerOfSubject(
+    storage::Transaction& tx, absl::string_view campaign_id,
+    absl::string_view subject, int removed) {
+  std::optional<std::string> id;
+  RETURN_IF_ERROR(
+      tx.Query("SELECT id FROM curation_reviewers WHERE campaign_id = ? AND "
+               "subject = ? AND removed = ? ORDER BY id DESC LIMIT 1",
+               {Param(campaign_id), Param(subject), Param(removed)},
+               [&](const storage::Row& row) {
+                 id = std::string(row.Text(0));
+                 return absl::OkStatus();
+               }));
+  return id;
+}
+
+}  // namespace
+
 absl::StatusOr<std::optional<std::string>> FindReviewerBySubject(
     storage::Transaction& tx, absl::string_view campaign_id,
     absl::string_view subject) {
-  std::optional<std::string> id;
-  RETURN_IF_ERROR(tx.Query(
-      "SELECT id FROM curation_reviewers WHERE campaign_id = ? AND "
-      "subject = ? AND removed = 0",
-      {Param(campaign_id), Param(subject)}, [&](const storage::Row& row) {
-        id = std::string(row.Text(0));
-        return absl::OkStatus();
-      }));
-  return id;
+  return ReviewerOfSubject(tx, campaign_id, subject, 0);
+}
+
+absl::StatusOr<std::optional<std::string>> FindRemovedReviewerBySubject(
+    storage::Transaction& tx, absl::string_view campaign_id,
+    absl::string_view subject) {
+  return ReviewerOfSubject(tx, campaign_id, subject, 1);
+}
+
+absl::Status ReactivateReviewer(storage::Transaction& tx,
+                                absl::string_view campaign_id,
+                                absl::string_view reviewer_id,
+                                const Reviewer& reviewer) {
+  const std::string bytes = ReviewerBlob(reviewer);
+  return tx.Exec(
+      "UPDATE curation_reviewers SET removed = 0, body = ? WHERE "
+      "campaign_id = ? AND id = ? AND subject = ?",
+      {Param::Blob(bytes), Param(campaign_id), Param(reviewer_id),
+       Param(reviewer.subject())});
 }
 
 absl::Status MarkReviewerRemoved(storage::Transaction& tx,
@@ -169,6 +210,13 @@ absl::Status InsertAssignments(storage::Transaction& tx,
       params.push_back(Param(static_cast<int>(r.state)));
       params.push_back(Param(Micros(r.create_time)));
     }
+    // A reviewer who was removed and added again may get back a submission
+    // it had handed over (REASSIGNED, never reviewed): the row is reused.
+    absl::StrAppend(&sql,
+                    " ON CONFLICT (campaign_id, submission_id, reviewer_id) "
+                    "DO UPDATE SET review_round = excluded.review_round, "
+                    "state = excluded.state, create_time = "
+                    "excluded.create_time");
     RETURN_IF_ERROR(tx.Exec(sql, params));
   }
   return absl::OkStatus();

@@ -42,6 +42,18 @@ absl::StatusOr<std::optional<std::string>> FindReviewerBySubject(
     storage::Transaction& tx, absl::string_view campaign_id,
     absl::string_view subject);
 
+// The most recent removed pool member for `subject`, if any.
+absl::StatusOr<std::optional<std::string>> FindRemovedReviewerBySubject(
+    storage::Transaction& tx, absl::string_view campaign_id,
+    absl::string_view subject);
+
+// Puts a removed reviewer back in the pool with `reviewer`'s details (same
+// id, so its assignments and reviews stay its own).
+absl::Status ReactivateReviewer(storage::Transaction& tx,
+                                absl::string_view campaign_id,
+                                absl::string_view reviewer_id,
+                                const jalin::curation::v1::Reviewer& reviewer);
+
 absl::Status MarkReviewerRemoved(storage::Transaction& tx,
                                  absl::string_view campaign_id,
                                  absl::string_view reviewer_id);
@@ -75,7 +87,9 @@ jalin::curation::v1::Assignment ToAssignment(absl::string_view campaign_id,
                                              const AssignmentRow& row);
 
 // Inserts assignments, a hundred rows per statement (closing a campaign of
-// 100,000 submissions writes 300,000).
+// 100,000 submissions writes 300,000). A row already there for the same
+// (submission, reviewer), which the planner only reuses when it is
+// REASSIGNED, is overwritten.
 absl::Status InsertAssignments(storage::Transaction& tx,
                                absl::string_view campaign_id,
                                const std::vector<AssignmentRow>& rows);

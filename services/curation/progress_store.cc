@@ -28,7 +28,20 @@ void Add(CampaignProgress::Counts& to, const CampaignProgress::Counts& c) {
   to.set_appealed(to.appealed() + c.appealed());
 }
 
+void ClearResultCounts(CampaignProgress::Counts& c) {
+  c.set_passed(0);
+  c.set_waitlisted(0);
+  c.set_failed(0);
+}
+
 }  // namespace
+
+void ClearResults(CampaignProgress& progress) {
+  ClearResultCounts(*progress.mutable_total());
+  for (auto& rc : *progress.mutable_by_region()) {
+    ClearResultCounts(*rc.mutable_counts());
+  }
+}
 
 absl::StatusOr<CampaignProgress> LoadProgress(storage::Transaction& tx,
                                               absl::string_view campaign_id) {

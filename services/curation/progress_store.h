@@ -15,6 +15,10 @@ namespace jalin::curation::store {
 absl::StatusOr<jalin::curation::v1::CampaignProgress> LoadProgress(
     storage::Transaction& tx, absl::string_view campaign_id);
 
+// Zeroes the result counts (passed, waitlisted, failed) everywhere in
+// `progress`: what callers see who may not see decisions yet.
+void ClearResults(jalin::curation::v1::CampaignProgress& progress);
+
 }  // namespace jalin::curation::store
 
 #endif  // SERVICES_CURATION_PROGRESS_STORE_H_

@@ -29,6 +29,12 @@ inline absl::Status ParseBlob(absl::string_view bytes,
   return absl::OkStatus();
 }
 
+// SQL condition: the `region` column is the given region or lies within it
+// (a province covers its kabupaten/kota: "regions/33" matches
+// "regions/33.13"). Binds the region twice.
+inline constexpr absl::string_view kRegionWithin =
+    "(region = ? OR region LIKE ? || '.%')";
+
 inline std::string Blob(const google::protobuf::Message& m) {
   return m.SerializeAsString();
 }

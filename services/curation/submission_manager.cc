@@ -152,6 +152,15 @@ void SubmissionManager::Create(const auth::Principal& p,
     done(bad);
     return;
   }
+  // A replay gets the first answer before anything that may have changed
+  // since (window, campaign state, the registry's view) is looked at.
+  absl::StatusOr<bool> replayed =
+      deps_->requests->FindAnswer(*deps_->db, p.subject, "CreateSubmission",
+                                  req->request_id(), *req, out);
+  if (!replayed.ok() || *replayed) {
+    done(replayed.status());
+    return;
+  }
   // Refuse early (before asking the registry) what cannot be accepted now;
   // the write below checks again.
   absl::Status early =

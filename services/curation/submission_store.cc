@@ -282,17 +282,22 @@ absl::Status ForEachDecision(
 
 namespace {
 
-constexpr absl::string_view kFilter =
-    " WHERE campaign_id = ? AND (? = '' OR region = ?) AND "
-    "(? = 0 OR state = ?) AND (? = 0 OR (state = 5 AND result = ?)) AND "
-    "(? = '' OR enterprise = ?)";
+// A region filter takes in the kabupaten/kota of a province.
+const std::string& Filter() {
+  static const std::string* const kFilter = new std::string(absl::StrCat(
+      " WHERE campaign_id = ? AND (? = '' OR ", kRegionWithin,
+      ") AND (? = 0 OR state = ?) AND (? = 0 OR (state = 5 AND result = ?)) "
+      "AND (? = '' OR enterprise = ?)"));
+  return *kFilter;
+}
 
 std::vector<Param> FilterParams(const SubmissionQuery& q) {
   const int state = static_cast<int>(q.state);
   const int result = static_cast<int>(q.result);
-  return {Param(q.campaign_id), Param(q.region),     Param(q.region),
-          Param(state),         Param(state),        Param(result),
-          Param(result),        Param(q.enterprise), Param(q.enterprise)};
+  return {Param(q.campaign_id), Param(q.region), Param(q.region),
+          Param(q.region),      Param(state),    Param(state),
+          Param(result),        Param(result),   Param(q.enterprise),
+          Param(q.enterprise)};
 }
 
 }  // namespace
@@ -305,7 +310,7 @@ absl::StatusOr<std::vector<Submission>> ListSubmissions(
   std::vector<Submission> out;
   RETURN_IF_ERROR(
       tx.Query(absl::StrCat("SELECT ", kColumns, " FROM curation_submissions",
-                            kFilter, " AND id > ? ORDER BY id LIMIT ?"),
+                            Filter(), " AND id > ? ORDER BY id LIMIT ?"),
                params, [&](const storage::Row& row) {
                  out.emplace_back();
                  return Assemble(row, 0, &out.back());
@@ -316,7 +321,7 @@ absl::StatusOr<std::vector<Submission>> ListSubmissions(
 absl::StatusOr<int64_t> CountSubmissions(storage::Transaction& tx,
                                          const SubmissionQuery& q) {
   return storage::QueryInt(
-      tx, absl::StrCat("SELECT COUNT(*) FROM curation_submissions", kFilter),
+      tx, absl::StrCat("SELECT COUNT(*) FROM curation_submissions", Filter()),
       FilterParams(q));
 }
 

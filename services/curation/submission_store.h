@@ -123,6 +123,8 @@ absl::Status SetStateOfAll(storage::Transaction& tx,
 
 struct SubmissionQuery {
   std::string campaign_id = {};
+  // Applicants in this region or within it (a province takes in its
+  // kabupaten/kota); empty for all.
   std::string region = {};
   jalin::curation::v1::Submission::State state =
       jalin::curation::v1::Submission::STATE_UNSPECIFIED;

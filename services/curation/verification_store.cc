@@ -211,11 +211,11 @@ std::string TaskFilter(const TaskQuery& q, std::vector<Param>& params,
   if (!q.regions.empty()) {
     std::vector<std::string> any;
     for (const auto& code : q.regions) {
-      any.push_back("region = ? OR region LIKE ?");
-      params.push_back(
-          Param(texts.emplace_back(absl::StrCat("regions/", code))));
-      params.push_back(
-          Param(texts.emplace_back(absl::StrCat("regions/", code, ".%"))));
+      any.push_back(std::string(kRegionWithin));
+      const std::string& region =
+          texts.emplace_back(absl::StrCat("regions/", code));
+      params.push_back(Param(region));
+      params.push_back(Param(region));
     }
     clauses.push_back(absl::StrCat("(", absl::StrJoin(any, " OR "), ")"));
   }

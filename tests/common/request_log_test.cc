@@ -95,6 +95,41 @@ TEST_F(RequestLogTest, FailuresAreNotRememberedSoARetryRuns) {
   EXPECT_EQ(runs_, 2);
 }
 
+TEST_F(RequestLogTest, FindAnswerLooksUpWithoutRunning) {
+  registry::v1::CreateClusterRequest req;
+  req.set_request_id("r-1");
+  req.mutable_cluster()->set_display_name("Klaster Batik");
+  registry::v1::Cluster found;
+  found.set_name("untouched");
+  auto before = log_.FindAnswer(*db_, "u1", "CreateCluster", req.request_id(),
+                                req, &found);
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_FALSE(*before);
+  EXPECT_EQ(found.name(), "untouched");
+
+  registry::v1::Cluster first;
+  ASSERT_TRUE(Create(req, &first).ok());
+  auto after = log_.FindAnswer(*db_, "u1", "CreateCluster", req.request_id(),
+                               req, &found);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_TRUE(*after);
+  EXPECT_EQ(found.name(), first.name());
+  // Another caller, or no id at all, has nothing stored.
+  auto other = log_.FindAnswer(*db_, "u2", "CreateCluster", req.request_id(),
+                               req, &found);
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(*other);
+  auto no_id = log_.FindAnswer(*db_, "u1", "CreateCluster", "", req, &found);
+  ASSERT_TRUE(no_id.ok());
+  EXPECT_FALSE(*no_id);
+  // The id used for a different request is refused, as RunOnce refuses it.
+  req.mutable_cluster()->set_display_name("Klaster Lain");
+  auto reused = log_.FindAnswer(*db_, "u1", "CreateCluster", req.request_id(),
+                                req, &found);
+  EXPECT_EQ(reused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(runs_, 1);
+}
+
 TEST(RequestIdShapeTest, Rules) {
   FieldViolations v;
   ValidateRequestId("", v);
