@@ -4,8 +4,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "common/api/resource_name.h"
 #include "common/validation/validators.h"
 #include "google/protobuf/util/time_util.h"
@@ -96,7 +98,10 @@ bool CheckTimestamp(FieldViolations& v, absl::string_view field,
 }
 
 void CheckOutcome(FieldViolations& v, absl::string_view field,
-                  const matching::v1::Outcome& o) {
+                  const matching::v1::Outcome& o, absl::Time now) {
+  if (!o.has_volume() && o.value().amount() <= 0) {
+    v.Add(std::string(field), "must record the volume or the value traded");
+  }
   if (o.has_volume()) {
     if (!(o.volume().amount() > 0) || !std::isfinite(o.volume().amount())) {
       v.Add(F(field, "volume.amount"), "must be positive");
@@ -111,12 +116,24 @@ void CheckOutcome(FieldViolations& v, absl::string_view field,
   }
   if (o.value().amount() < 0) {
     v.Add(F(field, "value.amount"), "must not be negative");
+  } else if (o.value().amount() > kMaxOutcomeValue) {
+    v.Add(F(field, "value.amount"),
+          absl::StrCat("must be at most ", kMaxOutcomeValue, " rupiah"));
   }
   if (o.has_deal_date()) {
     const auto& d = o.deal_date();
-    if (d.year() < 1 || d.year() > 9999 || d.month() < 1 || d.month() > 12 ||
-        d.day() < 1 || d.day() > 31) {
+    // A day of the calendar: CivilDay normalises 2027-02-31 to 2027-03-03.
+    const absl::CivilDay day(d.year(), d.month(), d.day());
+    const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
+    const absl::CivilDay latest(today.year() + kMaxDealDateYearsAhead,
+                                today.month(), today.day());
+    if (d.year() < 1 || d.year() > 9999 || day.year() != d.year() ||
+        day.month() != d.month() || day.day() != d.day()) {
       v.Add(F(field, "deal_date"), "is not a valid date");
+    } else if (day > latest) {
+      v.Add(F(field, "deal_date"),
+            absl::StrCat("must be no later than a year from today (",
+                         absl::FormatCivilTime(latest), ")"));
     }
   }
   validation::CheckText(v, F(field, "note"), o.note(), 2000, false);

@@ -1,7 +1,9 @@
 #include "services/matching/proposals/proposal_store.h"
 
 #include <deque>
+#include <limits>
 
+#include "absl/numeric/int128.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -54,6 +56,24 @@ CREATE INDEX matching_proposals_created ON matching_proposals (create_time);
 };
 
 constexpr char kColumns[] = "body, offer_group, need_group";
+
+// SQLite's SUM fails on int64 overflow, and TOTAL is inexact past 2^53, so
+// the funnel sums the values in two parts, each far from overflowing: the
+// billions and the rest.
+constexpr int64_t kValueSplit = 1'000'000'000;
+
+// high * kValueSplit + low, held at the int64 range should the total
+// exceed it (only values stored before outcomes were bounded can).
+int64_t JoinValueSum(int64_t high, int64_t low) {
+  const absl::int128 total = absl::int128(high) * kValueSplit + low;
+  if (total > std::numeric_limits<int64_t>::max()) {
+    return std::numeric_limits<int64_t>::max();
+  }
+  if (total < std::numeric_limits<int64_t>::min()) {
+    return std::numeric_limits<int64_t>::min();
+  }
+  return static_cast<int64_t>(total);
+}
 
 int64_t Micros(const google::protobuf::Timestamp& t) {
   return TimeUtil::TimestampToMicroseconds(t);
@@ -310,17 +330,17 @@ absl::StatusOr<matching::v1::ProposalFunnel> ProposalStore::Funnel(
                         " THEN 1 ELSE 0 END");
   };
   RETURN_IF_ERROR(tx.Query(
-      absl::StrCat(
-          "SELECT COUNT(*), COALESCE(SUM(accepted), 0), COALESCE(SUM(", agreed,
-          "), 0), COALESCE(SUM(", state_is(Proposal::DECLINED),
-          "), 0), COALESCE(SUM(", state_is(Proposal::EXPIRED),
-          "), 0), COALESCE(SUM(", state_is(Proposal::COMPLETED),
-          "), 0), COALESCE(SUM(value_agreed), 0), COALESCE(SUM(CASE WHEN "
-          "state IN (",
-          static_cast<int>(Proposal::AGREED), ", ",
-          static_cast<int>(Proposal::COMPLETED),
-          ") THEN km_saved ELSE 0 END), 0) FROM matching_proposals",
-          where.Sql()),
+      absl::StrCat("SELECT COUNT(*), COALESCE(SUM(accepted), 0), COALESCE(SUM(",
+                   agreed, "), 0), COALESCE(SUM(", state_is(Proposal::DECLINED),
+                   "), 0), COALESCE(SUM(", state_is(Proposal::EXPIRED),
+                   "), 0), COALESCE(SUM(", state_is(Proposal::COMPLETED),
+                   "), 0), COALESCE(SUM(value_agreed / ", kValueSplit,
+                   "), 0), COALESCE(SUM(value_agreed % ", kValueSplit,
+                   "), 0), COALESCE(SUM(CASE WHEN state IN (",
+                   static_cast<int>(Proposal::AGREED), ", ",
+                   static_cast<int>(Proposal::COMPLETED),
+                   ") THEN km_saved ELSE 0 END), 0) FROM matching_proposals",
+                   where.Sql()),
       where.params(), [&](const Row& row) {
         f.set_proposed(row.Int(0));
         f.set_accepted(row.Int(1));
@@ -328,8 +348,9 @@ absl::StatusOr<matching::v1::ProposalFunnel> ProposalStore::Funnel(
         f.set_declined(row.Int(3));
         f.set_expired(row.Int(4));
         f.set_completed(row.Int(5));
-        f.mutable_value_agreed()->set_amount(row.Int(6));
-        f.set_km_saved(row.Double(7));
+        f.mutable_value_agreed()->set_amount(
+            JoinValueSum(row.Int(6), row.Int(7)));
+        f.set_km_saved(row.Double(8));
         return absl::OkStatus();
       }));
   return f;

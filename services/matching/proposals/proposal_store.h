@@ -84,6 +84,9 @@ class ProposalStore {
       const ProposalFilter& filter, absl::string_view after_id, int limit,
       int64_t* total);
 
+  // The sum of values agreed is exact; past the int64 range (only values
+  // stored before outcomes were bounded can get there) it is held at the
+  // largest int64.
   static absl::StatusOr<matching::v1::ProposalFunnel> Funnel(
       storage::Transaction& tx, const ProposalScope& scope,
       const ProposalFilter& filter);

@@ -37,10 +37,30 @@ google::protobuf::Timestamp Stamp(absl::Time t) {
   return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
 }
 
+// Any valid Timestamp (years 1 to 9999); nanoseconds since 1970 would
+// overflow an int64 after 2262.
+absl::Time TimeOfStamp(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
 std::string Etag(const Proposal& p) {
   Proposal copy = p;
   copy.clear_etag();
   return absl::StrFormat("%016x", StableHash(copy.SerializeAsString()));
+}
+
+// Adds the field violations `s` names to `v`; one for `field` when it
+// names none.
+void AddViolations(FieldViolations& v, const absl::Status& s,
+                   absl::string_view field) {
+  std::optional<google::rpc::BadRequest> bad = GetBadRequest(s);
+  if (!bad.has_value() || bad->field_violations().empty()) {
+    v.Add(std::string(field), std::string(s.message()));
+    return;
+  }
+  for (const auto& fv : bad->field_violations()) {
+    v.Add(fv.field(), fv.description());
+  }
 }
 
 absl::string_view IdOf(absl::string_view name) {
@@ -299,11 +319,17 @@ absl::StatusOr<matching::v1::ListProposalsResponse> Proposals::List(
   if (!Proposal::State_IsValid(r.state())) {
     v.Add("state", "is not a proposal state");
   }
-  RETURN_IF_ERROR(v.ToStatus("invalid request"));
   const std::string query =
       absl::StrCat(r.region(), "|", r.party(), "|", r.state());
-  ASSIGN_OR_RETURN(std::string after,
-                   api::DecodePageToken(r.page_token(), query));
+  std::string after;
+  if (absl::StatusOr<std::string> decoded =
+          api::DecodePageToken(r.page_token(), query);
+      decoded.ok()) {
+    after = *std::move(decoded);
+  } else {
+    AddViolations(v, decoded.status(), "page_token");
+  }
+  RETURN_IF_ERROR(v.ToStatus("invalid request"));
   if (!r.region().empty() && !who.IsGlobal() &&
       who.role != auth::Role::kMember && !who.CoversRegion(r.region())) {
     return auth::PermissionDenied(
@@ -409,7 +435,7 @@ absl::StatusOr<Proposal> Proposals::RecordOutcome(
   if (!r.has_outcome()) {
     v.Add("outcome", "is required");
   } else {
-    CheckOutcome(v, "outcome", r.outcome());
+    CheckOutcome(v, "outcome", r.outcome(), clock_->Now());
   }
   ValidateRequestId(r.request_id(), v);
   RETURN_IF_ERROR(v.ToStatus("invalid outcome"));
@@ -453,8 +479,7 @@ absl::StatusOr<matching::v1::ProposalFunnel> Proposals::Funnel(
   CheckTimestamp(v, "start_time", r.start_time(), r.has_start_time());
   CheckTimestamp(v, "end_time", r.end_time(), r.has_end_time());
   if (r.has_start_time() && r.has_end_time() &&
-      TimeUtil::TimestampToNanoseconds(r.end_time()) <=
-          TimeUtil::TimestampToNanoseconds(r.start_time())) {
+      TimeOfStamp(r.end_time()) <= TimeOfStamp(r.start_time())) {
     v.Add("end_time", "must be after start_time");
   }
   RETURN_IF_ERROR(v.ToStatus("invalid request"));
@@ -465,14 +490,8 @@ absl::StatusOr<matching::v1::ProposalFunnel> Proposals::Funnel(
   }
   ProposalFilter filter;
   filter.region = auth::RegionCode(r.region());
-  if (r.has_start_time()) {
-    filter.start = absl::FromUnixNanos(
-        TimeUtil::TimestampToNanoseconds(r.start_time()));
-  }
-  if (r.has_end_time()) {
-    filter.end =
-        absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(r.end_time()));
-  }
+  if (r.has_start_time()) filter.start = TimeOfStamp(r.start_time());
+  if (r.has_end_time()) filter.end = TimeOfStamp(r.end_time());
   matching::v1::ProposalFunnel out;
   RETURN_IF_ERROR(db_->Read([&](storage::Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(out, ProposalStore::Funnel(tx, ScopeOf(who), filter));

@@ -26,29 +26,48 @@ uint16_t CertMask(const google::protobuf::RepeatedField<int>& certs) {
   return mask;
 }
 
-// The query side of a probe; `clusters` backs the side's cluster span.
-absl::StatusOr<Side> ProbeSide(const MatchIndex& index,
-                               const registry::v1::Listing& p,
-                               std::vector<uint32_t>* clusters) {
-  FieldViolations v;
+// Whether `v` already names `field` (malformed), so that a lookup does not
+// name it a second time.
+bool Names(const FieldViolations& v, absl::string_view field) {
+  for (const auto& fv : v.violations()) {
+    if (fv.field() == field) return true;
+  }
+  return false;
+}
+
+// Adds a violation for each well-formed probe field naming something the
+// index does not know.
+void CheckProbeKnown(const MatchIndex& index, const registry::v1::Listing& p,
+                     FieldViolations& v) {
+  if (!Names(v, "probe.category") &&
+      index.taxonomy().Find(p.category()) == kNoCategory) {
+    v.Add("probe.category", "is not a category of the taxonomy");
+  }
+  if (!Names(v, "probe.region")) {
+    const RegionId region = index.grid().Find(p.region());
+    if (region == kNoRegion || index.grid().is_province(region)) {
+      v.Add("probe.region", "is not a known regency or city");
+    }
+  }
+  if (!p.current_source_region().empty() &&
+      !Names(v, "probe.current_source_region") &&
+      index.grid().Find(p.current_source_region()) == kNoRegion) {
+    v.Add("probe.current_source_region", "is not a known region");
+  }
+}
+
+// The query side of a probe that passed CheckProbe and CheckProbeKnown;
+// `clusters` backs the side's cluster span.
+Side ProbeSide(const MatchIndex& index, const registry::v1::Listing& p,
+               std::vector<uint32_t>* clusters) {
   Side s;
   s.kind = static_cast<uint8_t>(p.kind());
   s.type = static_cast<uint8_t>(p.type());
   s.category = index.taxonomy().Find(p.category());
-  if (s.category == kNoCategory) {
-    v.Add("probe.category", "is not a category of the taxonomy");
-  }
   s.region = index.grid().Find(p.region());
-  if (s.region == kNoRegion || index.grid().is_province(s.region)) {
-    v.Add("probe.region", "is not a known regency or city");
-  }
   if (!p.current_source_region().empty()) {
     s.source_region = index.grid().Find(p.current_source_region());
-    if (s.source_region == kNoRegion) {
-      v.Add("probe.current_source_region", "is not a known region");
-    }
   }
-  RETURN_IF_ERROR(v.ToStatus("invalid probe"));
   if (!p.owner().empty()) {
     s.owner_key = StableHash(p.owner());
     const uint32_t owner = index.FindOwner(p.owner());
@@ -108,25 +127,30 @@ absl::StatusOr<matching::v1::FindMatchesResponse> MatchQueries::FindMatches(
   for (int i = 0; i < r.regions_size(); ++i) {
     CheckRegion(v, absl::StrCat("regions[", i, "]"), r.regions(i), true);
   }
-  RETURN_IF_ERROR(v.ToStatus("invalid query"));
   const int k = r.top_k() == 0 ? limits_.default_top_k
                                : std::min(r.top_k(), limits_.max_top_k);
+  const bool probe = r.query_case() == matching::v1::FindMatchesRequest::kProbe;
 
+  // What the index does not know is added to the malformed fields, so that
+  // every violation comes back in one answer (AIP-193).
   matching::v1::FindMatchesResponse out;
   const int64_t now = absl::ToUnixSeconds(clock_->Now());
-  RETURN_IF_ERROR(index_->Read([&](const MatchIndex& index) -> absl::Status {
+  bool read = false;
+  absl::Status s = index_->Read([&](const MatchIndex& index) -> absl::Status {
+    read = true;
     QueryOptions options;
     options.radius_km = r.radius_km();
     options.now_seconds = now;
-    FieldViolations unknown;
+    if (probe) CheckProbeKnown(index, r.probe(), v);
     for (int i = 0; i < r.regions_size(); ++i) {
       const RegionId region = index.grid().Find(r.regions(i));
-      if (region == kNoRegion) {
-        unknown.Add(absl::StrCat("regions[", i, "]"), "is not a known region");
+      const std::string field = absl::StrCat("regions[", i, "]");
+      if (region == kNoRegion && !Names(v, field)) {
+        v.Add(field, "is not a known region");
       }
       options.regions.push_back(region);
     }
-    RETURN_IF_ERROR(unknown.ToStatus("invalid query"));
+    RETURN_IF_ERROR(v.ToStatus("invalid query"));
     std::vector<uint32_t> probe_clusters;
     Side side;
     if (r.query_case() == matching::v1::FindMatchesRequest::kListing) {
@@ -138,7 +162,7 @@ absl::StatusOr<matching::v1::FindMatchesResponse> MatchQueries::FindMatches(
       side = SideOf(index, slot);
       out.set_listing(r.listing());
     } else {
-      ASSIGN_OR_RETURN(side, ProbeSide(index, r.probe(), &probe_clusters));
+      side = ProbeSide(index, r.probe(), &probe_clusters);
     }
     Signals::ReadLock lock(*signals_);
     QueryContext q(index, lock, *weights_, side, options);
@@ -147,7 +171,10 @@ absl::StatusOr<matching::v1::FindMatchesResponse> MatchQueries::FindMatches(
       *out.add_matches() = ExplainMatch(q, c);
     }
     return absl::OkStatus();
-  }));
+  });
+  // Without an index, malformed input is still reported as such.
+  if (!read) RETURN_IF_ERROR(v.ToStatus("invalid query"));
+  RETURN_IF_ERROR(s);
   return out;
 }
 

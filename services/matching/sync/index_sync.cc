@@ -125,6 +125,11 @@ IndexSync::IndexSync(std::shared_ptr<const RegionGrid> grid,
 IndexSync::~IndexSync() { Stop(); }
 
 absl::Status IndexSync::Load() {
+  bool swapped = false;
+  return LoadOnce(&swapped);
+}
+
+absl::Status IndexSync::LoadOnce(bool* swapped) {
   absl::MutexLock load_lock(&load_mu_);
   const absl::Time start = absl::Now();
   auto index = std::make_unique<MatchIndex>(grid_);
@@ -147,9 +152,8 @@ absl::Status IndexSync::Load() {
   info.build_seconds = absl::ToDoubleSeconds(absl::Now() - start);
   std::unique_ptr<MatchIndex> old = live_->Swap(std::move(index), info);
   old.reset();
-  absl::Status started =
-      feed_->Start(builder.position(),
-                   [this](const events::v1::Event& e) { return Apply(e); });
+  *swapped = true;
+  absl::Status started = StartFeed(builder.position());
   log::Info("match index loaded",
             {{"listings", counts.listings},
              {"clusters", counts.clusters},
@@ -158,10 +162,73 @@ absl::Status IndexSync::Load() {
              {"stream_id", builder.position().stream_id()},
              {"seconds", info.build_seconds}});
   if (!started.ok()) {
-    // The index is in place; the feed is retried by the next load.
-    return Annotate(started, "following registry events");
+    return Annotate(started,
+                    "following registry events (the new index is in place; "
+                    "retrying in the background)");
   }
   return absl::OkStatus();
+}
+
+absl::Status IndexSync::StartFeed(
+    const registry::v1::SnapshotPosition& position) {
+  absl::Status started = feed_->Start(
+      position, [this](const events::v1::Event& e) { return Apply(e); });
+  absl::MutexLock lock(&mu_);
+  if (started.ok()) {
+    unstarted_.reset();
+    return absl::OkStatus();
+  }
+  unstarted_ = position;
+  if (!stop_ && !restarter_.joinable()) {
+    restarter_ = std::thread([this] { RestartFeed(); });
+  }
+  return started;
+}
+
+void IndexSync::RestartFeed() {
+  absl::Duration backoff = options_.retry_initial;
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto wanted = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stop_ || unstarted_.has_value();
+      };
+      mu_.Await(absl::Condition(&wanted));
+      if (mu_.AwaitWithTimeout(absl::Condition(&stop_), backoff)) return;
+    }
+    // Under load_mu_, so that a load in progress finishes first: it starts
+    // the feed at its own, newer position.
+    absl::MutexLock load_lock(&load_mu_);
+    std::optional<registry::v1::SnapshotPosition> position;
+    {
+      absl::MutexLock lock(&mu_);
+      if (stop_) return;
+      position = unstarted_;
+    }
+    if (!position.has_value()) {
+      backoff = options_.retry_initial;
+      continue;
+    }
+    absl::Status s = StartFeed(*position);
+    if (s.ok()) {
+      log::Info("match index: following registry events again",
+                {{"stream_id", position->stream_id()}});
+      backoff = options_.retry_initial;
+      continue;
+    }
+    log::Warn("match index: starting the registry feed failed, retrying",
+              {{"error", std::string(s.message())},
+               {"retry_ms", absl::ToInt64Milliseconds(backoff)}});
+    backoff = std::min(backoff * 2, options_.retry_max);
+  }
+}
+
+bool IndexSync::feed_healthy() const {
+  {
+    absl::MutexLock lock(&mu_);
+    if (unstarted_.has_value()) return false;
+  }
+  return feed_->healthy();
 }
 
 absl::Status IndexSync::Apply(const events::v1::Event& event) {
@@ -203,8 +270,10 @@ void IndexSync::StartBackgroundLoad() {
 void IndexSync::BackgroundLoad() {
   absl::Duration backoff = options_.retry_initial;
   while (true) {
-    absl::Status s = Load();
-    if (s.ok()) return;
+    bool swapped = false;
+    absl::Status s = LoadOnce(&swapped);
+    // Once the index is in, a feed that failed to start is the restarter's.
+    if (s.ok() || swapped) return;
     log::Warn("match index: load failed, retrying",
               {{"error", std::string(s.message())},
                {"retry_ms", absl::ToInt64Milliseconds(backoff)}});
@@ -216,11 +285,14 @@ void IndexSync::BackgroundLoad() {
 
 void IndexSync::Stop() {
   cancel_ = true;
+  std::thread restarter;
   {
     absl::MutexLock lock(&mu_);
     stop_ = true;
+    restarter = std::move(restarter_);
   }
   if (loader_.joinable()) loader_.join();
+  if (restarter.joinable()) restarter.join();
   feed_->Stop();
 }
 

@@ -1,7 +1,10 @@
 // Keeps the live index in step with the registry: loads a snapshot into a
 // fresh index, swaps it in, and follows the registry's events from the
 // snapshot's position. On start the load is retried in the background until
-// the registry answers; RebuildIndex runs the same load on demand.
+// the registry answers; RebuildIndex runs the same load on demand. When the
+// feed cannot start after a swap (Redis unreachable), a background thread
+// keeps starting it at the new snapshot's position, with backoff, until it
+// starts, a later load takes over, or Stop().
 //
 // Events already contained in the index (sequence <= the index's sequence)
 // are skipped, so a restart or a rebuild never applies one twice and, as the
@@ -13,6 +16,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,6 +27,7 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "jalin/events/v1/event.pb.h"
+#include "jalin/registry/v1/snapshot.pb.h"
 #include "services/matching/index/match_index.h"
 #include "services/matching/sync/live_index.h"
 #include "services/matching/sync/registry_source.h"
@@ -53,10 +58,13 @@ class IndexSync {
   // One full load: snapshot into a fresh index, swap, follow events from
   // the snapshot's position. Loads are serialised; queries keep using the
   // previous index (still following events) while the next one loads.
+  // When the feed does not start, the new index is in place all the same,
+  // the feed is retried in the background, and the error is returned.
   absl::Status Load();
-  // Retries Load() on a background thread until it succeeds or Stop().
+  // Retries Load() on a background thread until the snapshot is in (the
+  // feed, should it fail, is retried as above) or Stop().
   void StartBackgroundLoad();
-  // Stops the background load and the feed.
+  // Stops the background load, the feed's retries and the feed.
   void Stop();
 
   // Applies one registry event to the live index (the feed's handler).
@@ -64,10 +72,21 @@ class IndexSync {
   // Drops listings past their valid_until from the live index.
   int PurgeExpired();
 
-  bool feed_healthy() const { return feed_->healthy(); }
+  // Whether the index follows the registry's events now: false while the
+  // feed waits to be started again or cannot read.
+  bool feed_healthy() const;
 
  private:
+  // Load(); `*swapped` tells whether the new index went in.
+  absl::Status LoadOnce(bool* swapped);
   void BackgroundLoad();
+  // Starts the feed at `position`; on failure leaves the position for the
+  // restarter (starting its thread if need be).
+  absl::Status StartFeed(const registry::v1::SnapshotPosition& position)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(load_mu_);
+  // The restarter thread: starts the feed at unstarted_, with backoff,
+  // whenever it is set, until Stop().
+  void RestartFeed();
 
   const std::shared_ptr<const RegionGrid> grid_;
   SnapshotSource* const source_;
@@ -77,13 +96,19 @@ class IndexSync {
   const SyncOptions options_;
   const ListingsOpened on_opened_;
 
+  // Held by a load and by a restart attempt (acquired before mu_).
   absl::Mutex load_mu_;
   // Set by Stop(): a load in progress gives up at its next chunk.
   std::atomic<bool> cancel_{false};
 
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  // The position of the index in place when its feed failed to start;
+  // written with load_mu_ held too, cleared once the feed starts.
+  std::optional<registry::v1::SnapshotPosition> unstarted_ ABSL_GUARDED_BY(mu_);
   std::thread loader_;
+  // Started on the first failed feed start; runs until Stop().
+  std::thread restarter_ ABSL_GUARDED_BY(mu_);
 };
 
 // Applies one registry event to `index` (no locking, no sequence check);

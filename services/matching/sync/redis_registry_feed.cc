@@ -1,6 +1,7 @@
 #include "services/matching/sync/redis_registry_feed.h"
 
-#include "absl/strings/match.h"
+#include <vector>
+
 #include "common/status/errors.h"
 
 namespace jalin::matching {
@@ -17,19 +18,35 @@ absl::Status RedisRegistryFeed::Start(
   Stop();
   const std::string start =
       position.stream_id().empty() ? "0" : position.stream_id();
-  // Create the group at the snapshot's position, or move it there.
-  absl::StatusOr<redis::Reply> created =
-      redis_->Command({"XGROUP", "CREATE", options_.stream, options_.group,
-                       start, "MKSTREAM"});
-  if (!created.ok()) {
-    if (!absl::StrContains(created.status().message(), "BUSYGROUP")) {
-      return Annotate(created.status(), "creating the registry event group");
-    }
-    absl::StatusOr<redis::Reply> moved = redis_->Command(
-        {"XGROUP", "SETID", options_.stream, options_.group, start});
-    if (!moved.ok()) {
-      return Annotate(moved.status(), "moving the registry event group");
-    }
+  // The group is made anew at the snapshot's position, in one transaction.
+  // Moving an existing group there (XGROUP SETID) would keep its pending
+  // entries: those an earlier feed read but never applied (a read cut short
+  // by Stop, a retry, a lost reply). The consumer drains its own pending
+  // list first, and reclaims long-idle entries of other consumer names, so
+  // the newest of them would be applied before the older events after the
+  // position, raise the index's sequence, and make those older events look
+  // already applied. Without pending entries, the read delivers everything
+  // after the position in stream order; the group is this index's alone, so
+  // nothing else loses by it.
+  absl::StatusOr<std::vector<redis::Reply>> replies = redis_->Pipeline(
+      {{"MULTI"},
+       {"XGROUP", "DESTROY", options_.stream, options_.group},
+       {"XGROUP", "CREATE", options_.stream, options_.group, start, "MKSTREAM"},
+       {"EXEC"}});
+  if (!replies.ok()) {
+    return Annotate(replies.status(), "placing the registry event group");
+  }
+  // EXEC answers with the replies of DESTROY (an error while the stream
+  // does not exist yet, which is fine) and CREATE.
+  absl::StatusOr<redis::Reply> exec = redis::CheckReply(replies->back());
+  if (!exec.ok() || exec->elements.size() != 2) {
+    return Annotate(exec.ok() ? absl::InternalError("unexpected EXEC reply")
+                              : exec.status(),
+                    "placing the registry event group");
+  }
+  if (absl::Status created = redis::CheckReply(exec->elements[1]).status();
+      !created.ok()) {
+    return Annotate(created, "creating the registry event group");
   }
   events::ConsumerOptions co;
   co.stream = options_.stream;

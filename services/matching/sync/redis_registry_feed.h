@@ -4,10 +4,11 @@
 //
 // The match index lives in memory and is rebuilt from a snapshot on every
 // start, so events are deduplicated by their outbox sequence against the
-// index rather than in a store. Start() moves the group to the snapshot's
-// stream position (creating it there if new), so a restarted or rebuilt
-// index reads exactly the events after its snapshot. Each replica of the
-// service holds a whole index and needs its own group.
+// index rather than in a store. Start() makes the group anew at the
+// snapshot's stream position, dropping whatever an earlier run left pending,
+// so a restarted or rebuilt index reads exactly the events after its
+// snapshot, in stream order. Each replica of the service holds a whole index
+// and needs its own group.
 
 #ifndef SERVICES_MATCHING_SYNC_REDIS_REGISTRY_FEED_H_
 #define SERVICES_MATCHING_SYNC_REDIS_REGISTRY_FEED_H_

@@ -5,6 +5,7 @@
 
 #include "services/matching/proposals/proposals.h"
 
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -175,6 +176,22 @@ class ProposalsTest : public ::testing::Test {
     auto p = proposals_->Create(Facilitator({"33.13"}), CreateRequest());
     EXPECT_TRUE(p.ok()) << p.status();
     return p.ok() ? *p : Proposal();
+  }
+
+  // A proposal both sides accepted.
+  Proposal MustAgree(const std::string& offer = "listings/offer",
+                     const std::string& need = "listings/need") {
+    auto p = proposals_->Create(Admin(), CreateRequest(offer, need));
+    EXPECT_TRUE(p.ok()) << p.status();
+    if (!p.ok()) return Proposal();
+    for (const std::string& party : {p->supplier(), p->buyer()}) {
+      auto answered = proposals_->Answer(Admin(), AnswerRequest(*p, party),
+                                         /*accept=*/true);
+      EXPECT_TRUE(answered.ok()) << answered.status();
+      if (answered.ok()) *p = *answered;
+    }
+    EXPECT_EQ(p->state(), Proposal::AGREED);
+    return *p;
   }
 
   std::vector<Event> Events() {
@@ -400,6 +417,7 @@ TEST_F(ProposalsTest, ADeclineEndsItAndOutcomeNeedsAgreement) {
   matching::v1::RecordOutcomeRequest o;
   o.set_name(p.name());
   o.mutable_outcome()->set_note("belum");
+  o.mutable_outcome()->mutable_value()->set_amount(1'000'000);
   EXPECT_EQ(proposals_->RecordOutcome(Admin(), o).status().code(),
             absl::StatusCode::kFailedPrecondition);
   auto declined = proposals_->Answer(Facilitator({"33.14"}), AnswerRequest(p),
@@ -623,6 +641,125 @@ TEST_F(ProposalsTest, FunnelCountsByRegionAndPeriod) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(ProposalsTest, ListNamesABadTokenWithTheOtherViolations) {
+  matching::v1::ListProposalsRequest r;
+  r.set_page_size(-1);
+  r.set_page_token("not a token");
+  r.set_state(static_cast<Proposal::State>(99));
+  absl::Status s = proposals_->List(Admin(), r).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(s),
+              ElementsAre("page_size", "state", "page_token"));
+}
+
+// Periods are compared and filtered as times, whatever the year the
+// timestamp allows (nanoseconds since 1970 stop in 2262).
+TEST_F(ProposalsTest, FunnelPeriodsMayEndAfterTheYear2262) {
+  MustCreate();
+  constexpr int64_t kYear3000 = 32'503'680'000;  // 3000-01-01T00:00:00Z
+  matching::v1::GetProposalFunnelRequest r;
+  r.mutable_end_time()->set_seconds(kYear3000);
+  auto until_3000 = proposals_->Funnel(Admin(), r);
+  ASSERT_TRUE(until_3000.ok()) << until_3000.status();
+  EXPECT_EQ(until_3000->proposed(), 1);
+  r.mutable_start_time()->set_seconds(0);
+  auto since_1970 = proposals_->Funnel(Admin(), r);
+  ASSERT_TRUE(since_1970.ok()) << since_1970.status();
+  EXPECT_EQ(since_1970->proposed(), 1);
+  // From 3000 on: nothing yet.
+  r.mutable_start_time()->set_seconds(kYear3000);
+  r.mutable_end_time()->set_seconds(kYear3000 + 86'400);
+  auto after_3000 = proposals_->Funnel(Admin(), r);
+  ASSERT_TRUE(after_3000.ok()) << after_3000.status();
+  EXPECT_EQ(after_3000->proposed(), 0);
+  // The order of far bounds is still checked.
+  r.mutable_end_time()->set_seconds(kYear3000 - 1);
+  EXPECT_THAT(ViolatedFields(proposals_->Funnel(Admin(), r).status()),
+              ElementsAre("end_time"));
+}
+
+TEST_F(ProposalsTest, OutcomeNeedsARealRecentDateAndSomethingTraded) {
+  const Proposal p = MustAgree();
+  matching::v1::RecordOutcomeRequest o;
+  o.set_name(p.name());
+  // Nothing recorded.
+  o.mutable_outcome();
+  absl::Status s = proposals_->RecordOutcome(Admin(), o).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(s), ElementsAre("outcome"));
+  o.mutable_outcome()->set_note("sudah");
+  o.mutable_outcome()->mutable_value()->set_amount(0);
+  EXPECT_THAT(ViolatedFields(proposals_->RecordOutcome(Admin(), o).status()),
+              ElementsAre("outcome"));
+  // A day no calendar has, and one more than a year ahead (the clock is at
+  // 2027-01-15).
+  o.mutable_outcome()->mutable_value()->set_amount(1'000'000);
+  google::type::Date* d = o.mutable_outcome()->mutable_deal_date();
+  d->set_year(9999);
+  d->set_month(2);
+  d->set_day(31);
+  EXPECT_THAT(ViolatedFields(proposals_->RecordOutcome(Admin(), o).status()),
+              ElementsAre("outcome.deal_date"));
+  d->set_year(2027);
+  d->set_day(29);
+  EXPECT_THAT(ViolatedFields(proposals_->RecordOutcome(Admin(), o).status()),
+              ElementsAre("outcome.deal_date"));
+  d->set_year(2028);
+  d->set_month(1);
+  d->set_day(16);
+  EXPECT_THAT(ViolatedFields(proposals_->RecordOutcome(Admin(), o).status()),
+              ElementsAre("outcome.deal_date"));
+  EXPECT_EQ(EventTypes().back(), "jalin.matching.proposal.agreed");
+  // A leap day in the past, and a volume alone, are fine.
+  d->set_year(2024);
+  d->set_month(2);
+  d->set_day(29);
+  o.mutable_outcome()->clear_value();
+  o.mutable_outcome()->mutable_volume()->set_amount(2);
+  o.mutable_outcome()->mutable_volume()->set_unit(type::v1::TON);
+  auto done = proposals_->RecordOutcome(Admin(), o);
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(done->state(), Proposal::COMPLETED);
+}
+
+TEST_F(ProposalsTest, OutcomeValueIsBoundedAndTheFunnelSumCannotOverflow) {
+  constexpr int64_t kMax = 1'000'000'000'000'000;  // Rp 10^15
+  const Proposal first = MustAgree();
+  matching::v1::RecordOutcomeRequest o;
+  o.set_name(first.name());
+  o.mutable_outcome()->mutable_value()->set_amount(
+      std::numeric_limits<int64_t>::max());
+  absl::Status s = proposals_->RecordOutcome(Admin(), o).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(s), ElementsAre("outcome.value.amount"));
+  o.mutable_outcome()->mutable_value()->set_amount(kMax + 1);
+  EXPECT_THAT(ViolatedFields(proposals_->RecordOutcome(Admin(), o).status()),
+              ElementsAre("outcome.value.amount"));
+  o.mutable_outcome()->mutable_value()->set_amount(kMax);
+  ASSERT_TRUE(proposals_->RecordOutcome(Admin(), o).ok());
+  const Proposal second = MustAgree("listings/offer2", "listings/need-kunyit");
+  o.set_name(second.name());
+  o.mutable_outcome()->mutable_value()->set_amount(kMax - 1);
+  ASSERT_TRUE(proposals_->RecordOutcome(Admin(), o).ok());
+  matching::v1::GetProposalFunnelRequest r;
+  auto funnel = proposals_->Funnel(Admin(), r);
+  ASSERT_TRUE(funnel.ok()) << funnel.status();
+  EXPECT_EQ(funnel->value_agreed().amount(), 2 * kMax - 1);
+
+  // Values stored before the bound existed may add up past int64: the sum
+  // stops at its largest value instead of failing the funnel.
+  ASSERT_TRUE(db_->Write([](storage::Transaction& tx) {
+                   return tx.Exec(
+                       "UPDATE matching_proposals SET value_agreed = ?",
+                       {storage::Param(std::numeric_limits<int64_t>::max())});
+                 })
+                  .ok());
+  funnel = proposals_->Funnel(Admin(), r);
+  ASSERT_TRUE(funnel.ok()) << funnel.status();
+  EXPECT_EQ(funnel->value_agreed().amount(),
+            std::numeric_limits<int64_t>::max());
+}
+
 TEST_F(ProposalsTest, AnswersAndDealsFeedLaterScores) {
   auto score = [&](const std::string& need) {
     double s = 0;
@@ -680,6 +817,7 @@ TEST_F(ProposalsTest, AnswersAndDealsFeedLaterScores) {
   matching::v1::RecordOutcomeRequest o;
   o.set_name(again->name());
   o.mutable_outcome()->set_note("lancar");
+  o.mutable_outcome()->mutable_value()->set_amount(5'000'000);
   ASSERT_TRUE(proposals_->RecordOutcome(Admin(), o).ok());
   Signals::ReadLock now(signals_);
   EXPECT_EQ(now.Deals(StableHash("clusters/bio-kra")), 1);

@@ -119,10 +119,11 @@ TEST_F(QueriesTest, FindMatchesNamesEveryBadField) {
   p->mutable_quantity()->set_amount(-2);
   p->add_required_certifications(static_cast<type::v1::CertificationKind>(99));
   s = queries_.FindMatches(viewer_, r).status();
-  EXPECT_THAT(
-      ViolatedFields(s),
-      ElementsAre("probe.kind", "probe.type", "probe.category",
-                  "probe.quantity.amount", "probe.required_certifications[0]"));
+  // The region is well formed but a province: named in the same answer.
+  EXPECT_THAT(ViolatedFields(s),
+              ElementsAre("probe.kind", "probe.type", "probe.category",
+                          "probe.quantity.amount",
+                          "probe.required_certifications[0]", "probe.region"));
   // Well formed, but the category and region are unknown.
   p->Clear();
   p->set_kind(Listing::NEED);
@@ -138,6 +139,34 @@ TEST_F(QueriesTest, FindMatchesNamesEveryBadField) {
   r.add_regions("regions/99.99");
   EXPECT_THAT(ViolatedFields(queries_.FindMatches(viewer_, r).status()),
               ElementsAre("regions[0]"));
+}
+
+// Malformed fields and well-formed ones the index does not know come back
+// in one answer, not one kind per call.
+TEST_F(QueriesTest, FindMatchesNamesUnknownAndMalformedFieldsAtOnce) {
+  Load();
+  matching::v1::FindMatchesRequest r;
+  Listing* p = r.mutable_probe();
+  p->set_kind(Listing::NEED);
+  p->set_type(registry::v1::GOODS);
+  p->set_category("categories/kopi");
+  p->set_region("regions/33");
+  r.add_regions("regions/99");
+  absl::Status s = queries_.FindMatches(viewer_, r).status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(s),
+              ElementsAre("probe.category", "probe.region", "regions[0]"));
+  // With a malformed field too; a field is named once.
+  r.set_top_k(-1);
+  r.add_regions("jawa-tengah");
+  EXPECT_THAT(ViolatedFields(queries_.FindMatches(viewer_, r).status()),
+              ElementsAre("top_k", "regions[1]", "probe.category",
+                          "probe.region", "regions[0]"));
+  // Malformed input is reported before the index is even loaded.
+  LiveIndex empty;
+  MatchQueries unloaded(&empty, &signals_, &weights_, &clock_, QueryLimits{});
+  EXPECT_THAT(ViolatedFields(unloaded.FindMatches(viewer_, r).status()),
+              ElementsAre("top_k", "regions[1]"));
 }
 
 TEST_F(QueriesTest, FindsExplainsAndFiltersForAListingOrAProbe) {

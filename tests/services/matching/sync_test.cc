@@ -1,7 +1,9 @@
 // Following the registry: loading a snapshot, applying events after its
 // position (and only those), rebuilding, retrying a registry that is not up
-// yet; and the Redis feed moving its consumer group to a snapshot's
-// position on a real redis-server.
+// yet; the Redis feed placing its consumer group at a snapshot's position
+// on a real redis-server, without what earlier runs left pending; and the
+// sync on that server through a rebuild over pending entries and a rebuild
+// while Redis is down.
 
 #include "services/matching/sync/index_sync.h"
 
@@ -323,6 +325,138 @@ TEST_F(RedisFeedTest, StartsAfterThePositionAndMovesAnExistingGroup) {
   Publish(ListingEvent(Offer("four"), "created", 4));
   EXPECT_THAT(Follow(feed, second, 2),
               ElementsAre("listings/three", "listings/four"));
+}
+
+// A start at a snapshot position with entries left pending from before (read
+// by an earlier run and never applied: a read cut short by Stop, a retry, a
+// lost reply), with this consumer or with one under an earlier name and idle
+// long enough to be reclaimed: they do not jump the queue; everything after
+// the position comes in stream order.
+TEST_F(RedisFeedTest, AStartAtAPositionDropsWhatWasLeftPending) {
+  const std::string stream = "jalin.registry.events";
+  Publish(ListingEvent(Offer("one"), "created", 1));
+  const std::string two = Publish(ListingEvent(Offer("two"), "created", 2));
+  Publish(ListingEvent(Offer("three"), "created", 3));
+  const std::string four = Publish(ListingEvent(Offer("four"), "created", 4));
+  ASSERT_TRUE(
+      redis_->Command({"XGROUP", "CREATE", stream, "matching", two}).ok());
+  auto three = redis_->Command({"XREADGROUP", "GROUP", "matching", "matching",
+                                "COUNT", "1", "STREAMS", stream, ">"});
+  ASSERT_TRUE(three.ok()) << three.status();
+  auto earlier = redis_->Command({"XREADGROUP", "GROUP", "matching", "earlier",
+                                  "COUNT", "1", "STREAMS", stream, ">"});
+  ASSERT_TRUE(earlier.ok()) << earlier.status();
+  ASSERT_TRUE(redis_
+                  ->Command({"XCLAIM", stream, "matching", "earlier", "0", four,
+                             "IDLE", "3600000"})
+                  .ok());
+  RedisRegistryFeed feed(redis_.get(), {.block = absl::Milliseconds(50)});
+  EXPECT_THAT(Follow(feed, "0-0", 4),
+              ElementsAre("listings/one", "listings/two", "listings/three",
+                          "listings/four"));
+}
+
+bool HasListing(const LiveIndex& live, const std::string& name) {
+  bool found = false;
+  live.Read([&](const MatchIndex& index) {
+        found = index.FindListing(name) != kNoId;
+        return absl::OkStatus();
+      })
+      .IgnoreError();
+  return found;
+}
+
+// IndexSync on the real feed and a real redis-server.
+class RedisSyncTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = jalin::testing::RedisServer::Start(dir_.path());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    redis_ = std::make_unique<redis::Client>(
+        redis::Options{.address = server_->address()});
+    feed_ = std::make_unique<RedisRegistryFeed>(
+        redis_.get(), RedisFeedOptions{.block = absl::Milliseconds(50)});
+    sync_ = std::make_unique<IndexSync>(
+        test::Grid(), &source_, feed_.get(), &live_, &clock_,
+        SyncOptions{.retry_initial = absl::Milliseconds(5),
+                    .retry_max = absl::Milliseconds(50)});
+    source_.listings = {Offer("a")};
+  }
+
+  void Publish(const events::v1::Event& e) {
+    auto r =
+        redis_->Command({"XADD", "jalin.registry.events", "*", "id", e.id(),
+                         "type", e.type(), "event", e.SerializeAsString()});
+    EXPECT_TRUE(r.ok()) << r.status();
+  }
+
+  bool Has(const std::string& name) { return HasListing(live_, name); }
+
+  jalin::testing::TempDir dir_;
+  std::unique_ptr<jalin::testing::RedisServer> server_;
+  std::unique_ptr<redis::Client> redis_;
+  FakeClock clock_{absl::Now()};
+  MemorySnapshot source_;
+  LiveIndex live_;
+  std::unique_ptr<RedisRegistryFeed> feed_;
+  std::unique_ptr<IndexSync> sync_;
+};
+
+// The audit's scenario: e1 and e2 applied and acknowledged, e3 and e4 read
+// by the old feed but not applied when a rebuild stops it; the rebuild's
+// snapshot was taken before e1. The new index ends with all four.
+TEST_F(RedisSyncTest, ARebuildAppliesEverythingAfterItsSnapshot) {
+  source_.stream_id = "0-0";
+  source_.sequence = 0;
+  ASSERT_TRUE(sync_->Load().ok());
+  Publish(ListingEvent(Offer("e1"), "created", 1));
+  Publish(ListingEvent(Offer("e2"), "created", 2));
+  ASSERT_TRUE(
+      test::Eventually([&] { return Has("listings/e2"); }, absl::Seconds(10)));
+  feed_->Stop();
+  Publish(ListingEvent(Offer("e3"), "created", 3));
+  Publish(ListingEvent(Offer("e4"), "created", 4));
+  auto read =
+      redis_->Command({"XREADGROUP", "GROUP", "matching", "matching", "COUNT",
+                       "10", "STREAMS", "jalin.registry.events", ">"});
+  ASSERT_TRUE(read.ok()) << read.status();
+
+  ASSERT_TRUE(sync_->Load().ok());
+  EXPECT_TRUE(test::Eventually(
+      [&] {
+        return Has("listings/e1") && Has("listings/e2") && Has("listings/e3") &&
+               Has("listings/e4");
+      },
+      absl::Seconds(5)));
+  EXPECT_TRUE(Has("listings/e1"));
+  EXPECT_TRUE(Has("listings/e2"));
+  EXPECT_TRUE(Has("listings/e3"));
+  EXPECT_TRUE(Has("listings/e4"));
+  sync_->Stop();
+}
+
+// Redis goes away during a rebuild: the new index is swapped in, the call
+// reports UNAVAILABLE, events are reported unreadable, and the sync keeps
+// trying until Redis is back, then follows it again.
+TEST_F(RedisSyncTest, ARebuildWithoutRedisFollowsOnceRedisReturns) {
+  ASSERT_TRUE(sync_->Load().ok());
+  ASSERT_TRUE(test::Eventually([&] { return sync_->feed_healthy(); },
+                               absl::Seconds(10)));
+  ASSERT_TRUE(server_->Stop().ok());
+  source_.listings = {Offer("a"), Offer("b")};
+  EXPECT_EQ(sync_->Load().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(Has("listings/b"));  // the new index is in place
+  EXPECT_FALSE(sync_->feed_healthy());
+
+  absl::SleepFor(absl::Milliseconds(200));  // a few failed attempts
+  ASSERT_TRUE(server_->Restart().ok());
+  Publish(ListingEvent(Offer("c"), "created", 6));
+  EXPECT_TRUE(test::Eventually(
+      [&] { return sync_->feed_healthy() && Has("listings/c"); },
+      absl::Seconds(10)));
+  sync_->Stop();
+  EXPECT_FALSE(sync_->feed_healthy());
 }
 
 }  // namespace
