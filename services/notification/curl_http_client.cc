@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
@@ -26,6 +27,23 @@ int Progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return static_cast<std::atomic<bool>*>(user)->load() ? 1 : 0;
 }
 
+// What the connect check saw; one per call.
+struct ConnectCheck {
+  const AddressPolicy* policy;
+  absl::Status refused;
+};
+
+// Called once connected, before the request is sent: refuses addresses the
+// policy does not allow.
+int CheckConnected(void* user, char* primary_ip, char*, int, int) {
+  auto* check = static_cast<ConnectCheck*>(user);
+  absl::Status s =
+      check->policy->Check(primary_ip == nullptr ? "" : primary_ip);
+  if (s.ok()) return CURL_PREREQFUNC_OK;
+  check->refused = std::move(s);
+  return CURL_PREREQFUNC_ABORT;
+}
+
 struct CurlDeleter {
   void operator()(CURL* c) const { curl_easy_cleanup(c); }
 };
@@ -35,7 +53,8 @@ struct SlistDeleter {
 
 }  // namespace
 
-CurlHttpClient::CurlHttpClient() {
+CurlHttpClient::CurlHttpClient(AddressPolicy policy)
+    : policy_(std::move(policy)) {
   // Once per process, before any thread uses curl; never undone, as other
   // clients may still be running.
   static const bool initialised = [] {
@@ -62,6 +81,7 @@ absl::StatusOr<HttpResponse> CurlHttpClient::Post(
   raw_list = curl_slist_append(raw_list, "Expect:");
   std::unique_ptr<curl_slist, SlistDeleter> list(raw_list);
   HttpResponse response;
+  ConnectCheck check{&policy_, absl::OkStatus()};
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_POST, 1L);
@@ -83,10 +103,13 @@ absl::StatusOr<HttpResponse> CurlHttpClient::Post(
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, Progress);
   curl_easy_setopt(c, CURLOPT_XFERINFODATA, &cancelled_);
+  curl_easy_setopt(c, CURLOPT_PREREQFUNCTION, CheckConnected);
+  curl_easy_setopt(c, CURLOPT_PREREQDATA, &check);
   const CURLcode rc = curl_easy_perform(c);
+  if (!check.refused.ok()) return check.refused;
   if (rc != CURLE_OK) {
-    return absl::UnavailableError(
-        absl::StrCat("POST ", url, ": ", curl_easy_strerror(rc)));
+    // curl's own text only: the URL may carry secrets.
+    return absl::UnavailableError(curl_easy_strerror(rc));
   }
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);

@@ -176,11 +176,11 @@ void DeliveryDispatcher::Attempt(const Job& job) {
   if (response.ok() && response->status >= 200 && response->status < 300) {
     recorded = store_->RecordSuccess(job.delivery, now, ms);
   } else {
-    const std::string error =
-        response.ok() ? absl::StrCat("HTTP ", response->status,
-                                     response->body.empty() ? "" : ": ",
-                                     response->body.substr(0, 200))
-                      : std::string(response.status().message());
+    // Shown to the integrator: the status code only, never the reply's
+    // body (the endpoint may not be theirs).
+    const std::string error = response.ok()
+                                  ? absl::StrCat("HTTP ", response->status)
+                                  : std::string(response.status().message());
     std::optional<absl::Time> retry_at;
     if (!backoff_.Exhausted(attempt)) retry_at = now + backoff_.Delay(attempt);
     if (!retry_at.has_value()) {

@@ -16,7 +16,7 @@ namespace jalin::notification {
 
 struct HttpResponse {
   int status = 0;
-  // The start of the response body (for error messages).
+  // The start of the response body (never shown to integrators).
   std::string body;
 };
 
@@ -24,8 +24,9 @@ class HttpClient {
  public:
   virtual ~HttpClient() = default;
   // POSTs `body`; any HTTP answer is a response (whatever its status).
-  // UNAVAILABLE when no answer came (connection refused, timeout, ...).
-  // Thread-safe.
+  // UNAVAILABLE when no answer came (connection refused, timeout, ...);
+  // PERMISSION_DENIED when the endpoint's address is not allowed (nothing
+  // was sent). Error messages never contain the URL. Thread-safe.
   virtual absl::StatusOr<HttpResponse> Post(
       const std::string& url,
       const std::vector<std::pair<std::string, std::string>>& headers,

@@ -114,6 +114,17 @@ absl::StatusOr<InboxApi::StreamTarget> InboxApi::PrepareSubscribe(
   }
   RETURN_IF_ERROR(v.ToStatus());
   RETURN_IF_ERROR(CheckInboxAccess(p, *recipient));
+  if (after.has_value()) {
+    // A cursor ahead of the store (it was reset or restored from an older
+    // backup) would leave the stream silent until the sequence caught up.
+    ASSIGN_OR_RETURN(int64_t last, store_->LastIssuedSeq());
+    if (*after > last) {
+      v.Add("cursor",
+            "is ahead of this service's notifications (its store was reset "
+            "or restored); subscribe again without a cursor");
+      return v.ToStatus();
+    }
+  }
   return StreamTarget{*std::move(recipient), after};
 }
 

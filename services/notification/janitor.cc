@@ -57,6 +57,17 @@ absl::StatusOr<int64_t> Janitor::RunOnce() {
     total += n;
     if (n < options_.batch) break;
   }
+  while (true) {
+    ASSIGN_OR_RETURN(int64_t n,
+                     webhooks_->DeleteDeadOlderThan(cutoff, options_.batch));
+    total += n;
+    if (n < options_.batch) break;
+  }
+  while (true) {
+    ASSIGN_OR_RETURN(int64_t n, webhooks_->DeleteOrphans(options_.batch));
+    total += n;
+    if (n < options_.batch) break;
+  }
   return total;
 }
 

@@ -1,6 +1,7 @@
-// Retention: removes notifications, and delivered webhook deliveries, older
-// than the configured retention, in small batches on its own thread. Dead
-// letters and pending deliveries are kept until replayed or delivered.
+// Retention: removes notifications, delivered webhook deliveries and dead
+// letters (by their last attempt) older than the configured retention, and
+// deliveries of webhooks that no longer exist, in small batches on its own
+// thread. Pending deliveries are kept until delivered or dead-lettered.
 
 #ifndef SERVICES_NOTIFICATION_JANITOR_H_
 #define SERVICES_NOTIFICATION_JANITOR_H_

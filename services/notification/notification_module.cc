@@ -86,6 +86,15 @@ absl::Status NotificationModule::Init() {
   hub_ = std::make_unique<LiveHub>(&notifications_, hub_options);
   RETURN_IF_ERROR(hub_->Start());
 
+  absl::StatusOr<AddressPolicy> parsed =
+      AddressPolicy::Parse(settings_.webhook_allowed_networks);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "JALIN_WEBHOOK_ALLOWED_NETWORKS: ", parsed.status().message()));
+  }
+  const AddressPolicy addresses = *std::move(parsed);
+  http_ = std::make_unique<CurlHttpClient>(addresses);
+
   DispatcherOptions dispatch;
   dispatch.workers = static_cast<int>(settings_.webhook_workers);
   dispatch.max_in_flight_per_webhook =
@@ -96,7 +105,7 @@ absl::Status NotificationModule::Init() {
       .max = settings_.webhook_retry_max,
       .max_attempts = static_cast<int>(settings_.webhook_max_attempts)};
   dispatcher_ = std::make_unique<DeliveryDispatcher>(
-      &webhooks_, &table_, &http_, &rt_.clock(), dispatch);
+      &webhooks_, &table_, http_.get(), &rt_.clock(), dispatch);
 
   LiveHub* hub = hub_.get();
   DeliveryDispatcher* dispatcher = dispatcher_.get();
@@ -126,7 +135,8 @@ absl::Status NotificationModule::Init() {
       });
   webhook_api_ = std::make_unique<WebhookApi>(
       &policy_, &db, &webhooks_, &requests_, &rt_.clock(),
-      WebhookApiOptions{.require_https = settings_.webhook_require_https},
+      WebhookApiOptions{.require_https = settings_.webhook_require_https,
+                        .addresses = addresses},
       WebhookHooks{
           .webhooks_changed =
               [table, dispatcher] {

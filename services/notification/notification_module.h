@@ -71,7 +71,7 @@ class NotificationModule final : public ServiceModule {
   std::unique_ptr<registry::v1::RegistryService::Stub> registry_;
   std::unique_ptr<RegistryClusterDirectory> directory_;
   std::unique_ptr<LiveHub> hub_;
-  CurlHttpClient http_;
+  std::unique_ptr<CurlHttpClient> http_;
   std::unique_ptr<DeliveryDispatcher> dispatcher_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<Janitor> janitor_;

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "services/notification/address_policy.h"
 
 namespace jalin::notification {
 
@@ -21,8 +22,8 @@ void NotificationSettings::Register(Config& config) {
   config.AddInt("consumer_batch", &consumer_batch,
                 "Events read and applied per consumer transaction", 1, 10000);
   config.AddDuration("inbox_retention", &inbox_retention,
-                     "Notifications (and delivered webhook deliveries) older "
-                     "than this are deleted");
+                     "Notifications, delivered webhook deliveries and dead "
+                     "letters older than this are deleted");
   config.AddDuration("retention_interval", &retention_interval,
                      "How often the retention pass runs");
   config.AddInt("stream_queue_limit", &stream_queue_limit,
@@ -48,6 +49,11 @@ void NotificationSettings::Register(Config& config) {
                 "Attempts before a delivery is dead-lettered", 1, 1000);
   config.AddBool("webhook_require_https", &webhook_require_https,
                  "Refuse webhook URIs that are not https");
+  config.AddString(
+      "webhook_allowed_networks", &webhook_allowed_networks,
+      "Comma-separated networks (CIDR, e.g. 10.20.0.0/16) webhooks may "
+      "reach although loopback, private or link-local; empty refuses them "
+      "all");
   config.AddDuration("store_checkpoint_interval", &store_checkpoint_interval,
                      "How often the store's WAL is checkpointed in the "
                      "background (off the commit path); 0 leaves it to "
@@ -67,6 +73,12 @@ void NotificationSettings::Register(Config& config) {
       if (d.second <= absl::ZeroDuration()) {
         return absl::StrCat(d.first, ": must be positive");
       }
+    }
+    if (absl::StatusOr<AddressPolicy> p =
+            AddressPolicy::Parse(webhook_allowed_networks);
+        !p.ok()) {
+      return absl::StrCat("JALIN_WEBHOOK_ALLOWED_NETWORKS: ",
+                          p.status().message());
     }
     if (webhook_retry_max < webhook_retry_initial) {
       return std::string(

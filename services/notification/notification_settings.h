@@ -31,6 +31,8 @@ struct NotificationSettings {
   absl::Duration webhook_retry_max = absl::Minutes(10);
   int64_t webhook_max_attempts = 10;
   bool webhook_require_https = false;
+  // Networks webhooks may reach although internal (comma-separated CIDRs).
+  std::string webhook_allowed_networks;
   absl::Duration store_checkpoint_interval = absl::Milliseconds(200);
 
   // Registers every setting with `config`; `this` must outlive parsing.

@@ -157,6 +157,22 @@ absl::StatusOr<int64_t> NotificationStore::MaxSeq() {
   return seq;
 }
 
+absl::StatusOr<int64_t> NotificationStore::LastIssuedSeq() {
+  int64_t seq = 0;
+  RETURN_IF_ERROR(db_->Read([&](storage::Transaction& tx) -> absl::Status {
+    // AUTOINCREMENT keeps the high-water mark in sqlite_sequence.
+    ASSIGN_OR_RETURN(
+        seq, storage::QueryInt(
+                 tx,
+                 "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE "
+                 "name = 'notifications'), 0), COALESCE((SELECT MAX(seq) "
+                 "FROM notifications), 0))",
+                 {}));
+    return absl::OkStatus();
+  }));
+  return seq;
+}
+
 absl::StatusOr<std::vector<StoredNotification>> NotificationStore::ListPage(
     absl::string_view recipient, bool unread_only, int64_t before_seq,
     int limit, bool* more) {
@@ -248,35 +264,28 @@ absl::StatusOr<int64_t> NotificationStore::DeleteOlderThan(absl::Time cutoff,
                                                            int limit) {
   int64_t deleted = 0;
   RETURN_IF_ERROR(db_->Write([&](storage::Transaction& tx) -> absl::Status {
-    // Sequence order is creation order: the oldest come first, and the
-    // first young entry ends the run (no index on the creation time).
-    int64_t last = 0;
-    absl::Status scan = tx.Query(
-        "SELECT seq, create_time FROM notifications ORDER BY seq LIMIT ?",
-        {Param(limit)}, [&](const storage::Row& row) {
-          if (row.Int(1) >= absl::ToUnixMicros(cutoff)) {
-            return absl::CancelledError("young");  // stops the scan
-          }
-          last = row.Int(0);
-          return absl::OkStatus();
-        });
-    if (!scan.ok() && scan.code() != absl::StatusCode::kCancelled) {
-      return scan;
-    }
-    if (last == 0) return absl::OkStatus();
+    // By creation time, not sequence: a row dated ahead (the clock once
+    // jumped forward) must not hold back older ones behind it. The same
+    // batch (ties broken by sequence) for the counts and the delete.
+    constexpr char kBatch[] =
+        "SELECT seq FROM notifications WHERE create_time < ? "
+        "ORDER BY create_time, seq LIMIT ?";
+    const int64_t before = absl::ToUnixMicros(cutoff);
     std::vector<std::pair<std::string, int64_t>> unread;
     RETURN_IF_ERROR(tx.Query(
-        "SELECT recipient, COUNT(*) FROM notifications WHERE seq <= ? AND "
-        "is_read = 0 GROUP BY recipient",
-        {Param(last)}, [&](const storage::Row& row) {
+        absl::StrCat("SELECT recipient, COUNT(*) FROM notifications WHERE "
+                     "is_read = 0 AND seq IN (",
+                     kBatch, ") GROUP BY recipient"),
+        {Param(before), Param(limit)}, [&](const storage::Row& row) {
           unread.emplace_back(std::string(row.Text(0)), row.Int(1));
           return absl::OkStatus();
         }));
     for (const auto& [recipient, n] : unread) {
       RETURN_IF_ERROR(AddUnread(tx, recipient, -n));
     }
-    RETURN_IF_ERROR(
-        tx.Exec("DELETE FROM notifications WHERE seq <= ?", {Param(last)}));
+    RETURN_IF_ERROR(tx.Exec(
+        absl::StrCat("DELETE FROM notifications WHERE seq IN (", kBatch, ")"),
+        {Param(before), Param(limit)}));
     deleted = tx.ChangedRows();
     return absl::OkStatus();
   }));

@@ -69,6 +69,9 @@ class NotificationStore {
 
   // Highest sequence so far (0 when empty).
   absl::StatusOr<int64_t> MaxSeq();
+  // Highest sequence ever issued, including rows deleted since (0 when none
+  // was): no cursor this store issued is above it.
+  absl::StatusOr<int64_t> LastIssuedSeq();
 
   // A page of the inbox, newest first, below `before_seq` (0: from the
   // newest). `*more` tells whether older entries remain.

@@ -79,6 +79,13 @@ CREATE TABLE webhook_stats (
   last_error TEXT NOT NULL DEFAULT ''
 );
 )sql"},
+    // Retention used to walk in sequence order and stop at the first young
+    // row, so one row dated ahead (the clock had jumped forward) held back
+    // everything after it.
+    {2, "notifications by creation time, for retention",
+     R"sql(
+CREATE INDEX notifications_by_time ON notifications (create_time);
+)sql"},
 };
 
 }  // namespace

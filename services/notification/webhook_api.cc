@@ -79,6 +79,10 @@ absl::Status WebhookApi::Create(const grpc::ServerContextBase& ctx,
       v.Add("webhook.uri", options_.require_https
                                ? "must be an absolute https URI"
                                : "must be an absolute http or https URI");
+    } else if (std::string problem =
+                   WebhookUriProblem(w.uri(), options_.addresses);
+               !problem.empty()) {
+      v.Add("webhook.uri", problem);
     }
     if (w.secret().size() < kMinSecret || w.secret().size() > kMaxSecret) {
       v.Add("webhook.secret",

@@ -18,6 +18,7 @@
 #include "google/protobuf/empty.pb.h"
 #include "grpcpp/server_context.h"
 #include "jalin/notification/v1/notification_service.pb.h"
+#include "services/notification/address_policy.h"
 #include "services/notification/webhook_store.h"
 
 namespace jalin::notification {
@@ -25,6 +26,8 @@ namespace jalin::notification {
 struct WebhookApiOptions {
   // Refuse plain http URIs.
   bool require_https = false;
+  // Literal IP hosts it refuses are refused at registration.
+  AddressPolicy addresses;
 };
 
 struct WebhookHooks {

@@ -123,14 +123,17 @@ absl::StatusOr<bool> WebhookStore::InsertDelivery(storage::Transaction& tx,
                                                   absl::string_view event_type,
                                                   absl::string_view body,
                                                   absl::Time now) {
+  // Only while the webhook exists: nothing would ever send or delete a
+  // delivery of a deleted one.
   RETURN_IF_ERROR(tx.Exec(
       "INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, "
       "body, state, next_attempt_time, create_time) "
-      "VALUES (?, ?, ?, ?, ?, 0, ?, ?) "
+      "SELECT ?, ?, ?, ?, ?, 0, ?, ? "
+      "WHERE EXISTS (SELECT 1 FROM webhooks WHERE id = ?) "
       "ON CONFLICT (webhook_id, event_id) DO NOTHING",
       {Param(NewUlid(now)), Param(webhook_id), Param(event_id),
-       Param(event_type), Param(body), Param(Micros(now)),
-       Param(Micros(now))}));
+       Param(event_type), Param(body), Param(Micros(now)), Param(Micros(now)),
+       Param(webhook_id)}));
   return tx.ChangedRows() > 0;
 }
 
@@ -327,6 +330,38 @@ absl::StatusOr<int64_t> WebhookStore::DeleteDeliveredOlderThan(
                 {Param(Micros(cutoff)), Param(limit)}));
     deleted = tx.ChangedRows();
     return absl::OkStatus();
+  }));
+  return deleted;
+}
+
+absl::StatusOr<int64_t> WebhookStore::DeleteDeadOlderThan(absl::Time cutoff,
+                                                          int limit) {
+  int64_t deleted = 0;
+  RETURN_IF_ERROR(db_->Write([&](storage::Transaction& tx) {
+    RETURN_IF_ERROR(
+        tx.Exec("DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM "
+                "webhook_deliveries WHERE state = 2 AND last_attempt_time < ? "
+                "LIMIT ?)",
+                {Param(Micros(cutoff)), Param(limit)}));
+    deleted = tx.ChangedRows();
+    return absl::OkStatus();
+  }));
+  return deleted;
+}
+
+absl::StatusOr<int64_t> WebhookStore::DeleteOrphans(int limit) {
+  int64_t deleted = 0;
+  RETURN_IF_ERROR(db_->Write([&](storage::Transaction& tx) {
+    RETURN_IF_ERROR(tx.Exec(
+        "DELETE FROM webhook_deliveries WHERE id IN (SELECT d.id FROM "
+        "webhook_deliveries d WHERE NOT EXISTS (SELECT 1 FROM webhooks w "
+        "WHERE w.id = d.webhook_id) LIMIT ?)",
+        {Param(limit)}));
+    deleted = tx.ChangedRows();
+    return tx.Exec(
+        "DELETE FROM webhook_stats WHERE NOT EXISTS (SELECT 1 FROM webhooks "
+        "w WHERE w.id = webhook_stats.webhook_id)",
+        {});
   }));
   return deleted;
 }

@@ -66,8 +66,9 @@ class WebhookStore {
 
   // --- deliveries ---------------------------------------------------------
   // In `tx`: a pending delivery of `event_id` to the webhook, due at
-  // `now`, unless that webhook already has one for the event. Returns true
-  // when added.
+  // `now`, unless that webhook already has one for the event or no longer
+  // exists (deleted after the caller's routing table was loaded). Returns
+  // true when added.
   static absl::StatusOr<bool> InsertDelivery(storage::Transaction& tx,
                                              absl::string_view webhook_id,
                                              absl::string_view event_id,
@@ -104,6 +105,12 @@ class WebhookStore {
   // Deletes up to `limit` delivered deliveries created before `cutoff`.
   absl::StatusOr<int64_t> DeleteDeliveredOlderThan(absl::Time cutoff,
                                                    int limit);
+  // Deletes up to `limit` dead letters whose last attempt was before
+  // `cutoff`.
+  absl::StatusOr<int64_t> DeleteDeadOlderThan(absl::Time cutoff, int limit);
+  // Deletes up to `limit` deliveries (and any statistics) of webhooks that
+  // no longer exist.
+  absl::StatusOr<int64_t> DeleteOrphans(int limit);
 
  private:
   storage::Database* const db_;

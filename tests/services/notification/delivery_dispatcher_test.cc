@@ -42,9 +42,12 @@ class DeliveryDispatcherTest : public ::testing::Test {
     if (dispatcher_ != nullptr) dispatcher_->Stop();
   }
 
-  void StartDispatcher(int max_attempts) {
+  // Through `http` (default: the client that may reach the loopback
+  // receiver).
+  void StartDispatcher(int max_attempts, HttpClient* http = nullptr) {
     dispatcher_ = std::make_unique<DeliveryDispatcher>(
-        webhooks_.get(), table_.get(), &http_, SystemClock::Get(),
+        webhooks_.get(), table_.get(), http != nullptr ? http : &http_,
+        SystemClock::Get(),
         DispatcherOptions{.workers = 2,
                           .max_in_flight_per_webhook = 2,
                           .request_timeout = absl::Seconds(5),
@@ -106,7 +109,8 @@ class DeliveryDispatcherTest : public ::testing::Test {
   std::unique_ptr<WebhookStore> webhooks_;
   std::unique_ptr<SubscriptionStore> subscriptions_;
   std::unique_ptr<RoutingTable> table_;
-  CurlHttpClient http_;
+  // The receiver listens on loopback, which must be allowed explicitly.
+  CurlHttpClient http_{AddressPolicy({*ParseIpNetwork("127.0.0.1")})};
   std::unique_ptr<DeliveryDispatcher> dispatcher_;
 };
 
@@ -118,6 +122,12 @@ TEST_F(DeliveryDispatcherTest, RetriesUntilTheEndpointIsUpThenDeliversOnce) {
   // Down: attempts fail and are retried.
   ASSERT_TRUE(Eventually([&] { return Stats(id).failed_attempts() >= 20; }));
   EXPECT_EQ(Stats(id).delivered(), 0);
+  // curl's reason, without the URL.
+  EXPECT_FALSE(Stats(id).last_error().empty());
+  EXPECT_EQ(Stats(id).last_error().find("127.0.0.1"), std::string::npos)
+      << Stats(id).last_error();
+  EXPECT_EQ(Stats(id).last_error().find("/jalin"), std::string::npos)
+      << Stats(id).last_error();
   ASSERT_TRUE(receiver.Start().ok());
   ASSERT_TRUE(receiver.WaitForSuccesses(10, absl::Seconds(20)));
   ASSERT_TRUE(Eventually([&] { return Stats(id).delivered() == 10; }));
@@ -162,7 +172,8 @@ TEST_F(DeliveryDispatcherTest, DeadLettersAfterTheLimitAndReplays) {
   ASSERT_TRUE(dead.ok());
   ASSERT_EQ(dead->size(), 4u);
   EXPECT_EQ(dead->front().attempts(), 3);
-  EXPECT_EQ(dead->front().last_error().rfind("HTTP 500", 0), 0u);
+  // The status only: the receiver's body ("ok") is not repeated.
+  EXPECT_EQ(dead->front().last_error(), "HTTP 500");
   EXPECT_TRUE(dead->front().has_first_attempt_time());
   EXPECT_EQ(Stats(id).pending(), 0);
 
@@ -180,6 +191,26 @@ TEST_F(DeliveryDispatcherTest, DeadLettersAfterTheLimitAndReplays) {
   ASSERT_TRUE(Eventually([&] { return Stats(id).delivered() == 4; }));
   dead = webhooks_->ListDeadLetters(id, "", 100, &more);
   EXPECT_TRUE(dead->empty());
+}
+
+TEST_F(DeliveryDispatcherTest, NameResolvingToLoopbackIsRefusedWhenNotAllowed) {
+  test::HttpReceiver receiver;
+  ASSERT_TRUE(receiver.Start().ok());
+  const std::string id =
+      AddWebhook(absl::StrCat("http://localhost:", receiver.port(), "/in"));
+  CurlHttpClient strict;  // nothing internal allowed
+  StartDispatcher(/*max_attempts=*/2, &strict);
+  Queue(id, 1);
+  ASSERT_TRUE(Eventually([&] { return Stats(id).dead_lettered() == 1; }));
+  EXPECT_EQ(Stats(id).failed_attempts(), 2);
+  EXPECT_TRUE(receiver.requests().empty());
+  bool more = false;
+  auto dead = webhooks_->ListDeadLetters(id, "", 100, &more);
+  ASSERT_TRUE(dead.ok());
+  ASSERT_EQ(dead->size(), 1u);
+  EXPECT_NE(dead->front().last_error().find(" is not allowed"),
+            std::string::npos)
+      << dead->front().last_error();
 }
 
 }  // namespace

@@ -170,6 +170,44 @@ TEST_F(NotificationStoreTest,
   EXPECT_GT(*store_->MaxSeq(), max_before);
 }
 
+TEST_F(NotificationStoreTest, RetentionDeletesOldEntriesBehindAFutureDatedOne) {
+  const absl::Time now = absl::Now();
+  Add("enterprises/a", "old1", now - absl::Hours(48));
+  // Written while the clock was a year ahead.
+  Add("enterprises/a", "ahead", now + absl::Hours(24 * 365));
+  Add("enterprises/a", "old2", now - absl::Hours(30));
+  Add("enterprises/b", "old3", now - absl::Hours(30));
+  Add("enterprises/a", "new", now);
+  auto deleted = store_->DeleteOlderThan(now - absl::Hours(24), 1000);
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_EQ(*deleted, 3);
+  auto left = store_->ListAfter("enterprises/a", 0, 10);
+  ASSERT_TRUE(left.ok());
+  ASSERT_EQ(left->size(), 2u);
+  EXPECT_EQ(left->at(0).message.event_id(), "ahead");
+  EXPECT_EQ(left->at(1).message.event_id(), "new");
+  EXPECT_EQ(*store_->UnreadCount("enterprises/a"), 2);
+  EXPECT_EQ(*store_->UnreadCount("enterprises/b"), 0);
+  // Small batches get there too, oldest first.
+  Add("enterprises/a", "old4", now - absl::Hours(40));
+  Add("enterprises/a", "old5", now - absl::Hours(50));
+  EXPECT_EQ(*store_->DeleteOlderThan(now - absl::Hours(24), 1), 1);
+  EXPECT_EQ(*store_->DeleteOlderThan(now - absl::Hours(24), 1), 1);
+  EXPECT_EQ(*store_->DeleteOlderThan(now - absl::Hours(24), 1), 0);
+  EXPECT_EQ(*store_->UnreadCount("enterprises/a"), 2);
+}
+
+TEST_F(NotificationStoreTest, LastIssuedSeqSurvivesDeletion) {
+  EXPECT_EQ(*store_->LastIssuedSeq(), 0);
+  Add("enterprises/a", "e1");
+  Add("enterprises/a", "e2");
+  const int64_t last = *store_->MaxSeq();
+  EXPECT_EQ(*store_->LastIssuedSeq(), last);
+  ASSERT_EQ(*store_->DeleteOlderThan(absl::Now() + absl::Hours(1), 1000), 2);
+  EXPECT_EQ(*store_->MaxSeq(), 0);
+  EXPECT_EQ(*store_->LastIssuedSeq(), last);  // its cursors stay valid
+}
+
 TEST(CursorTest, IdsAreSequencesInDecimal) {
   EXPECT_EQ(NotificationId(42), "42");
   EXPECT_EQ(*ParseNotificationId("42"), 42);

@@ -1,11 +1,15 @@
 // Live streams through the real service: subscribe, disconnect mid-stream,
 // reconnect with the last cursor: no gap, no duplicate, then live again.
-// Nobody subscribes to another recipient's inbox.
+// Nobody subscribes to another recipient's inbox, nor with a cursor the
+// store did not issue.
 
 #include <memory>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/testing/violations.h"
 #include "gtest/gtest.h"
+#include "services/notification/notification_store.h"
 #include "tests/services/notification/service_fixture.h"
 
 namespace jalin::notification::test {
@@ -118,6 +122,17 @@ TEST_F(StreamTest, NobodySubscribesToAnotherRecipientsInbox) {
   EXPECT_FALSE(bad.reader->Read(&n));
   EXPECT_EQ(bad.reader->Finish().error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+  // A well-formed cursor ahead of everything the store issued (a store that
+  // was reset): refused, naming the field, instead of a silent stream.
+  Stream ahead = Open(Token(Member("enterprises/b")),
+                      "recipients/enterprises~b", EncodeCursor(1'000'000));
+  EXPECT_FALSE(ahead.reader->Read(&n));
+  grpc::Status refused = ahead.reader->Finish();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(jalin::testing::ViolatedFields(refused),
+            std::vector<std::string>{"cursor"});
+  EXPECT_NE(refused.error_message().find("without a cursor"), std::string::npos)
+      << refused.error_message();
   // B itself, and an admin, may.
   for (const std::string& token :
        {Token(Member("enterprises/b")), Token(Admin())}) {
