@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/api/resource_name.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/field_mask_util.h"
 
@@ -70,9 +71,11 @@ void ApplyFieldMask(const google::protobuf::Message& patch,
       const std::string& path = mask.paths(i);
       const std::string field = absl::StrCat(mask_field, ".paths[", i, "]");
       if (!PathExists(patch.GetDescriptor(), path)) {
-        violations.Add(field, absl::StrCat("'", path, "' is not a field"));
+        violations.Add(field,
+                       absl::StrCat("'", Abbreviate(path), "' is not a field"));
       } else if (is_frozen(path)) {
-        violations.Add(field, absl::StrCat("'", path, "' cannot be changed"));
+        violations.Add(
+            field, absl::StrCat("'", Abbreviate(path), "' cannot be changed"));
       }
     }
     if (violations.size() != before) return;

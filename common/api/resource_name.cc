@@ -27,9 +27,9 @@ absl::StatusOr<std::vector<std::string>> ParseNestedName(
   for (absl::string_view c : collections) absl::StrAppend(&shape, c, "/{id}/");
   if (!shape.empty()) shape.pop_back();
   auto bad = [&]() {
-    return InvalidFieldError(
-        std::string(field),
-        absl::StrCat("must look like ", shape, ", got '", name, "'"));
+    return InvalidFieldError(std::string(field),
+                             absl::StrCat("must look like ", shape, ", got '",
+                                          Abbreviate(name), "'"));
   };
   if (parts.size() != 2 * collections.size()) return bad();
   std::vector<std::string> ids;
@@ -55,6 +55,17 @@ absl::string_view CollectionOf(absl::string_view name) {
   size_t slash = name.find('/');
   return slash == absl::string_view::npos ? absl::string_view()
                                           : name.substr(0, slash);
+}
+
+std::string Abbreviate(absl::string_view value, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < value.size(); ++i) {
+    // A byte that does not continue a UTF-8 sequence starts a code point.
+    if ((static_cast<unsigned char>(value[i]) & 0xC0) == 0x80) continue;
+    if (chars == max_chars) return absl::StrCat(value.substr(0, i), "...");
+    ++chars;
+  }
+  return std::string(value);
 }
 
 }  // namespace jalin::api

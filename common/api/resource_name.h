@@ -33,6 +33,18 @@ absl::StatusOr<std::vector<std::string>> ParseNestedName(
 // The collection of a name: "enterprises" for "enterprises/x".
 absl::string_view CollectionOf(absl::string_view name);
 
+// Most characters of a client's value that an error message repeats.
+inline constexpr size_t kMaxEchoedChars = 64;
+
+// `value`, a client-supplied string, as an error message or field
+// violation may repeat it: unchanged when at most `max_chars` UTF-8 code
+// points long, otherwise its first `max_chars` code points and "...". Every
+// message that echoes client input goes through this, so that a long value
+// cannot make an error larger than the metadata a client accepts.
+//   Abbreviate("regions/33.98") -> "regions/33.98"
+std::string Abbreviate(absl::string_view value,
+                       size_t max_chars = kMaxEchoedChars);
+
 }  // namespace jalin::api
 
 #endif  // COMMON_API_RESOURCE_NAME_H_

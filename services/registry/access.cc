@@ -49,6 +49,44 @@ absl::Status CheckWriteRecord(const auth::Principal& p, Action,
       "regions");
 }
 
+absl::Status CheckRegionChange(const auth::Principal& p,
+                               absl::string_view collection,
+                               absl::string_view from, absl::string_view to) {
+  if (p.role == auth::Role::kMember) {
+    return auth::PermissionDenied(absl::StrCat(
+        "a member may not move its record from ", from, " to another region"));
+  }
+  return CheckWrite(p, Action::kUpdate, collection, to, "");
+}
+
+absl::Status CheckClusterReference(const auth::Principal& p,
+                                   absl::string_view cluster,
+                                   absl::string_view cluster_region,
+                                   absl::string_view record_region) {
+  switch (p.role) {
+    case auth::Role::kAdmin:
+      return absl::OkStatus();
+    case auth::Role::kFacilitator:
+    case auth::Role::kIntegrator:
+      if (!cluster_region.empty() && p.CoversRegion(cluster_region)) {
+        return absl::OkStatus();
+      }
+      break;
+    case auth::Role::kMember:
+      if (!cluster_region.empty() && cluster_region == record_region) {
+        return absl::OkStatus();
+      }
+      break;
+    default:
+      break;
+  }
+  return auth::PermissionDenied(absl::StrCat(
+      "no write access to ", cluster, " in ",
+      cluster_region.empty() ? "an unknown region" : cluster_region,
+      ": a record joins or is placed under a cluster only by "
+      "someone who may write in the cluster's region"));
+}
+
 bool MaySeeContacts(const auth::Principal& p, absl::string_view region,
                     absl::string_view record_name) {
   switch (p.role) {

@@ -36,6 +36,25 @@ absl::Status CheckWriteRecord(const auth::Principal& p, Action action,
 absl::Status CheckWriteRecord(const auth::Principal& p, Action action,
                               const v1::Agreement& record);
 
+// OK when `p` may move a record of `collection` from region `from` to
+// region `to` (different regions). The caller has write access to `from`
+// already (it may update the record); this adds that a member never moves
+// its record (a listing follows its owner and is not checked here), and
+// that the others need write access to `to` as well.
+absl::Status CheckRegionChange(const auth::Principal& p,
+                               absl::string_view collection,
+                               absl::string_view from, absl::string_view to);
+
+// OK when `p`, writing a record in `record_region`, may start referring to
+// a cluster in `cluster_region` (an enterprise joining it, a cluster
+// placed under it): admins always, facilitators and integrators when they
+// cover `cluster_region`, members when the cluster lies in their record's
+// region. PERMISSION_DENIED otherwise, naming the cluster.
+absl::Status CheckClusterReference(const auth::Principal& p,
+                                   absl::string_view cluster,
+                                   absl::string_view cluster_region,
+                                   absl::string_view record_region);
+
 // Contacts are personal data: admins, services, facilitators and
 // integrators covering the record's region, and the member that is the
 // record see them.

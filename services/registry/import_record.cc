@@ -144,9 +144,13 @@ absl::StatusOr<bool> Pending<T>::Prepare(ImportPreparation& p, Result* result) {
         return true;
       }
     }
-    // A reference to a record not committed yet, or a bad field: the
-    // transaction decides (the record may be stored already: UNCHANGED).
+    // A reference to a record not committed yet, a cluster the caller may
+    // not attach to, or a bad field: the transaction decides (the record
+    // may be stored already, UNCHANGED, or refer to that cluster already).
     if (!unresolved.empty()) return false;
+    if (!CheckReferenceAccess(p.tx, p.principal, record_, nullptr).ok()) {
+      return false;
+    }
     FieldViolations v;
     CheckRecord(record_, nullptr, {p.regions, p.taxonomy, p.origin.now}, v);
     if (!v.empty()) return false;
@@ -203,9 +207,12 @@ absl::Status Pending<T>::ApplyFully(ImportTransaction& t, Result* result) {
       denied(Action::kCreate, record_)) {
     return absl::OkStatus();
   }
+  // Refused for a new record; an update is checked against the stored one.
+  const absl::Status refs_as_new =
+      CheckReferenceAccess(scope.tx(), principal, record_, nullptr);
   ASSIGN_OR_RETURN(FieldViolations v,
                    Problems<T>(scope, t.known, unresolved, record_, nullptr));
-  if (v.empty()) {
+  if (v.empty() && refs_as_new.ok()) {
     // Validation guarantees a known region: the check holds on every path.
     if (denied(Action::kCreate, record_)) return absl::OkStatus();
     record_.set_name(
@@ -228,16 +235,28 @@ absl::Status Pending<T>::ApplyFully(ImportTransaction& t, Result* result) {
       std::optional<T> stored,
       LoadRecordBySource<T>(scope.tx(), principal.source_system, external_id_));
   if (!stored) {
-    if (v.empty()) {
+    if (!refs_as_new.ok()) {
+      Reject(result, refs_as_new);
+    } else if (v.empty()) {
       return absl::InternalError("import: insert refused without a record");
+    } else {
+      RejectInvalid(result, v, kResource);
     }
-    RejectInvalid(result, v, kResource);
     return absl::OkStatus();
   }
   if (denied(Action::kUpdate, *stored)) return absl::OkStatus();
   result->set_name(stored->name());
   if (stored->source().version() >= version_) {
     result->set_outcome(Result::UNCHANGED);
+    return absl::OkStatus();
+  }
+  // The stored name first: the checks compare references with it (a
+  // cluster may not be its own parent, nor lie above itself).
+  record_.set_name(stored->name());
+  if (absl::Status s =
+          CheckReferenceAccess(scope.tx(), principal, record_, &*stored);
+      !s.ok()) {
+    Reject(result, s);
     return absl::OkStatus();
   }
   ASSIGN_OR_RETURN(v,
@@ -247,7 +266,6 @@ absl::Status Pending<T>::ApplyFully(ImportTransaction& t, Result* result) {
     return absl::OkStatus();
   }
   if (denied(Action::kUpdate, record_)) return absl::OkStatus();
-  record_.set_name(stored->name());
   KeepRegistryFields(*stored, &record_);
   *record_.mutable_meta()->mutable_create_time() = stored->meta().create_time();
   const int64_t revision = scope.NextRevision();
@@ -258,6 +276,36 @@ absl::Status Pending<T>::ApplyFully(ImportTransaction& t, Result* result) {
   RETURN_IF_ERROR(AfterChange(scope, &*stored, &record_));
   scope.Invalidate(record_.name(), revision);
   result->set_outcome(Result::UPDATED);
+  return absl::OkStatus();
+}
+
+// Rejects a record whose envelope is bad (`envelope` holds its
+// violations): with PERMISSION_DENIED when it lies in a region the caller
+// may not write, otherwise with every violation of envelope and record.
+template <typename T>
+absl::Status RejectEnvelope(ImportPreparation& p, T& record,
+                            const FieldViolations& envelope, Result* result) {
+  ClearOutputOnly(&record);
+  FieldViolations v;
+  RETURN_IF_ERROR(ResolveRefs(p.refs, &record, v));
+  RETURN_IF_ERROR(DeriveFields(p.tx, p.taxonomy, p.origin.now, &record, v));
+  if (p.regions.Find(RegionOf(record)) != nullptr) {
+    if (absl::Status s = CheckWriteRecord(p.principal, Action::kCreate, record);
+        !s.ok()) {
+      Reject(result, s);
+      return absl::OkStatus();
+    }
+  }
+  FieldViolations checks;
+  CheckRecord(record, nullptr, {p.regions, p.taxonomy, p.origin.now}, checks);
+  absl::flat_hash_set<std::string> fields;
+  for (const auto& fv : v.violations()) fields.insert(fv.field());
+  for (const auto& fv : checks.violations()) {
+    if (!fields.contains(fv.field())) v.Add(fv.field(), fv.description());
+  }
+  FieldViolations all = envelope;
+  all.Merge(v, Kind<T>::kResource);
+  Reject(result, all.ToStatus("invalid record"));
   return absl::OkStatus();
 }
 
@@ -280,7 +328,25 @@ absl::StatusOr<std::unique_ptr<PendingImport>> PrepareImport(
   FieldViolations envelope;
   CheckEnvelope(in, envelope);
   if (!envelope.empty()) {
-    Reject(result, envelope.ToStatus("invalid record"));
+    absl::Status s;
+    switch (in.record_case()) {
+      case v1::ImportRecord::kCluster:
+        s = RejectEnvelope(p, *in.mutable_cluster(), envelope, result);
+        break;
+      case v1::ImportRecord::kEnterprise:
+        s = RejectEnvelope(p, *in.mutable_enterprise(), envelope, result);
+        break;
+      case v1::ImportRecord::kPartner:
+        s = RejectEnvelope(p, *in.mutable_partner(), envelope, result);
+        break;
+      case v1::ImportRecord::kListing:
+        s = RejectEnvelope(p, *in.mutable_listing(), envelope, result);
+        break;
+      case v1::ImportRecord::RECORD_NOT_SET:
+        Reject(result, envelope.ToStatus("invalid record"));
+        break;
+    }
+    RETURN_IF_ERROR(s);
     return std::unique_ptr<PendingImport>();
   }
   switch (in.record_case()) {

@@ -3,8 +3,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/pagination.h"
+#include "common/api/resource_name.h"
 #include "common/status/status_macros.h"
 #include "common/validation/validators.h"
 #include "services/registry/access.h"
@@ -70,7 +72,12 @@ absl::Status Page(const ApiDeps& deps, const auth::Principal& p,
                   const ListQuery& q, const FieldViolations& v, int page_size,
                   const Request& req,
                   google::protobuf::RepeatedPtrField<T>* out, Response* resp) {
-  RETURN_IF_ERROR(v.ToStatus("invalid filter"));
+  // A bad page token is named with every bad filter.
+  FieldViolations all = v;
+  AddViolationsOf(
+      api::DecodePageToken(req.page_token(), QueryFingerprint(req)).status(),
+      "page_token", all);
+  RETURN_IF_ERROR(all.ToStatus("invalid request"));
   int32_t total = 0;
   RETURN_IF_ERROR(ReadPage<T>(
       *deps.db, q, req, page_size, req.page_token(),
@@ -199,6 +206,14 @@ absl::Status ListApi::Agreements(const auth::Principal& p,
   FieldViolations v;
   const int size = api::PageSize(req.page_size(), v);
   ListQuery q("agreements");
+  if (absl::StartsWith(req.party(), "regions/")) {
+    CheckRegionName(v, "party", req.party(), *deps_->write.regions, false);
+  } else if (!req.party().empty() &&
+             !api::IsValidId(IdOf(req.party(), "partners"))) {
+    v.Add("party",
+          "must be a region (regions/33.13) or a partner name "
+          "(partners/{id})");
+  }
   if (!req.party().empty()) {
     q.Where(
         "t.id IN (SELECT agreement_id FROM agreement_parties WHERE party = ?)",

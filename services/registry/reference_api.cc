@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -101,7 +102,8 @@ absl::Status ReferenceApi::GetRegion(const v1::GetRegionRequest& req,
   }
   const regions::RegionInfo* info = deps_->write.regions->Find(req.name());
   if (info == nullptr) {
-    return absl::NotFoundError(absl::StrCat(req.name(), " not found"));
+    return absl::NotFoundError(
+        absl::StrCat(api::Abbreviate(req.name()), " not found"));
   }
   *out = RegionMessage(*info, *deps_->write.regions);
   return absl::OkStatus();
@@ -235,10 +237,16 @@ absl::Status ReferenceApi::CreateCategory(const auth::Principal& p,
   } else if (!v1::CategoryKind_IsValid(c.kind())) {
     v.Add("category.kind", "unknown value");
   }
-  for (int i = 0; i < c.kbli_codes_size(); ++i) {
-    if (!IsKbli(c.kbli_codes(i))) {
-      v.Add(absl::StrCat("category.kbli_codes[", i, "]"),
-            "must be a 5-digit KBLI 2020 code");
+  if (CheckCount(v, "category.kbli_codes", c.kbli_codes_size(),
+                 kMaxKbliCodes)) {
+    absl::flat_hash_set<absl::string_view> seen;
+    for (int i = 0; i < c.kbli_codes_size(); ++i) {
+      const std::string field = absl::StrCat("category.kbli_codes[", i, "]");
+      if (!IsKbli(c.kbli_codes(i))) {
+        v.Add(field, "must be a 5-digit KBLI 2020 code");
+      } else if (!seen.insert(c.kbli_codes(i)).second) {
+        v.Add(field, "is listed twice");
+      }
     }
   }
   RETURN_IF_ERROR(v.ToStatus("invalid category"));

@@ -1,9 +1,15 @@
 #include "services/registry/references.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "absl/strings/str_cat.h"
+#include "common/api/resource_name.h"
 #include "common/status/status_macros.h"
+#include "services/registry/access.h"
 #include "services/registry/owner_profile.h"
 #include "services/registry/record_store.h"
+#include "services/registry/validation.h"
 
 namespace jalin::registry {
 namespace {
@@ -26,6 +32,26 @@ absl::Status CheckExists(storage::Transaction& tx, const std::string& field,
   return absl::OkStatus();
 }
 
+// The stored cluster `name` ("clusters/{id}"); nullopt when `name` has
+// another shape or names no record.
+absl::StatusOr<std::optional<v1::Cluster>> FindCluster(storage::Transaction& tx,
+                                                       absl::string_view name) {
+  const std::string id = IdOf(name, "clusters");
+  if (id.empty() || !api::IsValidId(id)) return std::nullopt;
+  return LoadRecord<v1::Cluster>(tx, id);
+}
+
+// PERMISSION_DENIED unless `p` may attach a record in `record_region` to
+// the cluster `name` (when it exists).
+absl::Status CheckClusterAccess(storage::Transaction& tx,
+                                const auth::Principal& p,
+                                const std::string& name,
+                                absl::string_view record_region) {
+  ASSIGN_OR_RETURN(std::optional<v1::Cluster> cluster, FindCluster(tx, name));
+  if (!cluster) return absl::OkStatus();
+  return CheckClusterReference(p, name, RegionOf(*cluster), record_region);
+}
+
 }  // namespace
 
 absl::Status CheckReferences(storage::Transaction& tx, const v1::Cluster& r,
@@ -35,8 +61,55 @@ absl::Status CheckReferences(storage::Transaction& tx, const v1::Cluster& r,
     v.Add("parent_cluster", "cannot be the cluster itself");
     return absl::OkStatus();
   }
-  return CheckExists<v1::Cluster>(tx, "parent_cluster", r.parent_cluster(), v,
-                                  known);
+  const size_t before = v.size();
+  RETURN_IF_ERROR(CheckExists<v1::Cluster>(tx, "parent_cluster",
+                                           r.parent_cluster(), v, known));
+  if (v.size() != before) return absl::OkStatus();
+  // Walk up from the parent: reaching the cluster would make a cycle. The
+  // walk is bounded, so a chain stored before this check cannot loop it.
+  std::string above = r.parent_cluster();
+  for (int depth = 1;; ++depth) {
+    ASSIGN_OR_RETURN(std::optional<v1::Cluster> c, FindCluster(tx, above));
+    if (!c || c->parent_cluster().empty()) return absl::OkStatus();
+    above = c->parent_cluster();
+    if (!r.name().empty() && above == r.name()) {
+      v.Add("parent_cluster",
+            "lies below this cluster: the parent chain would be a cycle");
+      return absl::OkStatus();
+    }
+    if (depth >= kMaxClusterDepth) {
+      v.Add("parent_cluster", absl::StrCat("has more than ", kMaxClusterDepth,
+                                           " clusters above it"));
+      return absl::OkStatus();
+    }
+  }
+}
+
+absl::Status CheckReferenceAccess(storage::Transaction& tx,
+                                  const auth::Principal& p,
+                                  const v1::Cluster& r,
+                                  const v1::Cluster* before) {
+  if (r.parent_cluster().empty() ||
+      (before != nullptr && before->parent_cluster() == r.parent_cluster())) {
+    return absl::OkStatus();
+  }
+  return CheckClusterAccess(tx, p, r.parent_cluster(), RegionOf(r));
+}
+
+absl::Status CheckReferenceAccess(storage::Transaction& tx,
+                                  const auth::Principal& p,
+                                  const v1::Enterprise& r,
+                                  const v1::Enterprise* before) {
+  if (r.clusters_size() > kMaxReferences) return absl::OkStatus();
+  for (const std::string& cluster : r.clusters()) {
+    if (before != nullptr &&
+        std::find(before->clusters().begin(), before->clusters().end(),
+                  cluster) != before->clusters().end()) {
+      continue;
+    }
+    RETURN_IF_ERROR(CheckClusterAccess(tx, p, cluster, RegionOf(r)));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CheckReferences(storage::Transaction& tx, const v1::Enterprise& r,

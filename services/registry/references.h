@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/auth/principal.h"
 #include "common/status/errors.h"
 #include "common/storage/database.h"
 #include "services/registry/record_kinds.h"
@@ -24,7 +25,11 @@ using KnownRecords = absl::flat_hash_set<std::string>;
 // With `known` (optional), found names are added to it and names in it are
 // not looked up again.
 
-// parent_cluster exists and is not the cluster itself.
+// Most clusters above a cluster: a longer parent chain is refused.
+inline constexpr int kMaxClusterDepth = 16;
+
+// parent_cluster exists, and neither it nor any cluster above it (at most
+// kMaxClusterDepth levels) is the cluster itself.
 absl::Status CheckReferences(storage::Transaction& tx, const v1::Cluster& r,
                              FieldViolations& v, KnownRecords* known = nullptr);
 // Every cluster exists.
@@ -41,6 +46,38 @@ inline absl::Status CheckReferences(storage::Transaction&, const v1::Partner&,
 }
 inline absl::Status CheckReferences(storage::Transaction&, const v1::Listing&,
                                     FieldViolations&, KnownRecords* = nullptr) {
+  return absl::OkStatus();
+}
+
+// PERMISSION_DENIED when `r` starts referring to a cluster (a cluster's
+// parent_cluster, an enterprise's clusters) that `before` (the stored
+// record; null on create) did not refer to, in a region where `p` may not
+// attach records (CheckClusterReference in access.h). References of another
+// shape, to no record, or in a list above its limit are left to validation.
+absl::Status CheckReferenceAccess(storage::Transaction& tx,
+                                  const auth::Principal& p,
+                                  const v1::Cluster& r,
+                                  const v1::Cluster* before);
+absl::Status CheckReferenceAccess(storage::Transaction& tx,
+                                  const auth::Principal& p,
+                                  const v1::Enterprise& r,
+                                  const v1::Enterprise* before);
+inline absl::Status CheckReferenceAccess(storage::Transaction&,
+                                         const auth::Principal&,
+                                         const v1::Partner&,
+                                         const v1::Partner*) {
+  return absl::OkStatus();
+}
+inline absl::Status CheckReferenceAccess(storage::Transaction&,
+                                         const auth::Principal&,
+                                         const v1::Listing&,
+                                         const v1::Listing*) {
+  return absl::OkStatus();
+}
+inline absl::Status CheckReferenceAccess(storage::Transaction&,
+                                         const auth::Principal&,
+                                         const v1::Agreement&,
+                                         const v1::Agreement*) {
   return absl::OkStatus();
 }
 

@@ -45,6 +45,20 @@ void CheckEnum(FieldViolations& v, absl::string_view field, int value,
   }
 }
 
+// A list of enum values, each valid and listed once; at most as many as
+// the enum has values.
+template <typename IsValid>
+void CheckEnumSet(FieldViolations& v, absl::string_view field,
+                  const google::protobuf::RepeatedField<int>& values,
+                  IsValid is_valid, int max_value) {
+  if (!CheckCount(v, field, values.size(), max_value)) return;
+  std::set<int> seen;
+  for (int i = 0; i < values.size(); ++i) {
+    CheckEnum(v, At(field, i), values[i], is_valid, true);
+    if (!seen.insert(values[i]).second) v.Add(At(field, i), "is listed twice");
+  }
+}
+
 // "<collection>/<id>" with a valid id.
 void CheckName(FieldViolations& v, absl::string_view field,
                absl::string_view name, absl::string_view collection,
@@ -56,7 +70,7 @@ void CheckName(FieldViolations& v, absl::string_view field,
   }
 }
 
-// Every entry of `names` named once.
+// Every entry of `names` named once (the caller checked the count).
 void CheckDistinct(
     FieldViolations& v, absl::string_view field,
     const google::protobuf::RepeatedPtrField<std::string>& names) {
@@ -64,15 +78,12 @@ void CheckDistinct(
   for (int i = 0; i < names.size(); ++i) {
     if (!seen.insert(names[i]).second) v.Add(At(field, i), "is listed twice");
   }
-  if (names.size() > kMaxReferences) {
-    v.Add(std::string(field),
-          absl::StrCat("must have at most ", kMaxReferences, " entries"));
-  }
 }
 
 void CheckCategories(FieldViolations& v, absl::string_view field,
                      const google::protobuf::RepeatedPtrField<std::string>& c,
                      const TaxonomyData& taxonomy) {
+  if (!CheckCount(v, field, c.size(), kMaxReferences)) return;
   for (int i = 0; i < c.size(); ++i) {
     CheckCategoryName(v, At(field, i), c[i], taxonomy);
   }
@@ -130,11 +141,8 @@ void CheckContact(FieldViolations& v, absl::string_view field,
 
 void CheckContacts(FieldViolations& v, absl::string_view field,
                    const google::protobuf::RepeatedPtrField<tv1::Contact>& c) {
+  if (!CheckCount(v, field, c.size(), kMaxContacts)) return;
   for (int i = 0; i < c.size(); ++i) CheckContact(v, At(field, i), c[i]);
-  if (c.size() > kMaxContacts) {
-    v.Add(std::string(field),
-          absl::StrCat("must have at most ", kMaxContacts, " entries"));
-  }
 }
 
 // A date field: complete and valid when set.
@@ -156,6 +164,7 @@ void CheckCertifications(
     const google::protobuf::RepeatedPtrField<tv1::Certification>& certs,
     const google::protobuf::RepeatedPtrField<tv1::Certification>* before,
     absl::Time now) {
+  if (!CheckCount(v, field, certs.size(), kMaxCertifications)) return;
   const int64_t today = DayNumber(now);
   for (int i = 0; i < certs.size(); ++i) {
     const tv1::Certification& c = certs[i];
@@ -186,6 +195,45 @@ void CheckCertifications(
 
 }  // namespace
 
+bool CheckCount(FieldViolations& v, absl::string_view field, int size,
+                int max) {
+  if (size <= max) return true;
+  v.Add(std::string(field),
+        absl::StrCat("must have at most ", max, " entries"));
+  return false;
+}
+
+bool CheckTimestamp(FieldViolations& v, absl::string_view field,
+                    const google::protobuf::Timestamp& ts) {
+  // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z in Unix seconds.
+  constexpr int64_t kMinSeconds = -62135596800;
+  constexpr int64_t kMaxSeconds = 253402300799;
+  bool ok = true;
+  if (ts.seconds() < kMinSeconds || ts.seconds() > kMaxSeconds) {
+    v.Add(absl::StrCat(field, ".seconds"),
+          "must lie within 0001-01-01 and 9999-12-31");
+    ok = false;
+  }
+  if (ts.nanos() < 0 || ts.nanos() > 999999999) {
+    v.Add(absl::StrCat(field, ".nanos"), "must be within [0, 999999999]");
+    ok = false;
+  }
+  return ok;
+}
+
+void AddViolationsOf(const absl::Status& s, absl::string_view field,
+                     FieldViolations& v) {
+  if (s.ok()) return;
+  std::optional<google::rpc::BadRequest> bad = GetBadRequest(s);
+  if (!bad || bad->field_violations().empty()) {
+    v.Add(std::string(field), std::string(s.message()));
+    return;
+  }
+  for (const auto& fv : bad->field_violations()) {
+    v.Add(fv.field(), fv.description());
+  }
+}
+
 void CheckRegionName(FieldViolations& v, absl::string_view field,
                      absl::string_view name,
                      const regions::RegionTable& regions, bool regency_only) {
@@ -199,7 +247,8 @@ void CheckRegionName(FieldViolations& v, absl::string_view field,
   }
   const regions::RegionInfo* info = regions.Find(name);
   if (info == nullptr) {
-    v.Add(std::string(field), absl::StrCat("unknown region ", name));
+    v.Add(std::string(field),
+          absl::StrCat("unknown region ", api::Abbreviate(name)));
   } else if (regency_only && info->level == regions::Level::kProvince) {
     v.Add(std::string(field), "must be a kabupaten/kota, not a province");
   }
@@ -212,7 +261,8 @@ void CheckCategoryName(FieldViolations& v, absl::string_view field,
   } else if (!absl::StartsWith(name, "categories/")) {
     v.Add(std::string(field), "must be a category name (categories/{id})");
   } else if (taxonomy.Find(name) == nullptr) {
-    v.Add(std::string(field), absl::StrCat("unknown category ", name));
+    v.Add(std::string(field),
+          absl::StrCat("unknown category ", api::Abbreviate(name)));
   }
 }
 
@@ -221,9 +271,8 @@ void CheckRecord(const v1::Cluster& r, const v1::Cluster*,
   CheckText(v, "display_name", r.display_name(), kMaxNameChars, true);
   CheckLocation(v, "location", r.location(), ctx);
   CheckCategoryName(v, "sector", r.sector(), ctx.taxonomy);
-  for (int i = 0; i < r.roles_size(); ++i) {
-    CheckEnum(v, At("roles", i), r.roles(i), v1::ValueChainRole_IsValid, true);
-  }
+  CheckEnumSet(v, "roles", r.roles(), v1::ValueChainRole_IsValid,
+               v1::ValueChainRole_MAX);
   if (r.member_count() < 0) v.Add("member_count", "must not be negative");
   if (r.has_leader()) CheckContact(v, "leader", r.leader());
   if (!r.parent_cluster().empty()) {
@@ -240,10 +289,12 @@ void CheckRecord(const v1::Enterprise& r, const v1::Enterprise* before,
   CheckText(v, "display_name", r.display_name(), kMaxNameChars, true);
   CheckEnum(v, "scale", r.scale(), v1::Scale_IsValid, true);
   CheckLocation(v, "location", r.location(), ctx);
-  for (int i = 0; i < r.clusters_size(); ++i) {
-    CheckName(v, At("clusters", i), r.clusters(i), "clusters", "a cluster");
+  if (CheckCount(v, "clusters", r.clusters_size(), kMaxReferences)) {
+    for (int i = 0; i < r.clusters_size(); ++i) {
+      CheckName(v, At("clusters", i), r.clusters(i), "clusters", "a cluster");
+    }
+    CheckDistinct(v, "clusters", r.clusters());
   }
-  CheckDistinct(v, "clusters", r.clusters());
   CheckCategories(v, "categories", r.categories(), ctx.taxonomy);
   CheckCertifications(v, "certifications", r.certifications(),
                       before == nullptr ? nullptr : &before->certifications(),
@@ -295,15 +346,8 @@ void CheckRecord(const v1::Listing& r, const v1::Listing* before,
     }
     CheckEnum(v, "price.per_unit", p.per_unit(), tv1::Unit_IsValid, false);
   }
-  std::set<int> kinds;
-  for (int i = 0; i < r.required_certifications_size(); ++i) {
-    const int k = r.required_certifications(i);
-    CheckEnum(v, At("required_certifications", i), k,
-              tv1::CertificationKind_IsValid, true);
-    if (!kinds.insert(k).second) {
-      v.Add(At("required_certifications", i), "is listed twice");
-    }
-  }
+  CheckEnumSet(v, "required_certifications", r.required_certifications(),
+               tv1::CertificationKind_IsValid, tv1::CertificationKind_MAX);
   if (!std::isfinite(r.delivery_radius_km()) || r.delivery_radius_km() < 0 ||
       r.delivery_radius_km() > kMaxRadiusKm) {
     v.Add("delivery_radius_km",
@@ -313,7 +357,8 @@ void CheckRecord(const v1::Listing& r, const v1::Listing* before,
     CheckRegionName(v, "current_source_region", r.current_source_region(),
                     ctx.regions, false);
   }
-  if (r.has_valid_until()) {
+  if (r.has_valid_until() &&
+      CheckTimestamp(v, "valid_until", r.valid_until())) {
     const bool unchanged = before != nullptr && before->has_valid_until() &&
                            google::protobuf::util::MessageDifferencer::Equals(
                                before->valid_until(), r.valid_until());
@@ -328,7 +373,9 @@ void CheckRecord(const v1::Agreement& r, const v1::Agreement*,
                  const CheckContext& ctx, FieldViolations& v) {
   CheckText(v, "title", r.title(), kMaxNameChars, true);
   bool has_region = false;
-  for (int i = 0; i < r.parties_size(); ++i) {
+  const bool few_parties =
+      CheckCount(v, "parties", r.parties_size(), kMaxReferences);
+  for (int i = 0; few_parties && i < r.parties_size(); ++i) {
     const std::string& p = r.parties(i);
     if (absl::StartsWith(p, "regions/")) {
       CheckRegionName(v, At("parties", i), p, ctx.regions, false);
@@ -341,10 +388,10 @@ void CheckRecord(const v1::Agreement& r, const v1::Agreement*,
   }
   if (r.parties_size() < 2) {
     v.Add("parties", "needs at least two parties");
-  } else if (!has_region) {
+  } else if (few_parties && !has_region) {
     v.Add("parties", "needs at least one region");
   }
-  CheckDistinct(v, "parties", r.parties());
+  if (few_parties) CheckDistinct(v, "parties", r.parties());
   CheckCategories(v, "categories", r.categories(), ctx.taxonomy);
   std::optional<int64_t> signed_day = CheckDate(v, "sign_date", r.sign_date());
   std::optional<int64_t> expires = CheckDate(v, "expire_date", r.expire_date());

@@ -12,17 +12,24 @@
 #include "absl/time/time.h"
 #include "common/regions/region_table.h"
 #include "common/status/errors.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "services/registry/record_kinds.h"
 #include "services/registry/taxonomy.h"
 
 namespace jalin::registry {
 
-// Limits, in characters.
+// Limits of text, in characters.
 inline constexpr size_t kMaxNameChars = 200;
 inline constexpr size_t kMaxDescriptionChars = 5000;
 inline constexpr size_t kMaxAddressChars = 500;
+// Limits of repeated fields, in entries. A list above its limit is reported
+// once, without checking its entries. Enum lists (a cluster's roles, a
+// listing's required certifications) hold each value at most once, so at
+// most as many entries as the enum has values.
 inline constexpr int kMaxContacts = 20;
-inline constexpr int kMaxReferences = 50;
+inline constexpr int kMaxReferences = 50;  // clusters, categories, parties
+inline constexpr int kMaxCertifications = 50;
+inline constexpr int kMaxKbliCodes = 20;
 inline constexpr double kMaxRadiusKm = 6000;
 
 struct CheckContext {
@@ -49,6 +56,21 @@ void CheckRecord(const v1::Agreement& r, const v1::Agreement* before,
 void CheckRegionName(FieldViolations& v, absl::string_view field,
                      absl::string_view name,
                      const regions::RegionTable& regions, bool regency_only);
+
+// Adds "must have at most `max` entries" for `field` when `size` is above
+// `max`. Returns true if fine.
+bool CheckCount(FieldViolations& v, absl::string_view field, int size, int max);
+
+// A google.protobuf.Timestamp that can be printed (RFC 3339): seconds
+// within 0001-01-01T00:00:00Z..9999-12-31T23:59:59Z, nanos within
+// [0, 999999999]. Returns true if fine.
+bool CheckTimestamp(FieldViolations& v, absl::string_view field,
+                    const google::protobuf::Timestamp& ts);
+
+// Adds the field violations `s` carries to `v`; a failed status without
+// any becomes a violation of `field` with its message.
+void AddViolationsOf(const absl::Status& s, absl::string_view field,
+                     FieldViolations& v);
 
 // A category name that exists: "categories/jamu".
 void CheckCategoryName(FieldViolations& v, absl::string_view field,

@@ -151,5 +151,30 @@ TEST(ResourceNameTest, IdRules) {
   EXPECT_FALSE(IsValidId(std::string(64, 'a')));
 }
 
+TEST(ResourceNameTest, LongValuesAreAbbreviatedInMessages) {
+  EXPECT_EQ(Abbreviate("regions/33.98"), "regions/33.98");
+  EXPECT_EQ(Abbreviate(std::string(64, 'a')), std::string(64, 'a'));
+  EXPECT_EQ(Abbreviate(std::string(65, 'a')), std::string(64, 'a') + "...");
+  // Cut between code points, never inside one.
+  EXPECT_EQ(Abbreviate("\xC3\xA9\xC3\xA9\xC3\xA9", 2), "\xC3\xA9\xC3\xA9...");
+
+  const std::string name = "clusters/" + std::string(10000, 'x');
+  auto bad = ParseName(name, "clusters", "name");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_LT(bad.status().message().size(), 200u);
+  auto bad_request = GetBadRequest(bad.status());
+  ASSERT_TRUE(bad_request.has_value());
+  EXPECT_EQ(bad_request->field_violations(0).field(), "name");
+  EXPECT_LT(bad_request->field_violations(0).description().size(), 200u);
+
+  jalin::registry::v1::Cluster stored, patch;
+  google::protobuf::FieldMask mask;
+  mask.add_paths(std::string(10000, 'p'));
+  FieldViolations v;
+  ApplyFieldMask(patch, mask, {}, &stored, v);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_LT(v.violations()[0].description().size(), 200u);
+}
+
 }  // namespace
 }  // namespace jalin::api

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/regions/region_table.h"
@@ -455,6 +456,65 @@ TEST_F(ValidationTest, UnchangedPastValidUntilMayStay) {
   v1::Listing after = before;
   after.set_status(v1::Listing::CLOSED);
   EXPECT_THAT(Violations(after, &before), ::testing::IsEmpty());
+}
+
+TEST_F(ValidationTest, RepeatedFieldsHaveLimits) {
+  // A list above its limit is one violation; its entries are not checked.
+  v1::Enterprise e = Enterprise();
+  for (int i = 0; i < 50; ++i) *e.add_certifications() = e.certifications(0);
+  EXPECT_THAT(Violations(e), ElementsAreArray<std::string>(
+                                 {"certifications: must have at most 50 "
+                                  "entries"}));
+  e = Enterprise();
+  for (int i = 0; i < 51; ++i) e.add_clusters("clusters/x");
+  EXPECT_THAT(Violations(e), ElementsAreArray<std::string>(
+                                 {"clusters: must have at most 50 entries"}));
+
+  v1::Cluster c = Cluster();
+  c.add_roles(v1::PRODUCER);
+  EXPECT_THAT(Violations(c),
+              ElementsAreArray<std::string>({"roles[1]: is listed twice"}));
+  c = Cluster();
+  for (int i = 0; i < 1000; ++i) c.add_roles(v1::MARKETER);
+  EXPECT_THAT(Violations(c), ElementsAreArray<std::string>(
+                                 {"roles: must have at most 4 entries"}));
+
+  v1::Listing l = Listing();
+  for (int i = 0; i < 100; ++i) l.add_required_certifications(tv1::HALAL);
+  EXPECT_THAT(Violations(l), ElementsAreArray<std::string>({absl::StrCat(
+                                 "required_certifications: must have at most ",
+                                 tv1::CertificationKind_MAX, " entries")}));
+
+  v1::Agreement a = Agreement();
+  for (int i = 0; i < 60; ++i) a.add_parties("nope");
+  EXPECT_THAT(Violations(a), ElementsAreArray<std::string>(
+                                 {"parties: must have at most 50 entries"}));
+}
+
+TEST_F(ValidationTest, ValidUntilMustBePrintable) {
+  v1::Listing l = Listing();
+  l.mutable_valid_until()->set_seconds(int64_t{1} << 50);
+  l.mutable_valid_until()->set_nanos(-7);
+  EXPECT_THAT(Violations(l),
+              ElementsAreArray<std::string>(
+                  {"valid_until.seconds: must lie within 0001-01-01 and "
+                   "9999-12-31",
+                   "valid_until.nanos: must be within [0, 999999999]"}));
+  // The last second of 9999 is fine.
+  l.mutable_valid_until()->set_seconds(253402300799);
+  l.mutable_valid_until()->set_nanos(999999999);
+  EXPECT_THAT(Violations(l), ::testing::IsEmpty());
+}
+
+TEST_F(ValidationTest, LongUnknownNamesAreAbbreviated) {
+  v1::Enterprise e = Enterprise();
+  e.mutable_location()->set_region("regions/" + std::string(10000, '9'));
+  e.mutable_location()->clear_district_code();
+  e.mutable_location()->clear_village_code();
+  std::vector<std::string> v = Violations(e);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_LT(v[0].size(), 120u) << v[0];
+  EXPECT_TRUE(absl::EndsWith(v[0], "...")) << v[0];
 }
 
 TEST_F(ValidationTest, AgreementRules) {
