@@ -5,6 +5,8 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/ids.h"
+#include "common/log/log.h"
 #include "common/status/errors.h"
 #include "google/rpc/error_details.pb.h"
 
@@ -14,12 +16,31 @@ std::string StatusCodeName(absl::StatusCode code) {
   return absl::StatusCodeToString(code);
 }
 
+bool IsServerFault(absl::StatusCode code) {
+  return code == absl::StatusCode::kInternal ||
+         code == absl::StatusCode::kUnknown ||
+         code == absl::StatusCode::kDataLoss;
+}
+
 google::rpc::Status ToRpcStatus(const absl::Status& status,
                                 absl::string_view domain) {
   google::rpc::Status rpc;
   rpc.set_code(static_cast<int>(status.code()));
   rpc.set_message(std::string(status.message()));
   if (status.ok()) return rpc;
+  // A server fault describes the service's insides (a statement, a file):
+  // the caller gets a reference to quote, the log the whole message.
+  std::string reference;
+  if (IsServerFault(status.code())) {
+    reference = NewUlid();
+    log::Error("request failed inside the service",
+               {{"reference", reference},
+                {"code", StatusCodeName(status.code())},
+                {"domain", std::string(domain)},
+                {"error", std::string(status.message())}});
+    rpc.set_message(absl::StrCat("internal error in ", domain, " (reference ",
+                                 reference, ")"));
+  }
   bool has_error_info = false;
   status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
     google::protobuf::Any* any = rpc.add_details();
@@ -39,6 +60,7 @@ google::rpc::Status ToRpcStatus(const absl::Status& status,
     google::rpc::ErrorInfo info;
     info.set_reason(StatusCodeName(status.code()));
     info.set_domain(std::string(domain));
+    if (!reference.empty()) (*info.mutable_metadata())["reference"] = reference;
     rpc.add_details()->PackFrom(info);
   }
   return rpc;
@@ -49,7 +71,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status,
   if (status.ok()) return grpc::Status::OK;
   google::rpc::Status rpc = ToRpcStatus(status, domain);
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()), rpc.SerializeAsString());
+                      rpc.message(), rpc.SerializeAsString());
 }
 
 google::rpc::Status ToRpcStatus(const grpc::Status& status) {

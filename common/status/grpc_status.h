@@ -15,11 +15,17 @@ namespace jalin {
 // "INVALID_ARGUMENT", "NOT_FOUND", ...: the canonical name of a code.
 std::string StatusCodeName(absl::StatusCode code);
 
+// True for the codes of a failure inside the service (INTERNAL, UNKNOWN,
+// DATA_LOSS), whose messages are not for callers.
+bool IsServerFault(absl::StatusCode code);
+
 // Converts `status` for the wire. The grpc::Status carries a serialised
 // google.rpc.Status in its details with every payload of `status` (BadRequest
 // and others) and always an ErrorInfo: the one attached with WithErrorInfo,
 // or one whose reason is the code's name. `domain` ("registry.jalin") fills
-// ErrorInfo.domain.
+// ErrorInfo.domain. A server fault's message is logged with a new reference
+// and replaced by "internal error in <domain> (reference <id>)"; the default
+// ErrorInfo carries the reference in its metadata.
 grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain);
 
 // The inverse, for clients: code, message and every detail become payloads
@@ -30,7 +36,8 @@ absl::Status FromGrpcStatus(const grpc::Status& status);
 // carries no details).
 google::rpc::Status ToRpcStatus(const grpc::Status& status);
 
-// Builds the rich google.rpc.Status of an absl::Status.
+// Builds the rich google.rpc.Status of an absl::Status (a server fault as
+// ToGrpcStatus sends it).
 google::rpc::Status ToRpcStatus(const absl::Status& status,
                                 absl::string_view domain);
 

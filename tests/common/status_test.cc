@@ -108,6 +108,35 @@ TEST(GrpcStatusTest, RoundTripKeepsDetailsAndAddsErrorInfo) {
   EXPECT_EQ(info->domain(), "registry.jalin");
 }
 
+TEST(GrpcStatusTest, ServerFaultsReachCallersAsAReferenceOnly) {
+  for (const absl::Status& fault :
+       {absl::InternalError("sqlite: running \"SELECT secret FROM t\": boom"),
+        absl::UnknownError("/var/lib/jalin/registry.db: I/O error"),
+        absl::DataLossError("stored answer cannot be read")}) {
+    grpc::Status wire = ToGrpcStatus(fault, "matching.jalin");
+    EXPECT_EQ(static_cast<int>(wire.error_code()),
+              static_cast<int>(fault.code()));
+    EXPECT_TRUE(absl::StartsWith(
+        wire.error_message(), "internal error in matching.jalin (reference "))
+        << wire.error_message();
+    absl::Status back = FromGrpcStatus(wire);
+    EXPECT_EQ(back.message(), wire.error_message());
+    for (const char* inside : {"sqlite", "SELECT", "/var/lib", "stored"}) {
+      EXPECT_FALSE(absl::StrContains(wire.error_message(), inside));
+      EXPECT_FALSE(absl::StrContains(wire.error_details(), inside));
+    }
+    auto info = GetErrorInfo(back);
+    ASSERT_TRUE(info.has_value());
+    const std::string reference = info->metadata().at("reference");
+    EXPECT_EQ(reference.size(), 26u);
+    EXPECT_TRUE(absl::StrContains(wire.error_message(), reference));
+  }
+  // A caller's own mistakes keep their message.
+  grpc::Status bad = ToGrpcStatus(
+      absl::FailedPreconditionError("proposal is AGREED"), "matching.jalin");
+  EXPECT_EQ(bad.error_message(), "proposal is AGREED");
+}
+
 TEST(GrpcStatusTest, OkStaysOk) {
   EXPECT_TRUE(ToGrpcStatus(absl::OkStatus(), "d").ok());
   EXPECT_TRUE(FromGrpcStatus(grpc::Status::OK).ok());
