@@ -24,7 +24,9 @@ namespace jalin::rpc {
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
 
 // Sets the deadline (now + timeout) and, if non-empty, the bearer token and
-// request id on `ctx`. Every outgoing call goes through this.
+// request id on `ctx`. Every outgoing call goes through this. A token that
+// is not an RFC 6750 b64token, or a request id with a byte outside
+// printable ASCII, is left out (gRPC would abort the process on it).
 void PrepareContext(grpc::ClientContext* ctx, absl::Duration timeout,
                     absl::string_view bearer_token,
                     absl::string_view request_id = "");

@@ -4,7 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
+#include "common/auth/bearer_token.h"
 #include "common/ids.h"
 #include "common/log/log.h"
 #include "common/server/rpc_observer.h"
@@ -51,11 +51,16 @@ Gateway::Gateway(GatewayOptions options, GatewayDeps deps)
       domain_(absl::StrCat(options_.service, ".jalin")),
       openapi_(BuildOpenApi(*deps.routes, "v1")) {}
 
-HttpResponse Gateway::Rejected(http::status status, absl::string_view reason) {
+HttpResponse Gateway::Rejected(http::status status, absl::string_view reason,
+                               absl::string_view origin) {
   HttpResponse res(status, 11);
   res.set(http::field::server, "jalin-gateway");
   res.set(http::field::content_type, "application/json");
   res.set("X-Request-Id", NewUlid());
+  // So that a browser on an allowed origin may read why.
+  for (const auto& [name, value] : deps_.cors->ResponseHeaders(origin)) {
+    res.set(name, value);
+  }
   FieldViolations v;
   v.Add("request", std::string(reason));
   res.body() = ErrorJson(v.ToStatus("request rejected"), domain_,
@@ -154,14 +159,14 @@ void Gateway::HandleApi(std::shared_ptr<ExchangeState> state,
   std::string token;
   const absl::string_view authorization = View(req[http::field::authorization]);
   if (!authorization.empty()) {
-    absl::string_view rest = authorization;
-    if (!absl::ConsumePrefix(&rest, "Bearer ") &&
-        !absl::ConsumePrefix(&rest, "bearer ")) {
-      state->ReplyError(absl::UnauthenticatedError(
-          "the Authorization header must be \"Bearer <token>\""));
+    // Only a well-formed token goes on: it becomes gRPC metadata.
+    absl::StatusOr<absl::string_view> parsed =
+        auth::ParseBearerAuthorization(authorization);
+    if (!parsed.ok()) {
+      state->ReplyError(parsed.status());
       return;
     }
-    token = std::string(absl::StripAsciiWhitespace(rest));
+    token = std::string(*parsed);
     if (deps_.authenticator != nullptr) {
       absl::StatusOr<auth::Principal> p =
           deps_.authenticator->AuthenticateToken(token);

@@ -51,7 +51,8 @@ class Gateway final : public HttpHandler {
   Gateway(GatewayOptions options, GatewayDeps deps);
 
   void Handle(std::shared_ptr<HttpExchange> exchange) override;
-  HttpResponse Rejected(http::status status, absl::string_view reason) override;
+  HttpResponse Rejected(http::status status, absl::string_view reason,
+                        absl::string_view origin) override;
 
   // /healthz answers 503 from now on.
   void SetStopping() { stopping_ = true; }

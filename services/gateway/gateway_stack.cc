@@ -24,11 +24,12 @@ void GatewaySettings::Register(Config& config) {
                 "Largest request body accepted (413 beyond)", 1024,
                 int64_t{1} << 30);
   config.AddDuration("idle_timeout", &idle_timeout,
-                     "Time a connection may take to send a request, or stay "
-                     "idle between requests");
+                     "Time a connection may take to send a request, stay idle "
+                     "between requests, or let a response make no progress");
   config.AddInt("max_connections", &max_connections,
-                "Open HTTP connections beyond which new ones are closed", 1,
-                1'000'000);
+                "Open HTTP connections beyond which new ones are closed "
+                "(lowered to fit the open-file limit)",
+                1, 1'000'000);
   config.AddDuration("backend_timeout", &backend_timeout,
                      "Deadline of each unary call to a service");
   config.AddDuration("stream_timeout", &stream_timeout,

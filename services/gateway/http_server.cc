@@ -1,5 +1,8 @@
 #include "services/gateway/http_server.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <array>
 #include <deque>
 #include <map>
@@ -111,7 +114,12 @@ class Session final : public HttpConnection,
   struct Pending {
     std::string bytes;
     std::function<void(bool)> done;
+    // Bytes of `bytes` on the wire.
+    size_t written = 0;
   };
+
+  // The most written under one timer (see DoWrite).
+  static constexpr size_t kWriteSlice = 64 << 10;
 
   void DoRead() {
     if (closed_) return;
@@ -196,7 +204,13 @@ class Session final : public HttpConnection,
   void Reject(http::status status, const std::string& reason) {
     in_exchange_ = true;
     stream_.expires_never();
-    HttpResponse res = state_->handler->Rejected(status, reason);
+    // The Origin header, if it was read, so that the answer can carry CORS
+    // headers. The parser stores each field as it is read, so it is known
+    // even when the header as a whole failed later (an announced oversize
+    // body fails at the header's end; a field too many at that field).
+    std::string origin;
+    if (parser_) origin = std::string(parser_->get()[http::field::origin]);
+    HttpResponse res = state_->handler->Rejected(status, reason, origin);
     res.keep_alive(false);
     res.prepare_payload();
     std::ostringstream os;
@@ -205,20 +219,37 @@ class Session final : public HttpConnection,
     EndExchange(false);
   }
 
+  // Writes the front of the queue a slice at a time, each under its own
+  // idle_timeout: a client that stops reading is closed once the timer of a
+  // slice fires, while a slow one that keeps reading gets the whole
+  // response however long it takes. A pending watch read (DoWatch) keeps
+  // its own timer: expires_after() leaves the timer of a pending operation
+  // alone.
   void DoWrite() {
     writing_ = true;
-    net::async_write(stream_, net::buffer(queue_.front().bytes),
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->OnWrite(ec);
-                     });
+    const Pending& front = queue_.front();
+    const size_t size =
+        std::min(kWriteSlice, front.bytes.size() - front.written);
+    stream_.expires_after(
+        absl::ToChronoMilliseconds(state_->options.idle_timeout));
+    net::async_write(
+        stream_, net::buffer(front.bytes.data() + front.written, size),
+        [self = shared_from_this()](beast::error_code ec, size_t n) {
+          self->OnWrite(ec, n);
+        });
   }
 
-  void OnWrite(beast::error_code ec) {
+  void OnWrite(beast::error_code ec, size_t n) {
     writing_ = false;
     // Close() ran while this write was in flight (the peer of a stream left,
     // or shutdown): it already failed every queued write, this one included,
     // and emptied the queue.
     if (closed_) return;
+    if (!ec) {
+      Pending& front = queue_.front();
+      front.written += n;
+      if (front.written < front.bytes.size()) return DoWrite();
+    }
     Pending done = std::move(queue_.front());
     queue_.pop_front();
     if (ec) {
@@ -235,7 +266,11 @@ class Session final : public HttpConnection,
     in_exchange_ = false;
     streaming_ = false;
     on_peer_close_ = nullptr;
-    if (keep_alive_ && !state_->stopping) {
+    // The next request is read only when no watch read is pending (a stream
+    // that failed before it began answers like a unary call): two reads at
+    // once would split the request between them, and the pending one has no
+    // idle_timeout.
+    if (keep_alive_ && !state_->stopping && !watching_) {
       DoRead();
     } else {
       LingerAndClose();
@@ -249,10 +284,19 @@ class Session final : public HttpConnection,
   void LingerAndClose() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(std::chrono::seconds(2));
     lingering_ = true;
-    // A read still watching for the peer of a stream drains instead.
-    if (!watching_) DrainThenClose();
+    // A read still watching for the peer of a stream has no timer: cancel
+    // it (no write is pending here), and its handler starts the drain.
+    if (watching_) {
+      stream_.socket().cancel(ignored);
+      return;
+    }
+    StartDrain();
+  }
+
+  void StartDrain() {
+    stream_.expires_after(std::chrono::seconds(2));
+    DrainThenClose();
   }
 
   void DrainThenClose() {
@@ -265,19 +309,20 @@ class Session final : public HttpConnection,
   }
 
   // While a response streams, a read that fails tells that the peer left.
+  // The read has no timer (a stream may be quiet for long), so it must not
+  // inherit the expiry a write left on the read side.
   void DoWatch() {
     watching_ = true;
+    stream_.expires_never();
     stream_.async_read_some(
         net::buffer(watch_buffer_),
         [self = shared_from_this()](beast::error_code ec, size_t) {
           self->watching_ = false;
           if (self->closed_) return;
+          if (ec && ec != net::error::operation_aborted) return self->Close();
+          if (self->lingering_) return self->StartDrain();
           if (ec) return self->Close();
-          if (self->streaming_) {
-            self->DoWatch();
-          } else if (self->lingering_) {
-            self->DrainThenClose();
-          }
+          if (self->streaming_) self->DoWatch();
         });
   }
 
@@ -393,7 +438,10 @@ void HttpExchange::OnPeerClose(std::function<void()> on_close) {
 }
 
 HttpServer::HttpServer(HttpServerOptions options, HttpHandler* handler)
-    : state_(std::make_shared<State>()), acceptor_(ioc_) {
+    : state_(std::make_shared<State>()),
+      accept_strand_(net::make_strand(ioc_)),
+      acceptor_(accept_strand_),
+      accept_retry_(accept_strand_) {
   state_->options = std::move(options);
   state_->handler = handler;
 }
@@ -434,14 +482,33 @@ absl::Status HttpServer::Start() {
         absl::StrCat("cannot listen on ", listen, ": ", ec.message()));
   }
   port_ = acceptor_.local_endpoint().port();
+  // Each connection holds a descriptor: a cap above the open-file limit
+  // would let accept() fail instead of turning connections away cleanly.
+  rlimit files;
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 &&
+      files.rlim_cur != RLIM_INFINITY) {
+    const int64_t soft = static_cast<int64_t>(files.rlim_cur);
+    const int64_t fit = std::max<int64_t>(
+        1, soft - std::min<int64_t>(kReservedFiles, soft / 2));
+    if (state_->options.max_connections > fit) {
+      log::Info("max_connections lowered to fit the open-file limit",
+                {{"max_connections", state_->options.max_connections},
+                 {"open_file_limit", soft},
+                 {"reserved", soft - fit},
+                 {"using", fit}});
+      state_->options.max_connections = static_cast<int>(fit);
+    }
+  }
   work_.emplace(net::make_work_guard(ioc_));
-  Accept();
+  net::dispatch(accept_strand_, [this] { Accept(); });
   for (int i = 0; i < std::max(1, state_->options.threads); ++i) {
     threads_.emplace_back([this] { ioc_.run(); });
   }
   return absl::OkStatus();
 }
 
+// Runs on accept_strand_, as do the handlers below (the acceptor's and the
+// timer's executor).
 void HttpServer::Accept() {
   acceptor_.async_accept(
       net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
@@ -449,9 +516,17 @@ void HttpServer::Accept() {
           if (ec == net::error::operation_aborted || !acceptor_.is_open()) {
             return;
           }
-          log::Warn("http accept failed", {{"error", ec.message()}});
-        } else if (state_->stopping ||
-                   connections() >= state_->options.max_connections) {
+          return AcceptFailed(ec);
+        }
+        if (accept_failures_ > 0) {
+          log::Info("http accepting again", {{"failures", accept_failures_}});
+          accept_failures_ = 0;
+          accept_failures_unlogged_ = 0;
+          accept_logged_ = absl::InfinitePast();
+          accept_delay_ = std::chrono::milliseconds(0);
+        }
+        if (state_->stopping ||
+            connections() >= state_->options.max_connections) {
           beast::error_code ignored;
           socket.close(ignored);
         } else {
@@ -464,6 +539,34 @@ void HttpServer::Accept() {
       });
 }
 
+// A failing accept() (most often EMFILE: out of descriptors) fails again at
+// once while the pending connection waits in the backlog: retrying at once
+// would spin a thread and flood the log.
+void HttpServer::AcceptFailed(const boost::system::error_code& ec) {
+  constexpr std::chrono::milliseconds kFirstDelay(50);
+  constexpr std::chrono::milliseconds kMaxDelay(1000);
+  constexpr absl::Duration kLogEvery = absl::Seconds(5);
+  ++accept_failures_;
+  ++accept_failures_unlogged_;
+  accept_delay_ = accept_delay_.count() == 0
+                      ? kFirstDelay
+                      : std::min(kMaxDelay, accept_delay_ * 2);
+  const absl::Time now = absl::Now();
+  if (accept_failures_ == 1 || now - accept_logged_ >= kLogEvery) {
+    log::Warn("http accept failed", {{"error", ec.message()},
+                                     {"failures", accept_failures_unlogged_},
+                                     {"retry_in_ms", accept_delay_.count()}});
+    accept_logged_ = now;
+    accept_failures_unlogged_ = 0;
+  }
+  if (state_->stopping) return;
+  accept_retry_.expires_after(accept_delay_);
+  accept_retry_.async_wait([this](beast::error_code wait_ec) {
+    if (wait_ec || state_->stopping || !acceptor_.is_open()) return;
+    Accept();
+  });
+}
+
 bool HttpServer::serving() const { return port_ != 0 && !state_->stopping; }
 
 int HttpServer::connections() const {
@@ -471,11 +574,16 @@ int HttpServer::connections() const {
   return static_cast<int>(state_->sessions.size());
 }
 
+int HttpServer::max_connections() const {
+  return state_->options.max_connections;
+}
+
 void HttpServer::BeginStop() {
   if (state_->stopping.exchange(true)) return;
-  net::post(ioc_, [this] {
+  net::post(accept_strand_, [this] {
     beast::error_code ignored;
     acceptor_.close(ignored);
+    accept_retry_.cancel();
   });
   std::vector<std::shared_ptr<Session>> sessions;
   {

@@ -11,6 +11,8 @@
 #define SERVICES_GATEWAY_HTTP_SERVER_H_
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -25,6 +27,8 @@
 #include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/steady_timer.hpp"
+#include "boost/asio/strand.hpp"
 #include "boost/beast/http.hpp"
 
 namespace jalin::gateway {
@@ -85,8 +89,10 @@ class HttpHandler {
   virtual void Handle(std::shared_ptr<HttpExchange> exchange) = 0;
   // The response to a request that could not be read (413 too large, 431
   // header too large, 400 malformed); the connection closes after it.
-  virtual HttpResponse Rejected(http::status status,
-                                absl::string_view reason) = 0;
+  // `origin` is the request's Origin header when its header was read, else
+  // empty.
+  virtual HttpResponse Rejected(http::status status, absl::string_view reason,
+                                absl::string_view origin) = 0;
 };
 
 struct HttpServerOptions {
@@ -96,9 +102,11 @@ struct HttpServerOptions {
   size_t max_body_bytes = 1 << 20;
   size_t max_header_bytes = 16 << 10;
   // How long a connection may take to send a request (or stay idle between
-  // requests) before it is closed.
+  // requests) before it is closed; also how long a response may make no
+  // progress (a client that stops reading) before the connection is closed.
   absl::Duration idle_timeout = absl::Seconds(60);
-  // Connections beyond this are closed at once.
+  // Connections beyond this are closed at once. Start() lowers it to fit
+  // the open-file limit (see kReservedFiles).
   int max_connections = 20000;
 };
 
@@ -117,6 +125,14 @@ class HttpServer {
   bool serving() const;
   // Open connections.
   int connections() const;
+  // The connection cap in force: after Start(), at most the open-file limit
+  // less kReservedFiles (less half the limit when that is smaller).
+  int max_connections() const;
+
+  // Descriptors kept for everything but HTTP connections (gRPC channels,
+  // Redis, files being served, logs) when the cap is fitted to the
+  // open-file limit.
+  static constexpr int kReservedFiles = 128;
 
   // Stops accepting; closes idle and streaming connections; connections in
   // the middle of a request close after their response.
@@ -130,6 +146,9 @@ class HttpServer {
 
  private:
   void Accept();
+  // Waits (with backoff) before accepting again after `ec`; logs the first
+  // failure of a run and then a count at most every few seconds.
+  void AcceptFailed(const boost::system::error_code& ec);
 
   std::shared_ptr<State> state_;
   boost::asio::io_context ioc_;
@@ -138,7 +157,17 @@ class HttpServer {
   std::optional<
       boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
       work_;
+  // The acceptor, its retry timer and the members below them are touched
+  // only on this strand (after Start()). Declared after ioc_, so they are
+  // destroyed before it.
+  boost::asio::strand<boost::asio::io_context::executor_type> accept_strand_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer accept_retry_;
+  std::chrono::milliseconds accept_delay_{0};
+  // Failures since the last success, and since the last log line.
+  int64_t accept_failures_ = 0;
+  int64_t accept_failures_unlogged_ = 0;
+  absl::Time accept_logged_ = absl::InfinitePast();
   std::vector<std::thread> threads_;
   int port_ = 0;
   bool finished_ = false;

@@ -55,7 +55,8 @@ bool IsValidUtf8(absl::string_view text) {
 }
 
 absl::StatusOr<std::string> PercentDecode(absl::string_view text,
-                                          bool plus_is_space) {
+                                          bool plus_is_space,
+                                          bool keep_encoded_slash) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
@@ -67,7 +68,12 @@ absl::StatusOr<std::string> PercentDecode(absl::string_view text,
         return absl::InvalidArgumentError(
             absl::StrCat("broken percent-escape at offset ", i));
       }
-      out.push_back(static_cast<char>(hi * 16 + lo));
+      const char decoded = static_cast<char>(hi * 16 + lo);
+      if (decoded == '/' && keep_encoded_slash) {
+        out.append(text.data() + i, 3);
+      } else {
+        out.push_back(decoded);
+      }
       i += 2;
     } else if (c == '+' && plus_is_space) {
       out.push_back(' ');

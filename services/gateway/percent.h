@@ -14,10 +14,13 @@
 namespace jalin::gateway {
 
 // Decodes "%XX" escapes (and '+' as a space when `plus_is_space`, as in
-// query strings). INVALID_ARGUMENT for a broken escape, a decoded value
-// that is not UTF-8, or a control character.
+// query strings). With `keep_encoded_slash`, "%2F" and "%2f" stay as they
+// are (google.api.http: a variable spanning several path segments keeps
+// them encoded). INVALID_ARGUMENT for a broken escape, a decoded value that
+// is not UTF-8, or a control character.
 absl::StatusOr<std::string> PercentDecode(absl::string_view text,
-                                          bool plus_is_space);
+                                          bool plus_is_space,
+                                          bool keep_encoded_slash = false);
 
 // Encodes every byte outside the URL-unreserved set (and outside `keep`).
 std::string PercentEncode(absl::string_view text, absl::string_view keep = "");

@@ -214,8 +214,11 @@ void ApplyBindings(const Route& route,
        ++i) {
     const FieldPath& path = route.variable_fields[i];
     const std::string name = ProtoPathName(path);
+    // google.api.http: a variable of several segments keeps "%2F" encoded,
+    // so that it cannot forge a segment of the resource name.
     absl::StatusOr<std::string> value =
-        PercentDecode(bindings[i].raw_value, /*plus_is_space=*/false);
+        PercentDecode(bindings[i].raw_value, /*plus_is_space=*/false,
+                      /*keep_encoded_slash=*/!bindings[i].single_segment);
     if (!value.ok()) {
       v.Add(name,
             absl::StrCat("bad path parameter: ", value.status().message()));

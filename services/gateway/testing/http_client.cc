@@ -16,11 +16,14 @@
 #include "absl/time/clock.h"
 
 namespace jalin::gateway::testing {
-namespace {
 
-absl::StatusOr<int> Connect(int port) {
+absl::StatusOr<int> ConnectLoopback(int port, int receive_buffer) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return absl::UnavailableError("socket() failed");
+  if (receive_buffer > 0) {
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer,
+               sizeof(receive_buffer));
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
@@ -30,8 +33,16 @@ absl::StatusOr<int> Connect(int port) {
     return absl::UnavailableError(
         absl::StrCat("cannot connect to port ", port));
   }
+  return fd;
+}
+
+namespace {
+
+absl::StatusOr<int> Connect(int port) {
+  absl::StatusOr<int> fd = ConnectLoopback(port);
+  if (!fd.ok()) return fd;
   int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  setsockopt(*fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   return fd;
 }
 

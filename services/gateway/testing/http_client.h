@@ -29,6 +29,11 @@ struct HttpResult {
   std::string header(const std::string& lower_name) const;
 };
 
+// A TCP connection to 127.0.0.1:`port`, its receive buffer set to
+// `receive_buffer` bytes first when non-zero (a small window, for a client
+// that reads slowly or not at all). The caller closes the descriptor.
+absl::StatusOr<int> ConnectLoopback(int port, int receive_buffer = 0);
+
 // One request on its own connection ("Connection: close").
 absl::StatusOr<HttpResult> HttpCall(int port, const std::string& method,
                                     const std::string& target,

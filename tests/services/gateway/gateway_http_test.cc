@@ -71,6 +71,83 @@ TEST_F(HttpSurfaceTest, RequestIdAndBearerTokenArePassedOn) {
   EXPECT_EQ(got.metadata.count("authorization"), 0u);
 }
 
+TEST_F(HttpSurfaceTest, MalformedBearerTokensGet401AndTheGatewayLives) {
+  // gRPC aborts the process on such bytes in metadata: they must never
+  // reach a backend call.
+  for (const std::string authorization :
+       {"Bearer t\xc3\xb6k", "Bearer ab\tcd", "Bearer ab cd", "Bearer \xff",
+        "Bearer =abc", "Bearer abc=def"}) {
+    auto r = HttpCall(port(), "GET", "/v1/regions/33.13",
+                      {{"Authorization", authorization}});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->status, 401) << r->body;
+    EXPECT_TRUE(absl::StrContains(r->body, "malformed bearer token"))
+        << r->body;
+    EXPECT_EQ(nlohmann::json::parse(r->body)["error"]["status"],
+              "UNAUTHENTICATED");
+  }
+  // Control characters the HTTP parser itself refuses (400) or, should it
+  // let them through, the token check does (401).
+  for (const std::string authorization : {"Bearer a\001b", "Bearer ab\177"}) {
+    auto r = HttpCall(port(), "GET", "/v1/regions/33.13",
+                      {{"Authorization", authorization}});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_TRUE(r->status == 400 || r->status == 401) << r->status;
+  }
+
+  auto health = HttpCall(port(), "GET", "/healthz");
+  ASSERT_TRUE(health.ok()) << health.status();
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(backend_->received_count(), 0u);
+}
+
+TEST_F(HttpSurfaceTest, BearerSchemeIsCaseInsensitive) {
+  for (const char* authorization :
+       {"BEARER abc.def.ghi", "bearer abc.def.ghi", "bEaReR   abc.def.ghi"}) {
+    backend_->Clear();
+    auto r = HttpCall(port(), "GET", "/v1/regions/33",
+                      {{"Authorization", authorization}});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->status, 200) << authorization << ": " << r->body;
+    ASSERT_TRUE(backend_->WaitForCalls(1, absl::Seconds(5))) << authorization;
+    const Received got = backend_->received()[0];
+    auto auth = got.metadata.find("authorization");
+    ASSERT_NE(auth, got.metadata.end()) << authorization;
+    EXPECT_EQ(auth->second, "Bearer abc.def.ghi");
+  }
+  backend_->Clear();
+  for (const char* authorization : {"Bearer", "Bearerabc", "Bear abc"}) {
+    auto r = HttpCall(port(), "GET", "/v1/regions/33",
+                      {{"Authorization", authorization}});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->status, 401) << authorization;
+    EXPECT_TRUE(absl::StrContains(r->body, "Bearer <token>")) << r->body;
+  }
+  EXPECT_EQ(backend_->received_count(), 0u);
+}
+
+TEST_F(HttpSurfaceTest, RequestsRefusedUnreadCarryCorsHeaders) {
+  const std::string oversize((1 << 20) + 100, 'x');
+  auto r = HttpCall(port(), "POST", "/v1/clusters",
+                    {{"Origin", "https://sida.example"},
+                     {"Content-Type", "application/json"}},
+                    oversize);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(r->header("access-control-allow-origin"), "https://sida.example");
+  EXPECT_TRUE(absl::StrContains(r->header("access-control-expose-headers"),
+                                "x-request-id"));
+  EXPECT_TRUE(absl::StrContains(r->body, "larger than")) << r->body;
+  // An origin not listed gets none.
+  r = HttpCall(port(), "POST", "/v1/clusters",
+               {{"Origin", "https://elsewhere.example"},
+                {"Content-Type", "application/json"}},
+               oversize);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(r->header("access-control-allow-origin"), "");
+}
+
 TEST_F(HttpSurfaceTest, CorsPreflightAndResponses) {
   auto pre = HttpCall(
       port(), "OPTIONS", "/v1/clusters/c1",

@@ -208,6 +208,22 @@ TEST_F(TranscodingTest, PathQueryAndBodyBindings) {
   curation::v1::GetSubmissionRequest sub;
   ASSERT_TRUE(sub.ParseFromString(backend_->received()[0].messages[0]));
   EXPECT_EQ(sub.name(), "campaigns/c1/submissions/s 2");
+
+  // In a variable of several segments an encoded '/' stays encoded
+  // (google.api.http), so "33%2F13" is one segment, not two.
+  backend_->Clear();
+  r = HttpCall(port(), "GET", "/v1/regions/33%2F13");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 200) << r->body;
+  r = HttpCall(port(), "GET", "/v1/campaigns/c1/submissions/a%2fb");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 200) << r->body;
+  ASSERT_TRUE(backend_->WaitForCalls(2, absl::Seconds(5)));
+  registry::v1::GetRegionRequest region;
+  ASSERT_TRUE(region.ParseFromString(backend_->received()[0].messages[0]));
+  EXPECT_EQ(region.name(), "regions/33%2F13");
+  ASSERT_TRUE(sub.ParseFromString(backend_->received()[1].messages[0]));
+  EXPECT_EQ(sub.name(), "campaigns/c1/submissions/a%2fb");
 }
 
 TEST_F(TranscodingTest, ResponsesArePrintedWithLowerCamelNames) {
@@ -413,6 +429,20 @@ TEST_F(TranscodingTest, BadInputIsRefusedAndNothingReachesTheBackend) {
        "",
        401,
        "Bearer"},
+      {"bearer token with a non-ASCII byte",
+       "GET",
+       "/v1/regions",
+       {{"Authorization", "Bearer t\xc3\xb6k"}},
+       "",
+       401,
+       "malformed bearer token"},
+      {"bearer token with a TAB inside",
+       "GET",
+       "/v1/regions",
+       {{"Authorization", "Bearer ab\tcd"}},
+       "",
+       401,
+       "malformed bearer token"},
       {"bad NDJSON line",
        "POST",
        "/v1/records:import",

@@ -97,6 +97,15 @@ TEST(PathTemplateTest, PercentDecoding) {
   EXPECT_FALSE(PercentDecode("a%0Ab", false).ok());
 }
 
+TEST(PathTemplateTest, MultiSegmentVariablesKeepEncodedSlashes) {
+  // google.api.http: "%2F" and "%2f" stay encoded in a variable of several
+  // segments; every other escape is decoded.
+  EXPECT_EQ(*PercentDecode("regions/33%2F13", false, true), "regions/33%2F13");
+  EXPECT_EQ(*PercentDecode("a%2fb%20c", false, true), "a%2fb c");
+  EXPECT_EQ(*PercentDecode("a%2fb", false, false), "a/b");
+  EXPECT_FALSE(PercentDecode("a%2F%ZZ", false, true).ok());
+}
+
 TEST(RouteTableTest, EveryServiceBuildsAndTheMostSpecificRouteWins) {
   auto table = RouteTable::Build(JalinServices());
   ASSERT_TRUE(table.ok()) << table.status();
