@@ -339,6 +339,17 @@ TEST_F(CommandsTest, TokensAndUnreachableServices) {
                 .code,
             kUsage);
 
+  // A token with bytes gRPC refuses in metadata is a usage error, from a
+  // flag or a file, before any call.
+  Output tab = Jalinctl({"get", "clusters/f1", "--token=a\tb"}, false);
+  EXPECT_EQ(tab.code, kUsage);
+  EXPECT_THAT(tab.err, HasSubstr("not a bearer token"));
+  WriteFile(dir_.File("bad-token"), "t\xc3\xb6ken\n");
+  Output non_ascii = Jalinctl(
+      {"get", "clusters/f1", "--token_file=" + dir_.File("bad-token")}, false);
+  EXPECT_EQ(non_ascii.code, kUsage);
+  EXPECT_THAT(non_ascii.err, HasSubstr("not a bearer token"));
+
   std::ostringstream out, err;
   Io io{out, err};
   // Nothing listens on port 1 of the loopback.

@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/auth/bearer_token.h"
 #include "common/rpc/client.h"
 
 namespace jalin::ctl {
@@ -40,10 +41,24 @@ void Connection::AddFlags(Config& config) {
 }
 
 absl::StatusOr<std::string> Connection::Token() const {
-  if (!token.empty()) return std::string(absl::StripAsciiWhitespace(token));
-  if (!token_file.empty()) return ReadTokenFile(token_file);
-  if (std::ifstream(kDevTokenFile).good()) return ReadTokenFile(kDevTokenFile);
-  return std::string();
+  absl::StatusOr<std::string> t = std::string();
+  std::string from = "--token";
+  if (!token.empty()) {
+    t = std::string(absl::StripAsciiWhitespace(token));
+  } else if (!token_file.empty()) {
+    t = ReadTokenFile(token_file);
+    from = token_file;
+  } else if (std::ifstream(kDevTokenFile).good()) {
+    t = ReadTokenFile(kDevTokenFile);
+    from = kDevTokenFile;
+  }
+  // gRPC would refuse other bytes in metadata: say so before any call.
+  if (t.ok() && !t->empty() && !auth::IsBearerTokenSyntax(*t)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the token from ", from,
+        " is not a bearer token (letters, digits and -._~+/, then any =)"));
+  }
+  return t;
 }
 
 void Connection::Prepare(grpc::ClientContext* ctx, const std::string& token,
