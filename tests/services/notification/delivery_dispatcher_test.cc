@@ -211,6 +211,9 @@ TEST_F(DeliveryDispatcherTest, NameResolvingToLoopbackIsRefusedWhenNotAllowed) {
   EXPECT_NE(dead->front().last_error().find(" is not allowed"),
             std::string::npos)
       << dead->front().last_error();
+  // The dispatcher uses `strict` until it stops: stop it while it lives.
+  dispatcher_->Stop();
+  dispatcher_.reset();
 }
 
 }  // namespace
