@@ -22,6 +22,19 @@ void FieldViolations::Merge(const FieldViolations& other,
   }
 }
 
+void FieldViolations::AddFrom(const absl::Status& status,
+                              absl::string_view fallback_field) {
+  if (status.ok()) return;
+  std::optional<google::rpc::BadRequest> bad = GetBadRequest(status);
+  if (!bad.has_value() || bad->field_violations().empty()) {
+    Add(std::string(fallback_field), std::string(status.message()));
+    return;
+  }
+  for (const auto& fv : bad->field_violations()) {
+    Add(fv.field(), fv.description());
+  }
+}
+
 absl::Status FieldViolations::ToStatus(absl::string_view message) const {
   if (violations_.empty()) return absl::OkStatus();
   google::rpc::BadRequest bad_request;

@@ -34,6 +34,10 @@ class FieldViolations {
   void Add(std::string field, std::string description);
   // Adds every violation of `other`, with `prefix` + "." before each field.
   void Merge(const FieldViolations& other, absl::string_view prefix = "");
+  // Adds the violations a failed `status` names (its BadRequest); one on
+  // `fallback_field` with its message when it names none. Nothing for OK.
+  void AddFrom(const absl::Status& status,
+               absl::string_view fallback_field = "");
 
   bool empty() const { return violations_.empty(); }
   size_t size() const { return violations_.size(); }

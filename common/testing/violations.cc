@@ -17,4 +17,13 @@ std::vector<std::string> ViolatedFields(const grpc::Status& s) {
   return ViolatedFields(FromGrpcStatus(s));
 }
 
+std::string ErrorReason(const absl::Status& s) {
+  auto info = GetErrorInfo(s);
+  return info.has_value() ? info->reason() : "";
+}
+
+std::string ErrorReason(const grpc::Status& s) {
+  return ErrorReason(FromGrpcStatus(s));
+}
+
 }  // namespace jalin::testing

@@ -146,7 +146,7 @@ absl::Status CampaignManager::Update(const auth::Principal& p,
   ValidateRequestId(req.request_id(), v);
   absl::StatusOr<std::string> id =
       api::ParseName(req.campaign().name(), "campaigns", "campaign.name");
-  AddViolations(id.status(), v);
+  v.AddFrom(id.status());
   RETURN_IF_ERROR(v.ToStatus("invalid update"));
   const absl::Time now = deps_->clock->Now();
   return deps_->requests->RunOnce(
@@ -190,7 +190,7 @@ absl::Status CampaignManager::Transition(
   ValidateRequestId(req.request_id(), v);
   absl::StatusOr<std::string> id =
       api::ParseName(req.name(), "campaigns", "name");
-  AddViolations(id.status(), v);
+  v.AddFrom(id.status());
   RETURN_IF_ERROR(v.ToStatus());
   const absl::Time now = deps_->clock->Now();
   return deps_->requests->RunOnce(

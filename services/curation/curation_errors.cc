@@ -20,18 +20,6 @@ absl::Status PreconditionFailed(
   return WithErrorInfo(std::move(status), reason, metadata);
 }
 
-void AddViolations(const absl::Status& status, FieldViolations& v) {
-  if (status.ok()) return;
-  std::optional<google::rpc::BadRequest> br = GetBadRequest(status);
-  if (!br.has_value() || br->field_violations_size() == 0) {
-    v.Add("", std::string(status.message()));
-    return;
-  }
-  for (const auto& fv : br->field_violations()) {
-    v.Add(fv.field(), fv.description());
-  }
-}
-
 std::optional<google::rpc::PreconditionFailure> GetPreconditionFailure(
     const absl::Status& status) {
   auto payload = status.GetPayload(kPreconditionFailureTypeUrl);

@@ -27,10 +27,6 @@ absl::Status PreconditionFailed(
     absl::string_view reason,
     const std::map<std::string, std::string>& metadata = {});
 
-// Adds the field violations of an INVALID_ARGUMENT `status` (e.g. from
-// api::ParseName) to `v`, so that one answer names all of them.
-void AddViolations(const absl::Status& status, FieldViolations& v);
-
 // The PreconditionFailure carried by a status, if any.
 std::optional<google::rpc::PreconditionFailure> GetPreconditionFailure(
     const absl::Status& status);

@@ -65,10 +65,9 @@ void ValidateReviewer(const Reviewer& r, const regions::RegionTable& regions,
           absl::StrCat("at most ", kMaxReviewerClusters, " clusters"));
   }
   for (int i = 0; i < r.clusters_size(); ++i) {
-    AddViolations(api::ParseName(r.clusters(i), "clusters",
-                                 absl::StrCat("reviewer.clusters[", i, "]"))
-                      .status(),
-                  v);
+    v.AddFrom(api::ParseName(r.clusters(i), "clusters",
+                             absl::StrCat("reviewer.clusters[", i, "]"))
+                  .status());
   }
 }
 
@@ -95,7 +94,7 @@ absl::Status PanelManager::AddReviewer(const auth::Principal& p,
   ValidateRequestId(req.request_id(), v);
   absl::StatusOr<std::string> cid =
       api::ParseName(req.parent(), "campaigns", "parent");
-  AddViolations(cid.status(), v);
+  v.AddFrom(cid.status());
   ValidateReviewer(req.reviewer(), *deps_->regions, v);
   RETURN_IF_ERROR(v.ToStatus("invalid reviewer"));
   const absl::Time now = deps_->clock->Now();
@@ -148,7 +147,7 @@ absl::Status PanelManager::ListReviewers(const auth::Principal& p,
   FieldViolations v;
   absl::StatusOr<std::string> cid =
       api::ParseName(req.parent(), "campaigns", "parent");
-  AddViolations(cid.status(), v);
+  v.AddFrom(cid.status());
   const int page_size = api::PageSize(req.page_size(), v);
   RETURN_IF_ERROR(v.ToStatus());
   const std::string query = absl::StrCat("reviewers|", *cid);
@@ -187,7 +186,7 @@ absl::Status PanelManager::RemoveReviewer(const auth::Principal& p,
   ValidateRequestId(req.request_id(), v);
   absl::StatusOr<std::vector<std::string>> ids =
       api::ParseNestedName(req.name(), {"campaigns", "reviewers"}, "name");
-  AddViolations(ids.status(), v);
+  v.AddFrom(ids.status());
   RETURN_IF_ERROR(v.ToStatus());
   const std::string cid = (*ids)[0];
   const std::string rid = (*ids)[1];
@@ -222,13 +221,13 @@ absl::Status PanelManager::ListAssignments(
   FieldViolations v;
   absl::StatusOr<std::string> cid =
       api::ParseName(req.parent(), "campaigns", "parent");
-  AddViolations(cid.status(), v);
+  v.AddFrom(cid.status());
   const int page_size = api::PageSize(req.page_size(), v);
   std::string reviewer_filter;
   if (!req.reviewer().empty()) {
     absl::StatusOr<std::vector<std::string>> r = api::ParseNestedName(
         req.reviewer(), {"campaigns", "reviewers"}, "reviewer");
-    AddViolations(r.status(), v);
+    v.AddFrom(r.status());
     if (r.ok()) {
       if (cid.ok() && (*r)[0] != *cid) {
         v.Add("reviewer", "must be a reviewer of the parent campaign");
@@ -281,7 +280,7 @@ absl::Status PanelManager::SubmitReview(const auth::Principal& p,
   ValidateRequestId(req.request_id(), v);
   absl::StatusOr<std::vector<std::string>> ids = api::ParseNestedName(
       req.submission(), {"campaigns", "submissions"}, "submission");
-  AddViolations(ids.status(), v);
+  v.AddFrom(ids.status());
   // Violations of the review itself wait for the score checks, which need
   // the campaign's rubric, so that one answer names them all.
   FieldViolations review_v;
@@ -360,7 +359,7 @@ absl::Status PanelManager::ListReviews(const auth::Principal& p,
   FieldViolations v;
   absl::StatusOr<std::vector<std::string>> ids = api::ParseNestedName(
       req.parent(), {"campaigns", "submissions"}, "parent");
-  AddViolations(ids.status(), v);
+  v.AddFrom(ids.status());
   const int page_size = api::PageSize(req.page_size(), v);
   RETURN_IF_ERROR(v.ToStatus());
   const std::string cid = (*ids)[0];

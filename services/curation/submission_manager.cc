@@ -76,20 +76,17 @@ void ValidateSubmission(const Submission& s, FieldViolations& v) {
   if (s.enterprise().empty()) {
     v.Add("submission.enterprise", "is required, e.g. \"enterprises/abc\"");
   } else {
-    AddViolations(
+    v.AddFrom(
         api::ParseName(s.enterprise(), "enterprises", "submission.enterprise")
-            .status(),
-        v);
+            .status());
   }
   validation::CheckText(v, "submission.product_name", s.product_name(), 200,
                         true);
   validation::CheckText(v, "submission.product_description",
                         s.product_description(), 4000, false);
   if (!s.category().empty()) {
-    AddViolations(
-        api::ParseName(s.category(), "categories", "submission.category")
-            .status(),
-        v);
+    v.AddFrom(api::ParseName(s.category(), "categories", "submission.category")
+                  .status());
   }
   if (s.evidence_uris_size() > kMaxEvidence) {
     v.Add("submission.evidence_uris",
@@ -146,7 +143,7 @@ void SubmissionManager::Create(const auth::Principal& p,
   ValidateRequestId(req->request_id(), v);
   absl::StatusOr<std::string> cid =
       api::ParseName(req->parent(), "campaigns", "parent");
-  AddViolations(cid.status(), v);
+  v.AddFrom(cid.status());
   ValidateSubmission(s, v);
   if (absl::Status bad = v.ToStatus("invalid submission"); !bad.ok()) {
     done(bad);
@@ -154,9 +151,8 @@ void SubmissionManager::Create(const auth::Principal& p,
   }
   // A replay gets the first answer before anything that may have changed
   // since (window, campaign state, the registry's view) is looked at.
-  absl::StatusOr<bool> replayed =
-      deps_->requests->FindAnswer(*deps_->db, p.subject, "CreateSubmission",
-                                  req->request_id(), *req, out);
+  absl::StatusOr<bool> replayed = deps_->requests->FindAnswer(
+      *deps_->db, p.subject, "CreateSubmission", req->request_id(), *req, out);
   if (!replayed.ok() || *replayed) {
     done(replayed.status());
     return;
@@ -297,15 +293,14 @@ absl::Status SubmissionManager::List(const auth::Principal& p,
   FieldViolations v;
   absl::StatusOr<std::string> cid =
       api::ParseName(req.parent(), "campaigns", "parent");
-  AddViolations(cid.status(), v);
+  v.AddFrom(cid.status());
   const int page_size = api::PageSize(req.page_size(), v);
   if (!req.region().empty() && deps_->regions->Find(req.region()) == nullptr) {
     v.Add("region", "is not a known region (\"regions/<code>\")");
   }
   if (!req.enterprise().empty()) {
-    AddViolations(
-        api::ParseName(req.enterprise(), "enterprises", "enterprise").status(),
-        v);
+    v.AddFrom(
+        api::ParseName(req.enterprise(), "enterprises", "enterprise").status());
   }
   RETURN_IF_ERROR(v.ToStatus());
   return deps_->db->Read([&](storage::Transaction& tx) -> absl::Status {
@@ -368,7 +363,7 @@ absl::Status SubmissionManager::Withdraw(
   FieldViolations v;
   ValidateRequestId(req.request_id(), v);
   absl::StatusOr<SubmissionIds> ids = ParseSubmissionName(req.name(), "name");
-  AddViolations(ids.status(), v);
+  v.AddFrom(ids.status());
   RETURN_IF_ERROR(v.ToStatus());
   const absl::Time now = deps_->clock->Now();
   return deps_->requests->RunOnce(
@@ -410,7 +405,7 @@ absl::Status SubmissionManager::Appeal(const auth::Principal& p,
   FieldViolations v;
   ValidateRequestId(req.request_id(), v);
   absl::StatusOr<SubmissionIds> ids = ParseSubmissionName(req.name(), "name");
-  AddViolations(ids.status(), v);
+  v.AddFrom(ids.status());
   validation::CheckText(v, "reason", req.reason(), 2000, true);
   RETURN_IF_ERROR(v.ToStatus("invalid appeal"));
   const absl::Time now = deps_->clock->Now();

@@ -262,7 +262,7 @@ absl::Status VerificationQueue::Resolve(
   ValidateRequestId(req.request_id(), v);
   absl::StatusOr<std::string> id =
       api::ParseName(req.name(), "verificationTasks", "name");
-  AddViolations(id.status(), v);
+  v.AddFrom(id.status());
   const auto resolution = req.resolution();
   if (resolution != VerificationTask::VERIFY &&
       resolution != VerificationTask::MERGE &&
@@ -273,10 +273,8 @@ absl::Status VerificationQueue::Resolve(
     if (req.merge_into().empty()) {
       v.Add("merge_into", "is required to merge: the surviving record");
     } else {
-      AddViolations(
-          api::ParseName(req.merge_into(), "enterprises", "merge_into")
-              .status(),
-          v);
+      v.AddFrom(api::ParseName(req.merge_into(), "enterprises", "merge_into")
+                    .status());
     }
   } else if (!req.merge_into().empty()) {
     v.Add("merge_into", "is only for MERGE");

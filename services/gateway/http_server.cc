@@ -510,33 +510,32 @@ absl::Status HttpServer::Start() {
 // Runs on accept_strand_, as do the handlers below (the acceptor's and the
 // timer's executor).
 void HttpServer::Accept() {
-  acceptor_.async_accept(
-      net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
-        if (ec) {
-          if (ec == net::error::operation_aborted || !acceptor_.is_open()) {
-            return;
-          }
-          return AcceptFailed(ec);
-        }
-        if (accept_failures_ > 0) {
-          log::Info("http accepting again", {{"failures", accept_failures_}});
-          accept_failures_ = 0;
-          accept_failures_unlogged_ = 0;
-          accept_logged_ = absl::InfinitePast();
-          accept_delay_ = std::chrono::milliseconds(0);
-        }
-        if (state_->stopping ||
-            connections() >= state_->options.max_connections) {
-          beast::error_code ignored;
-          socket.close(ignored);
-        } else {
-          // Responses and events are written whole: send them at once.
-          beast::error_code ignored;
-          socket.set_option(tcp::no_delay(true), ignored);
-          std::make_shared<Session>(std::move(socket), state_)->Start();
-        }
-        if (!state_->stopping) Accept();
-      });
+  acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec,
+                                                        tcp::socket socket) {
+    if (ec) {
+      if (ec == net::error::operation_aborted || !acceptor_.is_open()) {
+        return;
+      }
+      return AcceptFailed(ec);
+    }
+    if (accept_failures_ > 0) {
+      log::Info("http accepting again", {{"failures", accept_failures_}});
+      accept_failures_ = 0;
+      accept_failures_unlogged_ = 0;
+      accept_logged_ = absl::InfinitePast();
+      accept_delay_ = std::chrono::milliseconds(0);
+    }
+    if (state_->stopping || connections() >= state_->options.max_connections) {
+      beast::error_code ignored;
+      socket.close(ignored);
+    } else {
+      // Responses and events are written whole: send them at once.
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      std::make_shared<Session>(std::move(socket), state_)->Start();
+    }
+    if (!state_->stopping) Accept();
+  });
 }
 
 // A failing accept() (most often EMFILE: out of descriptors) fails again at

@@ -6,7 +6,6 @@
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "services/notification/recipient.h"
-#include "services/notification/violations.h"
 
 namespace jalin::notification {
 
@@ -66,7 +65,7 @@ absl::Status InboxApi::MarkRead(const grpc::ServerContextBase& ctx,
   FieldViolations v;
   absl::StatusOr<NotificationRef> ref =
       ParseNotificationName(req.name(), "name", true);
-  AddViolationsOf(ref.status(), "name", v);
+  v.AddFrom(ref.status(), "name");
   ValidateRequestId(req.request_id(), v);
   RETURN_IF_ERROR(v.ToStatus());
   RETURN_IF_ERROR(CheckInboxAccess(p, ref->recipient));
@@ -105,11 +104,11 @@ absl::StatusOr<InboxApi::StreamTarget> InboxApi::PrepareSubscribe(
   FieldViolations v;
   absl::StatusOr<std::string> recipient =
       ParseRecipientParent(req.parent(), "parent");
-  AddViolationsOf(recipient.status(), "parent", v);
+  v.AddFrom(recipient.status(), "parent");
   std::optional<int64_t> after;
   if (!req.cursor().empty()) {
     absl::StatusOr<int64_t> seq = DecodeCursor(req.cursor(), "cursor");
-    AddViolationsOf(seq.status(), "cursor", v);
+    v.AddFrom(seq.status(), "cursor");
     if (seq.ok()) after = *seq;
   }
   RETURN_IF_ERROR(v.ToStatus());

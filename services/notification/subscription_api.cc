@@ -9,7 +9,6 @@
 #include "google/protobuf/util/time_util.h"
 #include "services/notification/filter.h"
 #include "services/notification/recipient.h"
-#include "services/notification/violations.h"
 
 namespace jalin::notification {
 namespace {
@@ -127,7 +126,7 @@ absl::Status SubscriptionApi::Delete(const grpc::ServerContextBase& ctx,
   FieldViolations v;
   absl::StatusOr<std::string> id =
       api::ParseName(req.name(), "subscriptions", "name");
-  AddViolationsOf(id.status(), "name", v);
+  v.AddFrom(id.status(), "name");
   ValidateRequestId(req.request_id(), v);
   RETURN_IF_ERROR(v.ToStatus());
   return requests_->RunOnce(

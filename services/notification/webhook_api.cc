@@ -12,7 +12,6 @@
 #include "common/validation/validators.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/notification/filter.h"
-#include "services/notification/violations.h"
 
 namespace jalin::notification {
 namespace {
@@ -155,7 +154,7 @@ absl::Status WebhookApi::Delete(const grpc::ServerContextBase& ctx,
   FieldViolations v;
   absl::StatusOr<std::string> id =
       api::ParseName(req.name(), "webhooks", "name");
-  AddViolationsOf(id.status(), "name", v);
+  v.AddFrom(id.status(), "name");
   ValidateRequestId(req.request_id(), v);
   RETURN_IF_ERROR(v.ToStatus());
   return requests_->RunOnce(
@@ -188,7 +187,7 @@ absl::Status WebhookApi::ListDeadLetters(const grpc::ServerContextBase& ctx,
   FieldViolations v;
   absl::StatusOr<std::string> id =
       api::ParseName(req.parent(), "webhooks", "parent");
-  AddViolationsOf(id.status(), "parent", v);
+  v.AddFrom(id.status(), "parent");
   const int page_size = api::PageSize(req.page_size(), v);
   RETURN_IF_ERROR(v.ToStatus());
   RETURN_IF_ERROR(LoadForRead(p, *id).status());

@@ -74,9 +74,9 @@ absl::Status Page(const ApiDeps& deps, const auth::Principal& p,
                   google::protobuf::RepeatedPtrField<T>* out, Response* resp) {
   // A bad page token is named with every bad filter.
   FieldViolations all = v;
-  AddViolationsOf(
+  all.AddFrom(
       api::DecodePageToken(req.page_token(), QueryFingerprint(req)).status(),
-      "page_token", all);
+      "page_token");
   RETURN_IF_ERROR(all.ToStatus("invalid request"));
   int32_t total = 0;
   RETURN_IF_ERROR(ReadPage<T>(

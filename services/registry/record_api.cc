@@ -197,7 +197,7 @@ absl::Status RecordApi<T>::Update(const auth::Principal& p,
       api::ParseName(body.name(), Kind<T>::kCollection,
                      absl::StrCat(Kind<T>::kResource, ".name"));
   if (!id.ok()) {
-    AddViolationsOf(id.status(), absl::StrCat(Kind<T>::kResource, ".name"), v);
+    v.AddFrom(id.status(), absl::StrCat(Kind<T>::kResource, ".name"));
     return v.ToStatus();
   }
   const absl::Time now = deps_->clock->Now();
@@ -261,7 +261,7 @@ absl::Status RecordApi<T>::Delete(const auth::Principal& p,
   absl::StatusOr<std::string> id =
       api::ParseName(name, Kind<T>::kCollection, "name");
   if (!id.ok()) {
-    AddViolationsOf(id.status(), "name", v);
+    v.AddFrom(id.status(), "name");
     return v.ToStatus();
   }
   const absl::Time now = deps_->clock->Now();

@@ -221,19 +221,6 @@ bool CheckTimestamp(FieldViolations& v, absl::string_view field,
   return ok;
 }
 
-void AddViolationsOf(const absl::Status& s, absl::string_view field,
-                     FieldViolations& v) {
-  if (s.ok()) return;
-  std::optional<google::rpc::BadRequest> bad = GetBadRequest(s);
-  if (!bad || bad->field_violations().empty()) {
-    v.Add(std::string(field), std::string(s.message()));
-    return;
-  }
-  for (const auto& fv : bad->field_violations()) {
-    v.Add(fv.field(), fv.description());
-  }
-}
-
 void CheckRegionName(FieldViolations& v, absl::string_view field,
                      absl::string_view name,
                      const regions::RegionTable& regions, bool regency_only) {

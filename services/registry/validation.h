@@ -67,11 +67,6 @@ bool CheckCount(FieldViolations& v, absl::string_view field, int size, int max);
 bool CheckTimestamp(FieldViolations& v, absl::string_view field,
                     const google::protobuf::Timestamp& ts);
 
-// Adds the field violations `s` carries to `v`; a failed status without
-// any becomes a violation of `field` with its message.
-void AddViolationsOf(const absl::Status& s, absl::string_view field,
-                     FieldViolations& v);
-
 // A category name that exists: "categories/jamu".
 void CheckCategoryName(FieldViolations& v, absl::string_view field,
                        absl::string_view name, const TaxonomyData& taxonomy);

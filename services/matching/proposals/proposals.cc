@@ -49,20 +49,6 @@ std::string Etag(const Proposal& p) {
   return absl::StrFormat("%016x", StableHash(copy.SerializeAsString()));
 }
 
-// Adds the field violations `s` names to `v`; one for `field` when it
-// names none.
-void AddViolations(FieldViolations& v, const absl::Status& s,
-                   absl::string_view field) {
-  std::optional<google::rpc::BadRequest> bad = GetBadRequest(s);
-  if (!bad.has_value() || bad->field_violations().empty()) {
-    v.Add(std::string(field), std::string(s.message()));
-    return;
-  }
-  for (const auto& fv : bad->field_violations()) {
-    v.Add(fv.field(), fv.description());
-  }
-}
-
 absl::string_view IdOf(absl::string_view name) {
   return name.substr(name.find('/') + 1);
 }
@@ -327,7 +313,7 @@ absl::StatusOr<matching::v1::ListProposalsResponse> Proposals::List(
       decoded.ok()) {
     after = *std::move(decoded);
   } else {
-    AddViolations(v, decoded.status(), "page_token");
+    v.AddFrom(decoded.status(), "page_token");
   }
   RETURN_IF_ERROR(v.ToStatus("invalid request"));
   if (!r.region().empty() && !who.IsGlobal() &&

@@ -20,15 +20,11 @@ using ::jalin::curation::v1::Assignment;
 using ::jalin::curation::v1::Campaign;
 using ::jalin::curation::v1::Reviewer;
 using ::jalin::curation::v1::Submission;
+using ::jalin::testing::ErrorReason;
 using ::jalin::testing::ViolatedFields;
 using ::testing::UnorderedElementsAre;
 
 using CurationAuditTest = CurationFixture;
-
-std::string ReasonOf(const absl::Status& s) {
-  auto info = GetErrorInfo(s);
-  return info.has_value() ? info->reason() : "";
-}
 
 auth::Principal Integrator(std::vector<std::string> regions) {
   auth::Principal p;
@@ -91,7 +87,7 @@ TEST_F(CurationAuditTest, AReviewerAddedAgainNeverGetsAnAppealItReviewed) {
   absl::Status refused =
       submissions_->Appeal(Member(s->enterprise()), appeal, &appealed);
   ASSERT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
-  EXPECT_EQ(ReasonOf(refused), "NOT_ENOUGH_REVIEWERS");
+  EXPECT_EQ(ErrorReason(refused), "NOT_ENOUGH_REVIEWERS");
 
   // With another eligible curator the appeal goes to that one.
   const Reviewer other = AddReviewer(c, "users/r-ntb", {"regions/52"});

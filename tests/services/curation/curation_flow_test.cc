@@ -27,15 +27,11 @@ using ::jalin::curation::v1::Campaign;
 using ::jalin::curation::v1::Decision;
 using ::jalin::curation::v1::Reviewer;
 using ::jalin::curation::v1::Submission;
+using ::jalin::testing::ErrorReason;
 using ::jalin::testing::ViolatedFields;
 using ::testing::HasSubstr;
 
 using CurationFlowTest = CurationFixture;
-
-std::string ReasonOf(const absl::Status& s) {
-  auto info = GetErrorInfo(s);
-  return info.has_value() ? info->reason() : "";
-}
 
 TEST_F(CurationFlowTest, SubmissionsOnlyInsideTheWindow) {
   clock_.Set(kStart - absl::Hours(2));
@@ -48,7 +44,7 @@ TEST_F(CurationFlowTest, SubmissionsOnlyInsideTheWindow) {
 
   auto early = Apply(Admin(), c, "early", "regions/33.13", {});
   ASSERT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(ReasonOf(early.status()), "SUBMISSION_WINDOW_NOT_OPEN");
+  EXPECT_EQ(ErrorReason(early.status()), "SUBMISSION_WINDOW_NOT_OPEN");
   auto failure = GetPreconditionFailure(early.status());
   ASSERT_TRUE(failure.has_value());
   EXPECT_EQ(failure->violations(0).type(), "SUBMISSION_WINDOW");
@@ -61,7 +57,7 @@ TEST_F(CurationFlowTest, SubmissionsOnlyInsideTheWindow) {
   clock_.Set(kStart + absl::Hours(24));
   auto late = Apply(Admin(), c, "late", "regions/33.13", {});
   ASSERT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(ReasonOf(late.status()), "SUBMISSION_WINDOW_CLOSED");
+  EXPECT_EQ(ErrorReason(late.status()), "SUBMISSION_WINDOW_CLOSED");
   EXPECT_THAT(std::string(late.status().message()),
               HasSubstr("submissions closed at"));
   EXPECT_EQ(GetPreconditionFailure(late.status())->violations(0).type(),
@@ -79,7 +75,7 @@ TEST_F(CurationFlowTest, LifecycleRefusesIllegalTransitions) {
                   &CampaignManager::Publish}) {
     auto s = Action(fn, c);
     EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
-    EXPECT_EQ(ReasonOf(s.status()), "CAMPAIGN_STATE");
+    EXPECT_EQ(ErrorReason(s.status()), "CAMPAIGN_STATE");
   }
   ASSERT_TRUE(Action(&CampaignManager::Open, c).ok());
   EXPECT_EQ(Action(&CampaignManager::Open, c).status().code(),
@@ -315,7 +311,7 @@ TEST_F(PanelTest, CloseFailsWithoutEnoughEligibleReviewers) {
   AddReviewer(campaign_, "users/c", {"regions/35"});
   auto closed = Action(&CampaignManager::Close, campaign_);
   ASSERT_EQ(closed.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(ReasonOf(closed.status()), "NOT_ENOUGH_REVIEWERS");
+  EXPECT_EQ(ErrorReason(closed.status()), "NOT_ENOUGH_REVIEWERS");
   EXPECT_THAT(std::string(closed.status().message()), HasSubstr("2 eligible"));
   // Nothing changed: still open, no assignments.
   v1::GetCampaignRequest get;
@@ -388,7 +384,7 @@ TEST_F(PanelTest, OnlyTheAssignedReviewerScoresWithinTheRubric) {
   ASSERT_TRUE(Action(&CampaignManager::Decide, campaign_).ok());
   auto late = Review(reviewer, a.submission(), {1, 1, 1, 1, 1});
   EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(ReasonOf(late.status()), "REVIEW_CLOSED");
+  EXPECT_EQ(ErrorReason(late.status()), "REVIEW_CLOSED");
 }
 
 TEST_F(PanelTest, RemovingAReviewerReassignsOpenReviewsUnderTheSameRules) {
@@ -444,7 +440,7 @@ TEST_F(PanelTest, RemovalThatWouldLeaveASubmissionShortChangesNothing) {
   google::protobuf::Empty empty;
   absl::Status s = panel_->RemoveReviewer(Admin(), rm, &empty);
   ASSERT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(ReasonOf(s), "NOT_ENOUGH_REVIEWERS");
+  EXPECT_EQ(ErrorReason(s), "NOT_ENOUGH_REVIEWERS");
   EXPECT_EQ(Assignments(campaign_).size(), before.size());
   EXPECT_EQ(Reviewers(campaign_).size(), 4u);
 }
@@ -599,7 +595,7 @@ TEST_F(PanelTest, DecidePublishAndAppeal) {
   absl::Status closed =
       submissions_->Appeal(Member(subs_[10].enterprise()), appeal, &appealed);
   EXPECT_EQ(closed.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(ReasonOf(closed), "APPEAL_WINDOW_CLOSED");
+  EXPECT_EQ(ErrorReason(closed), "APPEAL_WINDOW_CLOSED");
 }
 
 TEST_F(PanelTest, MembersListOnlyTheirOwnSubmissions) {

@@ -29,13 +29,9 @@ using ::jalin::curation::v1::Campaign;
 using ::jalin::curation::v1::Reviewer;
 using ::jalin::curation::v1::Submission;
 using ::jalin::curation::v1::VerificationTask;
+using ::jalin::testing::ErrorReason;
 using ::jalin::testing::ViolatedFields;
 using ::testing::HasSubstr;
-
-std::string Reason(const grpc::Status& s) {
-  auto info = GetErrorInfo(FromGrpcStatus(s));
-  return info.has_value() ? info->reason() : "";
-}
 
 class CurationServiceTest : public ServiceFixture {
  protected:
@@ -141,7 +137,7 @@ TEST_F(CurationServiceTest, SubmissionOutsideTheWindowNamesTheWindow) {
   grpc::Status st =
       Call(&Stub::CreateSubmission, req, &s, MemberToken("enterprises/dini"));
   ASSERT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(st), "SUBMISSION_WINDOW_NOT_OPEN");
+  EXPECT_EQ(ErrorReason(st), "SUBMISSION_WINDOW_NOT_OPEN");
   auto failure = GetPreconditionFailure(FromGrpcStatus(st));
   ASSERT_TRUE(failure.has_value());
   ASSERT_EQ(failure->violations_size(), 1);
@@ -175,7 +171,7 @@ TEST_F(CurationServiceTest, OnlyTheAssignedReviewerScoresAndWithinRange) {
   // A facilitator or admin may not score either: only the reviewer.
   EXPECT_EQ(Review(AdminToken(), a.submission(), good).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(Reason(Review(AdminToken(), a.submission(), good)),
+  EXPECT_EQ(ErrorReason(Review(AdminToken(), a.submission(), good)),
             "ROLE_NOT_ALLOWED");
 
   const std::string mine = CuratorToken(subject_of_.at(a.reviewer()));
@@ -230,7 +226,7 @@ TEST_F(CurationServiceTest, ApplicantsReadOnlyTheirOwnAndNoScores) {
   v1::CampaignProgress p;
   EXPECT_EQ(Call(&Stub::GetCampaignProgress, progress, &p, sari).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(Reason(Call(&Stub::GetCampaignProgress, progress, &p, sari)),
+  EXPECT_EQ(ErrorReason(Call(&Stub::GetCampaignProgress, progress, &p, sari)),
             "ROLE_NOT_ALLOWED");
   // Without a token, nothing at all.
   EXPECT_EQ(Call(&Stub::GetSubmission, get, &s, "").error_code(),

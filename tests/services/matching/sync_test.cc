@@ -367,14 +367,11 @@ bool HasListing(const LiveIndex& live, const std::string& name) {
 }
 
 // IndexSync on the real feed and a real redis-server.
-class RedisSyncTest : public ::testing::Test {
+class RedisSyncTest : public RedisFeedTest {
  protected:
   void SetUp() override {
-    auto server = jalin::testing::RedisServer::Start(dir_.path());
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    redis_ = std::make_unique<redis::Client>(
-        redis::Options{.address = server_->address()});
+    RedisFeedTest::SetUp();
+    if (HasFatalFailure()) return;
     feed_ = std::make_unique<RedisRegistryFeed>(
         redis_.get(), RedisFeedOptions{.block = absl::Milliseconds(50)});
     sync_ = std::make_unique<IndexSync>(
@@ -384,18 +381,8 @@ class RedisSyncTest : public ::testing::Test {
     source_.listings = {Offer("a")};
   }
 
-  void Publish(const events::v1::Event& e) {
-    auto r =
-        redis_->Command({"XADD", "jalin.registry.events", "*", "id", e.id(),
-                         "type", e.type(), "event", e.SerializeAsString()});
-    EXPECT_TRUE(r.ok()) << r.status();
-  }
-
   bool Has(const std::string& name) { return HasListing(live_, name); }
 
-  jalin::testing::TempDir dir_;
-  std::unique_ptr<jalin::testing::RedisServer> server_;
-  std::unique_ptr<redis::Client> redis_;
   FakeClock clock_{absl::Now()};
   MemorySnapshot source_;
   LiveIndex live_;

@@ -15,9 +15,9 @@
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
 #include "services/notification/curl_http_client.h"
-#include "services/notification/schema.h"
 #include "services/notification/webhook_signer.h"
 #include "tests/services/notification/http_receiver.h"
+#include "tests/services/notification/test_support.h"
 
 namespace jalin::notification {
 namespace {
@@ -27,11 +27,9 @@ constexpr char kSecret[] = "a-secret-of-24-bytes-ok!";
 class DeliveryDispatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = storage::SqliteDatabase::Open(
-        {.path = dir_.File("n.db"), .synchronous_full = false});
+    auto db = test::OpenStore(dir_.File("n.db"), /*synchronous_full=*/false);
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
-    ASSERT_TRUE(MigrateSchema(*db_).ok());
     webhooks_ = std::make_unique<WebhookStore>(db_.get());
     subscriptions_ = std::make_unique<SubscriptionStore>(db_.get());
     table_ =

@@ -13,7 +13,7 @@
 #include "common/storage/sqlite_database.h"
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
-#include "services/notification/schema.h"
+#include "tests/services/notification/test_support.h"
 
 namespace jalin::notification {
 namespace {
@@ -23,10 +23,9 @@ using storage::Param;
 class JanitorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = storage::SqliteDatabase::Open({.path = dir_.File("n.db")});
+    auto db = test::OpenStore(dir_.File("n.db"));
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
-    ASSERT_TRUE(MigrateSchema(*db_).ok());
     notifications_ = std::make_unique<NotificationStore>(db_.get());
     webhooks_ = std::make_unique<WebhookStore>(db_.get());
     janitor_ = std::make_unique<Janitor>(

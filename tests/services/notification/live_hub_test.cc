@@ -16,7 +16,7 @@
 #include "common/storage/sqlite_database.h"
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
-#include "services/notification/schema.h"
+#include "tests/services/notification/test_support.h"
 
 namespace jalin::notification {
 namespace {
@@ -101,11 +101,9 @@ class ReadingSink : public StreamSink {
 class LiveHubTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = storage::SqliteDatabase::Open(
-        {.path = dir_.File("n.db"), .synchronous_full = false});
+    auto db = test::OpenStore(dir_.File("n.db"), /*synchronous_full=*/false);
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
-    ASSERT_TRUE(MigrateSchema(*db_).ok());
     store_ = std::make_unique<NotificationStore>(db_.get());
   }
 

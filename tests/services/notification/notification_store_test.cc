@@ -10,7 +10,7 @@
 #include "common/testing/temp_dir.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
-#include "services/notification/schema.h"
+#include "tests/services/notification/test_support.h"
 
 namespace jalin::notification {
 namespace {
@@ -18,10 +18,9 @@ namespace {
 class NotificationStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = storage::SqliteDatabase::Open({.path = dir_.File("n.db")});
+    auto db = test::OpenStore(dir_.File("n.db"));
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
-    ASSERT_TRUE(MigrateSchema(*db_).ok());
     store_ = std::make_unique<NotificationStore>(db_.get());
   }
 

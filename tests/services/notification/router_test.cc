@@ -18,7 +18,6 @@
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "services/notification/notification_store.h"
-#include "services/notification/schema.h"
 #include "services/notification/subscription_store.h"
 #include "services/notification/webhook_store.h"
 #include "tests/services/notification/test_support.h"
@@ -47,10 +46,9 @@ class FakeDirectory : public ClusterDirectory {
 class RouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = storage::SqliteDatabase::Open({.path = dir_.File("n.db")});
+    auto db = test::OpenStore(dir_.File("n.db"));
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
-    ASSERT_TRUE(MigrateSchema(*db_).ok());
     ASSERT_TRUE(events::EventConsumer::Migrate(*db_).ok());
     notifications_ = std::make_unique<NotificationStore>(db_.get());
     subscriptions_ = std::make_unique<SubscriptionStore>(db_.get());

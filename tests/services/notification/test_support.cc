@@ -5,11 +5,22 @@
 #include "common/events/event_builder.h"
 #include "common/ids.h"
 #include "common/status/grpc_status.h"
+#include "common/status/status_macros.h"
 #include "jalin/events/v1/curation_events.pb.h"
 #include "jalin/events/v1/matching_events.pb.h"
 #include "jalin/events/v1/registry_events.pb.h"
+#include "services/notification/schema.h"
 
 namespace jalin::notification::test {
+
+absl::StatusOr<std::unique_ptr<storage::SqliteDatabase>> OpenStore(
+    const std::string& path, bool synchronous_full) {
+  auto db = storage::SqliteDatabase::Open(
+      {.path = path, .synchronous_full = synchronous_full});
+  if (!db.ok()) return db.status();
+  RETURN_IF_ERROR(MigrateSchema(**db));
+  return db;
+}
 
 events::v1::Event ProposalEvent(const std::string& verb,
                                 const std::string& supplier,

@@ -7,17 +7,25 @@
 
 #include <atomic>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/redis/redis_client.h"
+#include "common/storage/sqlite_database.h"
 #include "jalin/events/v1/event.pb.h"
 #include "jalin/registry/v1/registry_service.grpc.pb.h"
 
 namespace jalin::notification::test {
+
+// The service's store at `path` (a new file in the test's directory), with
+// the notification schema in place.
+absl::StatusOr<std::unique_ptr<storage::SqliteDatabase>> OpenStore(
+    const std::string& path, bool synchronous_full = true);
 
 // jalin.matching.proposal.<verb> naming `supplier` and `buyer` as parties.
 events::v1::Event ProposalEvent(const std::string& verb,

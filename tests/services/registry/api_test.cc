@@ -21,41 +21,8 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAreArray;
 
-class RegistryApiTest : public ::testing::Test {
+class RegistryApiTest : public RegistrySuiteTest {
  protected:
-  static void SetUpTestSuite() {
-    auto env = RegistryEnv::Start();
-    ASSERT_TRUE(env.ok()) << env.status();
-    env_ = env->release();
-  }
-  static void TearDownTestSuite() {
-    delete env_;
-    env_ = nullptr;
-  }
-
-  RegistryEnv& env() { return *env_; }
-  std::string Admin() { return env_->AdminToken(); }
-
-  v1::Enterprise CreateEnterprise(const v1::Enterprise& e,
-                                  const std::string& token = "") {
-    v1::CreateEnterpriseRequest req;
-    *req.mutable_enterprise() = e;
-    v1::Enterprise out;
-    grpc::Status s = Call(env(), token.empty() ? Admin() : token,
-                          &Stub::CreateEnterprise, req, &out);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return out;
-  }
-
-  v1::Cluster CreateCluster(const v1::Cluster& c) {
-    v1::CreateClusterRequest req;
-    *req.mutable_cluster() = c;
-    v1::Cluster out;
-    grpc::Status s = Call(env(), Admin(), &Stub::CreateCluster, req, &out);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return out;
-  }
-
   v1::Listing CreateListing(const v1::Listing& l) {
     v1::CreateListingRequest req;
     *req.mutable_listing() = l;
@@ -72,8 +39,6 @@ class RegistryApiTest : public ::testing::Test {
     EXPECT_TRUE(Call(env(), Admin(), &Stub::ListEnterprises, req, &resp).ok());
     return resp.total_size();
   }
-
-  static inline RegistryEnv* env_ = nullptr;
 };
 
 TEST_F(RegistryApiTest, CallsWithoutATokenAreRefused) {
@@ -488,8 +453,8 @@ TEST_F(RegistryApiTest, PagesStayCorrectWhileRecordsAreAdded) {
       *req.mutable_enterprise() =
           SampleEnterprise(region, absl::StrCat("Baru ", i));
       v1::Enterprise out;
-      auto ctx = RegistryEnv::Context(env_->AdminToken());
-      EXPECT_TRUE(env_->stub().CreateEnterprise(ctx.get(), req, &out).ok());
+      auto ctx = RegistryEnv::Context(env().AdminToken());
+      EXPECT_TRUE(env().stub().CreateEnterprise(ctx.get(), req, &out).ok());
     }
   });
   v1::ListEnterprisesRequest list;

@@ -4,7 +4,6 @@
 
 #include <map>
 #include <set>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -20,35 +19,6 @@ using auth::Role;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using Result = v1::ImportRecordResult;
-
-struct ImportRun {
-  grpc::Status status;
-  std::vector<v1::ImportRecordsResponse> answers;
-};
-
-// Streams `batches`; `on_answer` (optional) sees each answer as it
-// arrives, e.g. to kill the registry mid-way.
-ImportRun Import(RegistryEnv& env, const std::string& token,
-                 const std::vector<v1::ImportRecordsRequest>& batches,
-                 const std::function<void(int answers)>& on_answer = {}) {
-  auto ctx = RegistryEnv::Context(token);
-  auto stream = env.stub().ImportRecords(ctx.get());
-  std::thread writer([&] {
-    for (const auto& b : batches) {
-      if (!stream->Write(b)) break;
-    }
-    stream->WritesDone();
-  });
-  ImportRun run;
-  v1::ImportRecordsResponse answer;
-  while (stream->Read(&answer)) {
-    run.answers.push_back(answer);
-    if (on_answer) on_answer(static_cast<int>(run.answers.size()));
-  }
-  writer.join();
-  run.status = stream->Finish();
-  return run;
-}
 
 std::vector<v1::ImportRecordsRequest> Batches(
     const std::vector<v1::ImportRecord>& records, size_t size) {
@@ -74,10 +44,7 @@ v1::ImportRecord EnterpriseRecord(const std::string& external_id,
 
 // The violations ("field: description") of a rejected result.
 std::vector<std::string> Violations(const Result& r) {
-  return ErrorOf(grpc::Status(static_cast<grpc::StatusCode>(r.error().code()),
-                              r.error().message(),
-                              r.error().SerializeAsString()))
-      .violations;
+  return ErrorOf(r).violations;
 }
 
 // A file of `n` enterprises of Kabupaten Karanganyar; every tenth record

@@ -1,5 +1,7 @@
 #include "tests/services/registry/registry_test_env.h"
 
+#include <thread>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/rpc/client.h"
@@ -138,6 +140,67 @@ CallError ErrorOf(const grpc::Status& status) {
   }
   if (auto info = GetErrorInfo(s)) e.reason = info->reason();
   return e;
+}
+
+CallError ErrorOf(const v1::ImportRecordResult& result) {
+  return ErrorOf(grpc::Status(
+      static_cast<grpc::StatusCode>(result.error().code()),
+      result.error().message(), result.error().SerializeAsString()));
+}
+
+ImportRun Import(RegistryEnv& env, const std::string& token,
+                 const std::vector<v1::ImportRecordsRequest>& batches,
+                 const std::function<void(int answers)>& on_answer) {
+  auto ctx = RegistryEnv::Context(token);
+  auto stream = env.stub().ImportRecords(ctx.get());
+  std::thread writer([&] {
+    for (const auto& b : batches) {
+      if (!stream->Write(b)) break;
+    }
+    stream->WritesDone();
+  });
+  ImportRun run;
+  v1::ImportRecordsResponse answer;
+  while (stream->Read(&answer)) {
+    run.answers.push_back(answer);
+    if (on_answer) on_answer(static_cast<int>(run.answers.size()));
+  }
+  writer.join();
+  run.status = stream->Finish();
+  return run;
+}
+
+void RegistrySuiteTest::SetUpTestSuite() {
+  auto env = RegistryEnv::Start();
+  ASSERT_TRUE(env.ok()) << env.status();
+  env_ = env->release();
+}
+
+void RegistrySuiteTest::TearDownTestSuite() {
+  delete env_;
+  env_ = nullptr;
+}
+
+v1::Enterprise RegistrySuiteTest::CreateEnterprise(const v1::Enterprise& e,
+                                                   const std::string& token) {
+  v1::CreateEnterpriseRequest req;
+  *req.mutable_enterprise() = e;
+  v1::Enterprise out;
+  grpc::Status s = Call(env(), token.empty() ? Admin() : token,
+                        &Stub::CreateEnterprise, req, &out);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  return out;
+}
+
+v1::Cluster RegistrySuiteTest::CreateCluster(const v1::Cluster& c,
+                                             const std::string& token) {
+  v1::CreateClusterRequest req;
+  *req.mutable_cluster() = c;
+  v1::Cluster out;
+  grpc::Status s = Call(env(), token.empty() ? Admin() : token,
+                        &Stub::CreateCluster, req, &out);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  return out;
 }
 
 v1::Enterprise SampleEnterprise(const std::string& region,

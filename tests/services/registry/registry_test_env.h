@@ -5,6 +5,7 @@
 #ifndef TESTS_SERVICES_REGISTRY_REGISTRY_TEST_ENV_H_
 #define TESTS_SERVICES_REGISTRY_REGISTRY_TEST_ENV_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "common/redis/redis_client.h"
 #include "common/testing/suite.h"
 #include "grpcpp/client_context.h"
+#include "gtest/gtest.h"
 #include "jalin/events/v1/event.pb.h"
 #include "jalin/registry/v1/registry_service.grpc.pb.h"
 
@@ -92,6 +94,40 @@ struct CallError {
   std::string reason;
 };
 CallError ErrorOf(const grpc::Status& status);
+// The same for a record an import rejected.
+CallError ErrorOf(const v1::ImportRecordResult& result);
+
+// One ImportRecords stream: its final status and every answer.
+struct ImportRun {
+  grpc::Status status;
+  std::vector<v1::ImportRecordsResponse> answers;
+};
+
+// Streams `batches` with `token`; `on_answer` (optional) sees each answer
+// as it arrives, e.g. to kill the registry mid-way.
+ImportRun Import(RegistryEnv& env, const std::string& token,
+                 const std::vector<v1::ImportRecordsRequest>& batches,
+                 const std::function<void(int answers)>& on_answer = {});
+
+// A test suite whose tests share one running registry, with the calls most
+// of them make. Tests of one suite run one after another.
+class RegistrySuiteTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+
+  RegistryEnv& env() { return *env_; }
+  std::string Admin() { return env_->AdminToken(); }
+
+  // Created with `token` (default: an admin's); the test fails otherwise.
+  v1::Enterprise CreateEnterprise(const v1::Enterprise& e,
+                                  const std::string& token = "");
+  v1::Cluster CreateCluster(const v1::Cluster& c,
+                            const std::string& token = "");
+
+ private:
+  static inline RegistryEnv* env_ = nullptr;
+};
 
 // A valid enterprise in `region` ("regions/33.13") with one category.
 v1::Enterprise SampleEnterprise(const std::string& region,

@@ -5,7 +5,6 @@
 // their region, and the agreement party filter.
 
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -23,66 +22,22 @@ using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
 using Result = v1::ImportRecordResult;
 
-class RegistryWriteRulesTest : public ::testing::Test {
+class RegistryWriteRulesTest : public RegistrySuiteTest {
  protected:
-  static void SetUpTestSuite() {
-    auto env = RegistryEnv::Start();
-    ASSERT_TRUE(env.ok()) << env.status();
-    env_ = env->release();
-  }
-  static void TearDownTestSuite() {
-    delete env_;
-    env_ = nullptr;
-  }
-
-  RegistryEnv& env() { return *env_; }
-  std::string Admin() { return env_->AdminToken(); }
-
-  v1::Cluster CreateCluster(const v1::Cluster& c) {
-    v1::CreateClusterRequest req;
-    *req.mutable_cluster() = c;
-    v1::Cluster out;
-    grpc::Status s = Call(env(), Admin(), &Stub::CreateCluster, req, &out);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return out;
-  }
-
-  v1::Enterprise CreateEnterprise(const v1::Enterprise& e) {
-    v1::CreateEnterpriseRequest req;
-    *req.mutable_enterprise() = e;
-    v1::Enterprise out;
-    grpc::Status s = Call(env(), Admin(), &Stub::CreateEnterprise, req, &out);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-    return out;
-  }
-
   // The results of one import batch of `records` sent with `token`.
   std::vector<Result> ImportBatch(
       const std::string& token, const std::vector<v1::ImportRecord>& records) {
-    auto ctx = RegistryEnv::Context(token);
-    auto stream = env().stub().ImportRecords(ctx.get());
     v1::ImportRecordsRequest batch;
     batch.set_batch_id("b1");
     for (const auto& r : records) *batch.add_records() = r;
-    EXPECT_TRUE(stream->Write(batch));
-    stream->WritesDone();
-    v1::ImportRecordsResponse answer;
+    ImportRun run = Import(env(), token, {batch});
+    EXPECT_TRUE(run.status.ok()) << run.status.error_message();
     std::vector<Result> results;
-    while (stream->Read(&answer)) {
+    for (const auto& answer : run.answers) {
       for (const auto& r : answer.results()) results.push_back(r);
     }
-    grpc::Status s = stream->Finish();
-    EXPECT_TRUE(s.ok()) << s.error_message();
     return results;
   }
-
-  static CallError ErrorOfResult(const Result& r) {
-    return ErrorOf(grpc::Status(static_cast<grpc::StatusCode>(r.error().code()),
-                                r.error().message(),
-                                r.error().SerializeAsString()));
-  }
-
-  static inline RegistryEnv* env_ = nullptr;
 };
 
 TEST_F(RegistryWriteRulesTest, RepeatedFieldsAreLimited) {
@@ -195,7 +150,7 @@ TEST_F(RegistryWriteRulesTest, ClusterParentsNeverFormACycle) {
   std::vector<Result> second = ImportBatch(karanganyar, {c1});
   ASSERT_EQ(second.size(), 1u);
   EXPECT_EQ(second[0].outcome(), Result::REJECTED);
-  EXPECT_THAT(ErrorOfResult(second[0]).violations,
+  EXPECT_THAT(ErrorOf(second[0]).violations,
               ElementsAre("cluster.parent_cluster: cannot be the cluster "
                           "itself"));
 }
@@ -299,7 +254,7 @@ TEST_F(RegistryWriteRulesTest, PermissionFirstThenEveryViolationAtOnce) {
   std::vector<Result> results = ImportBatch(karanganyar, {r});
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0].outcome(), Result::REJECTED);
-  EXPECT_THAT(ErrorOfResult(results[0]).violations,
+  EXPECT_THAT(ErrorOf(results[0]).violations,
               UnorderedElementsAre("version: must be positive",
                                    "enterprise.nib: must be 13 digits"));
 }
