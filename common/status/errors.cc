@@ -3,6 +3,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/io/coded_stream.h"
 
 namespace jalin {
 
@@ -38,10 +39,28 @@ void FieldViolations::AddFrom(const absl::Status& status,
 absl::Status FieldViolations::ToStatus(absl::string_view message) const {
   if (violations_.empty()) return absl::OkStatus();
   google::rpc::BadRequest bad_request;
-  for (const auto& v : violations_) *bad_request.add_field_violations() = v;
+  size_t bytes = 0;
+  for (const auto& v : violations_) {
+    // The entry in the BadRequest: its tag, its length and itself.
+    const size_t size = v.ByteSizeLong();
+    const size_t entry =
+        1 + google::protobuf::io::CodedOutputStream::VarintSize64(size) + size;
+    const size_t listed = bad_request.field_violations_size();
+    if (listed > 0 &&
+        (listed == kMaxListed || bytes + entry > kMaxListedBytes)) {
+      break;
+    }
+    bytes += entry;
+    *bad_request.add_field_violations() = v;
+  }
   std::string text = absl::StrCat(message, ": ", violations_[0].field(), " ",
                                   violations_[0].description());
-  if (violations_.size() > 1) {
+  const size_t unlisted =
+      violations_.size() - bad_request.field_violations_size();
+  if (unlisted > 0) {
+    absl::StrAppend(&text, " (and ", violations_.size() - 1, " more, ",
+                    unlisted, " of them not listed)");
+  } else if (violations_.size() > 1) {
     absl::StrAppend(&text, " (and ", violations_.size() - 1, " more)");
   }
   absl::Status status = absl::InvalidArgumentError(text);

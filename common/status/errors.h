@@ -27,6 +27,17 @@ namespace jalin {
 // Not thread-safe.
 class FieldViolations {
  public:
+  // ToStatus lists at most kMaxListed violations, and at most
+  // kMaxListedBytes of them serialised (the first one always). The
+  // BadRequest travels in the grpc-status-details-bin trailer, and gRPC
+  // clients refuse trailers above 8 KiB by default (C++, which the gateway
+  // and jalinctl use, fails the call with RESOURCE_EXHAUSTED "received
+  // metadata size exceeds limit", counting decoded bytes; some clients
+  // count the base64, a third more). 2 KiB leaves room for the message,
+  // the ErrorInfo and the encoding.
+  static constexpr size_t kMaxListed = 100;
+  static constexpr size_t kMaxListedBytes = 2048;
+
   FieldViolations() = default;
 
   // `field` is the path in the request, dotted with indexes in brackets:
@@ -34,11 +45,13 @@ class FieldViolations {
   void Add(std::string field, std::string description);
   // Adds every violation of `other`, with `prefix` + "." before each field.
   void Merge(const FieldViolations& other, absl::string_view prefix = "");
-  // Adds the violations a failed `status` names (its BadRequest); one on
-  // `fallback_field` with its message when it names none. Nothing for OK.
+  // Adds the violations a failed `status` names (its BadRequest: only those
+  // listed, see ToStatus); one on `fallback_field` with its message when it
+  // names none. Nothing for OK.
   void AddFrom(const absl::Status& status,
                absl::string_view fallback_field = "");
 
+  // Every violation added, listed or not by ToStatus.
   bool empty() const { return violations_.empty(); }
   size_t size() const { return violations_.size(); }
   const std::vector<google::rpc::BadRequest::FieldViolation>& violations()
@@ -46,8 +59,12 @@ class FieldViolations {
     return violations_;
   }
 
-  // OK when empty; otherwise INVALID_ARGUMENT with `message` (followed by
-  // the first violation) and a BadRequest payload listing all of them.
+  // OK when empty; otherwise INVALID_ARGUMENT with `message` followed by
+  // the first violation and how many more there are, and a BadRequest
+  // payload listing the first ones in order, within the limits above. When
+  // some are left out the message says how many:
+  //   "invalid enterprise: enterprise.nib must be 13 digits (and 411 more,
+  //   372 of them not listed)".
   absl::Status ToStatus(absl::string_view message = "invalid request") const;
 
  private:

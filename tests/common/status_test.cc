@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "common/rpc/client.h"
 #include "common/rpc/unary.h"
 #include "common/status/errors.h"
@@ -40,6 +41,12 @@ absl::Status ValidateEnterprise(const registry::v1::Enterprise& e) {
   }
   if (e.location().region().empty()) {
     v.Add("enterprise.location.region", "is required");
+  }
+  for (int i = 0; i < e.categories_size(); ++i) {
+    if (!absl::StartsWith(e.categories(i), "categories/")) {
+      v.Add(absl::StrCat("enterprise.categories[", i, "]"),
+            "must be a category name (categories/{id})");
+    }
   }
   return v.ToStatus("invalid enterprise");
 }
@@ -82,6 +89,56 @@ TEST(FieldViolationsTest, ListsEveryViolationInOrder) {
   EXPECT_EQ(s.message(), "invalid thing: a.b is required (and 1 more)");
   EXPECT_THAT(Violations(s), ElementsAre(Pair("a.b", "is required"),
                                          Pair("a.c[2].d", "must be positive")));
+}
+
+TEST(FieldViolationsTest, ListsTheFirstWithinTheByteBudgetAndCountsTheRest) {
+  FieldViolations v;
+  for (int i = 0; i < 100'000; ++i) {
+    v.Add(absl::StrCat("records[", i, "].enterprise.nib"), "must be 13 digits");
+  }
+  absl::Status s = v.ToStatus("invalid batch");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  // Callers that inspect still see all of them.
+  EXPECT_EQ(v.size(), 100'000u);
+  EXPECT_EQ(v.violations().size(), 100'000u);
+  const std::string payload(*s.GetPayload(kBadRequestTypeUrl));
+  EXPECT_LE(payload.size(), FieldViolations::kMaxListedBytes);
+  const auto listed = Violations(s);
+  ASSERT_GT(listed.size(), 10u);
+  ASSERT_LT(listed.size(), FieldViolations::kMaxListed);
+  for (size_t i = 0; i < listed.size(); ++i) {
+    EXPECT_EQ(listed[i].first, absl::StrCat("records[", i, "].enterprise.nib"));
+  }
+  EXPECT_EQ(s.message(),
+            absl::StrCat("invalid batch: records[0].enterprise.nib must be 13 "
+                         "digits (and 99999 more, ",
+                         100'000 - listed.size(), " of them not listed)"));
+}
+
+TEST(FieldViolationsTest, ListsAtMostAHundred) {
+  FieldViolations v;
+  for (int i = 0; i < 150; ++i) v.Add(absl::StrCat("f", i), "bad");
+  absl::Status s = v.ToStatus("invalid thing");
+  const auto listed = Violations(s);
+  ASSERT_EQ(listed.size(), 100u);
+  EXPECT_EQ(listed.back().first, "f99");
+  EXPECT_EQ(s.message(),
+            "invalid thing: f0 bad (and 149 more, 50 of them not listed)");
+  // At the limit nothing is left out.
+  FieldViolations hundred;
+  for (int i = 0; i < 100; ++i) hundred.Add(absl::StrCat("f", i), "bad");
+  EXPECT_EQ(Violations(hundred.ToStatus("invalid thing")).size(), 100u);
+  EXPECT_EQ(hundred.ToStatus("invalid thing").message(),
+            "invalid thing: f0 bad (and 99 more)");
+}
+
+TEST(FieldViolationsTest, TheFirstIsListedWhateverItsSize) {
+  FieldViolations v;
+  v.Add("a", std::string(3000, 'x'));
+  v.Add("b", "bad");
+  const auto listed = Violations(v.ToStatus());
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].first, "a");
 }
 
 TEST(FieldViolationsTest, MergePrefixesFields) {
@@ -204,6 +261,38 @@ TEST_F(OverTheWireTest, ErrorInfoReasonAndMetadataArrive) {
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->reason(), "ENTERPRISE_NOT_FOUND");
   EXPECT_EQ(info->metadata().at("name"), "enterprises/nope");
+}
+
+// 100,000 bad items (an import batch, a long repeated field) would make a
+// BadRequest far above gRPC's 8 KiB metadata limit: it still arrives as
+// INVALID_ARGUMENT, with the first violations and the count of the rest.
+TEST_F(OverTheWireTest, ManyBadFieldsStillArriveAsInvalidArgument) {
+  registry::v1::CreateEnterpriseRequest req;
+  req.mutable_enterprise()->set_display_name("Jamu Sehat");
+  req.mutable_enterprise()->mutable_location()->set_region("regions/33.13");
+  for (int i = 0; i < 100'000; ++i) {
+    req.mutable_enterprise()->add_categories("jahe");
+  }
+  registry::v1::Enterprise resp;
+  grpc::ClientContext ctx;
+  rpc::PrepareContext(&ctx, absl::Seconds(30), "");
+  grpc::Status s = stub_->CreateEnterprise(&ctx, req, &resp);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << s.error_message();
+  const absl::Status back = FromGrpcStatus(s);
+  const auto violations = Violations(back);
+  ASSERT_FALSE(violations.empty());
+  ASSERT_LT(violations.size(), 100'000u);
+  for (size_t i = 0; i < violations.size(); ++i) {
+    EXPECT_EQ(violations[i].first,
+              absl::StrCat("enterprise.categories[", i, "]"));
+  }
+  EXPECT_TRUE(absl::EndsWith(
+      back.message(),
+      absl::StrCat("(and 99999 more, ", 100'000 - violations.size(),
+                   " of them not listed)")))
+      << back.message();
+  EXPECT_LT(s.error_details().size(), 4096u);
 }
 
 }  // namespace

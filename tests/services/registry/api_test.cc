@@ -281,6 +281,51 @@ TEST_F(RegistryApiTest, InvalidRecordNamesEveryViolationAndStoresNothing) {
                           "listing.quantity.amount: must be positive"));
 }
 
+// Every list at its limit and every entry bad: far more violations than
+// gRPC's 8 KiB trailer limit could carry. The answer is still
+// INVALID_ARGUMENT with a readable BadRequest (not RESOURCE_EXHAUSTED): the
+// first violations, in order, and the count of the others in the message.
+TEST_F(RegistryApiTest, ManyViolationsStillArriveAsInvalidArgument) {
+  auto date = [](int year, int month, int day) {
+    google::type::Date d;
+    d.set_year(year);
+    d.set_month(month);
+    d.set_day(day);
+    return d;
+  };
+  v1::Enterprise e = SampleEnterprise("regions/33.12", "Tenun Wonogiri");
+  e.clear_categories();
+  e.clear_contacts();
+  for (int i = 0; i < 50; ++i) {
+    e.add_categories(absl::StrCat("categories/tidak-ada-kategori-", i));
+    e.add_clusters(absl::StrCat("clusters/tidak-ada-klaster-", i));
+    jalin::type::v1::Certification* c = e.add_certifications();
+    *c->mutable_issue_date() = date(2024, 2, 30);
+    *c->mutable_expire_date() = date(2024, 2, 31);
+  }
+  for (int i = 0; i < 20; ++i) {
+    jalin::type::v1::Contact* c = e.add_contacts();
+    c->set_display_name("Bu Sri");
+    c->set_phone("12345");
+    c->set_email("sri@");
+  }
+  v1::CreateEnterpriseRequest req;
+  *req.mutable_enterprise() = e;
+  v1::Enterprise out;
+  const grpc::Status status =
+      Call(env(), Admin(), &Stub::CreateEnterprise, req, &out);
+  CallError err = ErrorOf(status);
+  ASSERT_EQ(err.code, grpc::StatusCode::INVALID_ARGUMENT) << err.message;
+  ASSERT_GE(err.violations.size(), 10u);
+  EXPECT_EQ(err.violations[0],
+            "enterprise.categories[0]: unknown category "
+            "categories/tidak-ada-kategori-0");
+  EXPECT_LT(status.error_details().size(), 4096u);
+  EXPECT_THAT(err.message, ::testing::MatchesRegex(
+                               ".* \\(and [0-9]+ more, [0-9]+ of them not "
+                               "listed\\)"));
+}
+
 TEST_F(RegistryApiTest, CrossTenantWritesAreDeniedAndStoreNothing) {
   const std::string sukoharjo_facilitator =
       env().Token(Role::kFacilitator, {"33.11"});
