@@ -40,7 +40,7 @@ absl::Status ChangeRecord(WriteScope& scope, absl::string_view id,
   if (google::protobuf::util::MessageDifferencer::Equals(after, *before)) {
     return absl::OkStatus();
   }
-  const int64_t revision = scope.NextRevision();
+  ASSIGN_OR_RETURN(const int64_t revision, scope.NextRevision());
   scope.Stamp(after.mutable_meta(), revision, /*created=*/false);
   RETURN_IF_ERROR(SaveRecord(scope.tx(), scope.taxonomy(), after, false));
   RETURN_IF_ERROR(EmitRecordEvent(scope, verb, after));

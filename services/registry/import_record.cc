@@ -118,8 +118,10 @@ class Pending final : public PendingImport {
   const std::string external_id_;
   const int64_t version_;
   // Set when the record was found valid and new while preparing: its
-  // stored form and created event, both serialised.
+  // revision (covered by the batch's transaction), stored form and created
+  // event, both serialised.
   bool prepared_ = false;
+  int64_t revision_ = 0;
   std::string serialized_;
   events::SerializedEvent created_;
 };
@@ -156,7 +158,8 @@ absl::StatusOr<bool> Pending<T>::Prepare(ImportPreparation& p, Result* result) {
     if (!v.empty()) return false;
     record_.set_name(
         absl::StrCat(Kind<T>::kCollection, "/", NewUlid(p.origin.now)));
-    StampMeta(record_.mutable_meta(), p.origin.now, p.revisions.Next(),
+    revision_ = p.revisions.Next();
+    StampMeta(record_.mutable_meta(), p.origin.now, revision_,
               /*created=*/true);
     serialized_ = record_.SerializeAsString();
     created_ = events::Outbox::Serialize(
@@ -172,6 +175,7 @@ absl::Status Pending<T>::Apply(ImportTransaction& t, Result* result) {
     FieldViolations gone;
     RETURN_IF_ERROR(CheckReferences(t.scope.tx(), record_, gone, &t.known));
     if (gone.empty()) {
+      RETURN_IF_ERROR(t.scope.CoverRevision(revision_));
       ASSIGN_OR_RETURN(bool inserted,
                        InsertImported(t.scope.tx(), t.scope.taxonomy(), record_,
                                       std::move(serialized_)));
@@ -217,8 +221,8 @@ absl::Status Pending<T>::ApplyFully(ImportTransaction& t, Result* result) {
     if (denied(Action::kCreate, record_)) return absl::OkStatus();
     record_.set_name(
         absl::StrCat(Kind<T>::kCollection, "/", NewUlid(scope.now())));
-    scope.Stamp(record_.mutable_meta(), scope.NextRevision(),
-                /*created=*/true);
+    ASSIGN_OR_RETURN(const int64_t revision, scope.NextRevision());
+    scope.Stamp(record_.mutable_meta(), revision, /*created=*/true);
     ASSIGN_OR_RETURN(bool inserted,
                      InsertImported(scope.tx(), scope.taxonomy(), record_));
     if (inserted) {
@@ -268,7 +272,7 @@ absl::Status Pending<T>::ApplyFully(ImportTransaction& t, Result* result) {
   if (denied(Action::kUpdate, record_)) return absl::OkStatus();
   KeepRegistryFields(*stored, &record_);
   *record_.mutable_meta()->mutable_create_time() = stored->meta().create_time();
-  const int64_t revision = scope.NextRevision();
+  ASSIGN_OR_RETURN(const int64_t revision, scope.NextRevision());
   scope.Stamp(record_.mutable_meta(), revision, /*created=*/false);
   RETURN_IF_ERROR(
       SaveRecord(scope.tx(), scope.taxonomy(), record_, /*created=*/false));

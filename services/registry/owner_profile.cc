@@ -126,7 +126,7 @@ absl::Status RefreshListingsOf(WriteScope& scope, absl::string_view owner,
       continue;
     }
     ApplyOwner(info, &l);
-    const int64_t revision = scope.NextRevision();
+    ASSIGN_OR_RETURN(const int64_t revision, scope.NextRevision());
     scope.Stamp(l.mutable_meta(), revision, /*created=*/false);
     RETURN_IF_ERROR(SaveRecord(scope.tx(), scope.taxonomy(), l, false));
     RETURN_IF_ERROR(EmitRecordEvent(scope, "updated", l));
@@ -142,7 +142,8 @@ absl::Status DeleteListingsOf(WriteScope& scope, absl::string_view owner) {
     RETURN_IF_ERROR(
         DeleteRecord<v1::Listing>(scope.tx(), IdOf(l.name(), "listings")));
     RETURN_IF_ERROR(EmitRecordEvent(scope, "deleted", l));
-    scope.Invalidate(l.name(), scope.NextRevision());
+    ASSIGN_OR_RETURN(const int64_t revision, scope.NextRevision());
+    scope.Invalidate(l.name(), revision);
   }
   return absl::OkStatus();
 }

@@ -148,7 +148,7 @@ absl::Status RecordApi<T>::Create(const auth::Principal& p,
         }
         WriteScope scope(tx, deps_->write, taxonomy, now, p.subject,
                          std::string(request_id));
-        const int64_t revision = scope.NextRevision();
+        ASSIGN_OR_RETURN(const int64_t revision, scope.NextRevision());
         scope.Stamp(record.mutable_meta(), revision, /*created=*/true);
         RETURN_IF_ERROR(SaveRecord(tx, *taxonomy, record, /*created=*/true));
         RETURN_IF_ERROR(EmitRecordEvent(scope, "created", record));
@@ -228,7 +228,7 @@ absl::Status RecordApi<T>::Update(const auth::Principal& p,
     }
     WriteScope scope(tx, deps_->write, taxonomy, now, p.subject,
                      std::string(request_id));
-    const int64_t revision = scope.NextRevision();
+    ASSIGN_OR_RETURN(const int64_t revision, scope.NextRevision());
     scope.Stamp(updated.mutable_meta(), revision, /*created=*/false);
     RETURN_IF_ERROR(SaveRecord(tx, *taxonomy, updated, /*created=*/false));
     RETURN_IF_ERROR(EmitRecordEvent(scope, "updated", updated));
@@ -292,7 +292,8 @@ absl::Status RecordApi<T>::Delete(const auth::Principal& p,
         RETURN_IF_ERROR(AfterChange(scope, &current, nullptr));
         RETURN_IF_ERROR(DeleteRecord<T>(tx, *id));
         RETURN_IF_ERROR(EmitRecordEvent(scope, "deleted", current));
-        scope.Invalidate(current.name(), scope.NextRevision());
+        ASSIGN_OR_RETURN(const int64_t revision, scope.NextRevision());
+        scope.Invalidate(current.name(), revision);
         return absl::OkStatus();
       });
 }

@@ -21,10 +21,11 @@ void RegistrySettings::Register(Config& config) {
 
 RegistryModule::RegistryModule(ServiceRuntime& rt,
                                const RegistrySettings& settings,
-                               regions::RegionTable regions)
+                               regions::RegionTable regions,
+                               int64_t revision_floor)
     : rt_(rt),
       regions_(std::move(regions)),
-      revisions_(&rt.clock()),
+      revisions_(&rt.clock(), revision_floor),
       cache_(&rt.redis(), &rt.clock(), {.ttl = settings.cache_ttl}),
       deps_{.db = rt.db(),
             .request_log = &request_log_,
@@ -55,12 +56,17 @@ absl::StatusOr<std::unique_ptr<RegistryModule>> RegistryModule::Create(
       regions::RegionTable::Load(regions::DefaultRegionsPath(data_dir));
   if (!regions.ok()) return Annotate(regions.status(), "JALIN_DATA_DIR");
   RETURN_IF_ERROR(Annotate(MigrateRegistry(*rt.db()), "registry store"));
+  // Above every revision handed out before, whatever the clock says now.
+  absl::StatusOr<int64_t> revision_floor = LoadRevisionFloor(*rt.db());
+  if (!revision_floor.ok()) {
+    return Annotate(revision_floor.status(), "registry store");
+  }
   absl::StatusOr<TaxonomyFiles> files =
       LoadTaxonomyFiles(TaxonomyDir(data_dir));
   if (!files.ok()) return Annotate(files.status(), "JALIN_DATA_DIR");
 
   std::unique_ptr<RegistryModule> m(
-      new RegistryModule(rt, settings, *std::move(regions)));
+      new RegistryModule(rt, settings, *std::move(regions), *revision_floor));
   ASSIGN_OR_RETURN(int added, SeedTaxonomy(*rt.db(), m->deps_.write, *files,
                                            rt.clock().Now()));
   ASSIGN_OR_RETURN(std::shared_ptr<const TaxonomyData> taxonomy,

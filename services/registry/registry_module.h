@@ -44,8 +44,9 @@ class RegistryModule final : public ServiceModule {
   void Stop() override;
 
  private:
+  // `revision_floor`: LoadRevisionFloor of the store.
   RegistryModule(ServiceRuntime& rt, const RegistrySettings& settings,
-                 regions::RegionTable regions);
+                 regions::RegionTable regions, int64_t revision_floor);
 
   ServiceRuntime& rt_;
   const regions::RegionTable regions_;

@@ -4,14 +4,70 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/status/status_macros.h"
+#include "services/registry/record_kinds.h"
 
 namespace jalin::registry {
+namespace {
+
+// Raises `*max` to the largest revision among the records of kind T.
+template <typename T>
+absl::Status MaxRevisionOf(storage::Transaction& tx, int64_t* max) {
+  static const std::string* const sql =
+      new std::string(absl::StrCat("SELECT data FROM ", Kind<T>::kCollection));
+  T record;
+  return tx.Query(*sql, {}, [&](const storage::Row& row) -> absl::Status {
+    const absl::string_view data = row.Blob(0);
+    if (!record.ParseFromArray(data.data(), static_cast<int>(data.size()))) {
+      return absl::DataLossError(
+          absl::StrCat("unreadable record in ", Kind<T>::kCollection));
+    }
+    *max = std::max(*max, RevisionOf(record.meta().etag()));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace
 
 int64_t RevisionClock::Next() {
   const int64_t now = absl::ToUnixMicros(clock_->Now());
   absl::MutexLock lock(&mu_);
   last_ = std::max(last_ + 1, now);
   return last_;
+}
+
+absl::Status RevisionClock::Cover(storage::Transaction& tx, int64_t revision) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (revision <= committed_mark_) return absl::OkStatus();
+  }
+  const int64_t mark = revision + kMarkLead;
+  RETURN_IF_ERROR(tx.Exec(
+      "UPDATE registry_revision_mark SET revision = ? WHERE revision < ?",
+      {storage::Param(mark), storage::Param(mark)}));
+  tx.OnCommit([this, mark] {
+    absl::MutexLock lock(&mu_);
+    committed_mark_ = std::max(committed_mark_, mark);
+  });
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> LoadRevisionFloor(storage::Database& db) {
+  int64_t floor = 0;
+  RETURN_IF_ERROR(db.Read([&](storage::Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(
+        floor, storage::QueryInt(
+                   tx, "SELECT revision FROM registry_revision_mark", {}, 0));
+    if (floor > 0) return absl::OkStatus();
+    // No write since the mark was added: the records hold every revision
+    // (but a deletion's) handed out before.
+    RETURN_IF_ERROR(MaxRevisionOf<v1::Cluster>(tx, &floor));
+    RETURN_IF_ERROR(MaxRevisionOf<v1::Enterprise>(tx, &floor));
+    RETURN_IF_ERROR(MaxRevisionOf<v1::Partner>(tx, &floor));
+    RETURN_IF_ERROR(MaxRevisionOf<v1::Listing>(tx, &floor));
+    return MaxRevisionOf<v1::Agreement>(tx, &floor);
+  }));
+  return floor;
 }
 
 std::string EtagOf(int64_t revision) { return absl::StrCat(revision); }

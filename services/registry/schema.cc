@@ -168,6 +168,16 @@ CREATE TABLE agreement_parties (
 CREATE INDEX agreement_parties_party
   ON agreement_parties (party, agreement_id);
 )sql"},
+    {2, "revision high-water mark",
+     R"sql(
+-- One row: at or above every revision a committed change used (see
+-- revision_clock.h); 0 until the first write after this migration.
+CREATE TABLE registry_revision_mark (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  revision INTEGER NOT NULL
+);
+INSERT INTO registry_revision_mark (id, revision) VALUES (1, 0);
+)sql"},
 };
 
 }  // namespace

@@ -2,7 +2,8 @@
 // a protobuf blob (`data`) beside the columns that lists and statistics
 // filter on, plus membership tables for repeated references (an
 // enterprise's clusters, categories and certifications; a listing's
-// clusters; a partner's categories; an agreement's parties).
+// clusters; a partner's categories; an agreement's parties). One more
+// table holds the revision high-water mark (revision_clock.h).
 
 #ifndef SERVICES_REGISTRY_SCHEMA_H_
 #define SERVICES_REGISTRY_SCHEMA_H_

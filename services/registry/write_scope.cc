@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/events/event_builder.h"
+#include "common/status/status_macros.h"
 #include "services/registry/time_util.h"
 
 namespace jalin::registry {
@@ -37,6 +38,12 @@ void StampMeta(jalin::registry::v1::RecordMeta* meta, absl::Time now,
   *meta->mutable_update_time() = ToTimestamp(now);
   if (created) *meta->mutable_create_time() = ToTimestamp(now);
   meta->set_etag(EtagOf(revision));
+}
+
+absl::StatusOr<int64_t> WriteScope::NextRevision() {
+  const int64_t revision = deps_.revisions->Next();
+  RETURN_IF_ERROR(deps_.revisions->Cover(tx_, revision));
+  return revision;
 }
 
 void WriteScope::Stamp(jalin::registry::v1::RecordMeta* meta, int64_t revision,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/events/outbox.h"
@@ -71,9 +72,15 @@ class WriteScope {
   absl::Time now() const { return origin_.now; }
   const EventOrigin& origin() const { return origin_; }
 
-  // A new revision, and the record metadata of a change made at it
-  // (create_time only when `created`).
-  int64_t NextRevision() { return deps_.revisions->Next(); }
+  // A new revision, covered in this transaction (RevisionClock::Cover),
+  // and the record metadata of a change made at it (create_time only when
+  // `created`).
+  absl::StatusOr<int64_t> NextRevision();
+  // Covers a revision taken before the transaction (an import record
+  // prepared outside it).
+  absl::Status CoverRevision(int64_t revision) {
+    return deps_.revisions->Cover(tx_, revision);
+  }
   void Stamp(jalin::registry::v1::RecordMeta* meta, int64_t revision,
              bool created) const;
 

@@ -17,8 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/events/event_builder.h"
-#include "common/testing/redis_server.h"
-#include "common/testing/temp_dir.h"
+#include "common/testing/redis_test.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "jalin/events/v1/registry_events.pb.h"
@@ -264,16 +263,8 @@ TEST_F(IndexSyncTest, PurgeDropsListingsPastTheirEnd) {
   EXPECT_FALSE(Has("listings/soon"));
 }
 
-class RedisFeedTest : public ::testing::Test {
+class RedisFeedTest : public jalin::testing::RedisTest {
  protected:
-  void SetUp() override {
-    auto server = jalin::testing::RedisServer::Start(dir_.path());
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    redis_ = std::make_unique<redis::Client>(
-        redis::Options{.address = server_->address()});
-  }
-
   std::string Publish(const events::v1::Event& e) {
     auto r = redis_->Command({"XADD", "jalin.registry.events", "*", "id",
                               e.id(), "type", e.type(), "event",
@@ -306,10 +297,6 @@ class RedisFeedTest : public ::testing::Test {
     absl::MutexLock lock(&mu);
     return got;
   }
-
-  jalin::testing::TempDir dir_;
-  std::unique_ptr<jalin::testing::RedisServer> server_;
-  std::unique_ptr<redis::Client> redis_;
 };
 
 TEST_F(RedisFeedTest, StartsAfterThePositionAndMovesAnExistingGroup) {

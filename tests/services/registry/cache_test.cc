@@ -1,13 +1,19 @@
 // The Redis cache in front of Get, with the real binary: served from Redis
-// when warm, invalidated by every change, and the store answers (never a
-// stale record) while Redis is away and after it returns.
+// when warm, invalidated by every change, the store answers (never a stale
+// record) while Redis is away and after it returns, and changes made after
+// a restart behind the clock still retire cached values.
 
 #include <algorithm>
+#include <cstring>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/testing/raw_sqlite.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/registry/revision_clock.h"
 #include "tests/services/registry/registry_test_env.h"
 
 namespace jalin::registry::testing {
@@ -118,6 +124,43 @@ TEST_F(RegistryCacheTest, StoreAnswersWhileRedisIsAwayAndNothingStaleAfter) {
   }
   ASSERT_EQ(Keys().size(), 2u);
   EXPECT_EQ(Get().display_name(), "Batik Girilayu Baru");
+}
+
+// A run whose clock was an hour ahead left the enterprise at a revision an
+// hour ahead, and the store's revision mark above it (as every write does).
+// The registry restarts behind that clock: its changes still get later
+// revisions, so they retire the cached value instead of being refused.
+TEST_F(RegistryCacheTest, ARestartBehindTheClockStillRetiresCachedValues) {
+  const int64_t ahead = absl::ToUnixMicros(absl::Now() + absl::Hours(1));
+  ASSERT_TRUE(env_->suite().Stop("registry", absl::Seconds(20)).ok());
+  {
+    v1::Enterprise stored = enterprise_;
+    stored.set_display_name("Batik Girilayu Lama");
+    stored.mutable_meta()->set_etag(absl::StrCat(ahead));
+    jalin::testing::RawSqlite db(env_->suite().dir().File("registry.db"),
+                                 /*writable=*/true);
+    const std::string id = enterprise_.name().substr(strlen("enterprises/"));
+    ASSERT_EQ(
+        db.One(absl::StrCat("UPDATE enterprises SET data = X'",
+                            absl::BytesToHexString(stored.SerializeAsString()),
+                            "' WHERE id = '", id, "'")),
+        "");
+    ASSERT_EQ(
+        db.One(absl::StrCat("UPDATE registry_revision_mark SET ",
+                            "revision = ", ahead + RevisionClock::kMarkLead)),
+        "");
+  }
+  ASSERT_TRUE(env_->Restart().ok());
+  // The record at the revision ahead goes into the cache.
+  EXPECT_EQ(Get().display_name(), "Batik Girilayu Lama");
+  EXPECT_EQ(Get().meta().etag(), absl::StrCat(ahead));
+
+  Rename("Batik Girilayu Baru");
+  const v1::Enterprise after = Get();
+  EXPECT_EQ(after.display_name(), "Batik Girilayu Baru");
+  int64_t revision = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(after.meta().etag(), &revision));
+  EXPECT_GT(revision, ahead);
 }
 
 }  // namespace

@@ -1,39 +1,12 @@
 // RedisRecordCache against a real redis-server: revision ordering, and no
 // stale answer after Redis was away while records changed.
 
-#include <memory>
-
-#include "common/clock.h"
-#include "common/redis/redis_client.h"
-#include "common/testing/redis_server.h"
-#include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
 #include "services/registry/redis_record_cache.h"
+#include "tests/services/registry/record_cache_fixture.h"
 
 namespace jalin::registry {
 namespace {
-
-class RecordCacheTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto server = jalin::testing::RedisServer::Start(dir_.path());
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    redis_ = std::make_unique<redis::Client>(
-        redis::Options{.address = server_->address(),
-                       .command_timeout = absl::Milliseconds(500)});
-    cache_ = std::make_unique<RedisRecordCache>(
-        redis_.get(), &clock_,
-        RedisCacheOptions{.ttl = absl::Minutes(1),
-                          .retry_after = absl::Seconds(1)});
-  }
-
-  jalin::testing::TempDir dir_;
-  std::unique_ptr<jalin::testing::RedisServer> server_;
-  std::unique_ptr<redis::Client> redis_;
-  FakeClock clock_{absl::FromUnixSeconds(1'750'000'000)};
-  std::unique_ptr<RedisRecordCache> cache_;
-};
 
 TEST_F(RecordCacheTest, FillThenHit) {
   EXPECT_FALSE(cache_->Get("enterprises/a").has_value());
