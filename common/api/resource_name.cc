@@ -4,6 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/status/errors.h"
+#include "common/strings/abbreviate.h"
 
 namespace jalin::api {
 
@@ -58,14 +59,7 @@ absl::string_view CollectionOf(absl::string_view name) {
 }
 
 std::string Abbreviate(absl::string_view value, size_t max_chars) {
-  size_t chars = 0;
-  for (size_t i = 0; i < value.size(); ++i) {
-    // A byte that does not continue a UTF-8 sequence starts a code point.
-    if ((static_cast<unsigned char>(value[i]) & 0xC0) == 0x80) continue;
-    if (chars == max_chars) return absl::StrCat(value.substr(0, i), "...");
-    ++chars;
-  }
-  return std::string(value);
+  return strings::AbbreviateUtf8(value, max_chars, strings::kNoLimit, "...");
 }
 
 }  // namespace jalin::api

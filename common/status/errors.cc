@@ -3,12 +3,19 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/strings/abbreviate.h"
 #include "google/protobuf/io/coded_stream.h"
 
 namespace jalin {
 
 void FieldViolations::Add(std::string field, std::string description) {
   google::rpc::BadRequest::FieldViolation v;
+  if (field.size() > kMaxFieldBytes) {
+    field = strings::BoundUtf8Bytes(field, kMaxFieldBytes);
+  }
+  if (description.size() > kMaxDescriptionBytes) {
+    description = strings::BoundUtf8Bytes(description, kMaxDescriptionBytes);
+  }
   v.set_field(std::move(field));
   v.set_description(std::move(description));
   violations_.push_back(std::move(v));

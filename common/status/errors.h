@@ -38,10 +38,27 @@ class FieldViolations {
   static constexpr size_t kMaxListed = 100;
   static constexpr size_t kMaxListedBytes = 2048;
 
+  // Add keeps at most this many bytes of a field path and of a description,
+  // cut between UTF-8 code points with "..." at the end (the "..."
+  // included). A description is a sentence for a person: the longest fixed
+  // one in jalin is about 120 bytes, and a value it repeats is abbreviated
+  // to 64 code points at the source (api::Abbreviate), which leaves room
+  // for one such value; a path is dotted field names and indexes. What the
+  // bound stops is a client's value repeated whole (a 100,000-character
+  // name, a map key in a path) by a check that forgot to abbreviate it: the
+  // first violation, listed whatever its size, stays near 512 bytes (a
+  // quarter of kMaxListedBytes, so a few more are still listed after it),
+  // and the status message that repeats it stays under the 1 KiB the edge
+  // allows (kMaxMessageBytes in grpc_status.h), so the edge never cuts the
+  // count of the others off an INVALID_ARGUMENT.
+  static constexpr size_t kMaxFieldBytes = 256;
+  static constexpr size_t kMaxDescriptionBytes = 256;
+
   FieldViolations() = default;
 
   // `field` is the path in the request, dotted with indexes in brackets:
-  // "enterprise.certifications[1].expire_date".
+  // "enterprise.certifications[1].expire_date". Both are cut to the bounds
+  // above.
   void Add(std::string field, std::string description);
   // Adds every violation of `other`, with `prefix` + "." before each field.
   void Merge(const FieldViolations& other, absl::string_view prefix = "");

@@ -8,6 +8,7 @@
 #include "common/ids.h"
 #include "common/log/log.h"
 #include "common/status/errors.h"
+#include "common/strings/abbreviate.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace jalin {
@@ -26,7 +27,8 @@ google::rpc::Status ToRpcStatus(const absl::Status& status,
                                 absl::string_view domain) {
   google::rpc::Status rpc;
   rpc.set_code(static_cast<int>(status.code()));
-  rpc.set_message(std::string(status.message()));
+  rpc.set_message(
+      strings::BoundUtf8Bytes(status.message(), kMaxMessageBytes, kMessageCut));
   if (status.ok()) return rpc;
   // A server fault describes the service's insides (a statement, a file):
   // the caller gets a reference to quote, the log the whole message.
@@ -47,8 +49,13 @@ google::rpc::Status ToRpcStatus(const absl::Status& status,
     if (url == kErrorInfoTypeUrl) {
       has_error_info = true;
       google::rpc::ErrorInfo info;
-      if (info.ParseFromString(std::string(payload)) && info.domain().empty()) {
-        info.set_domain(std::string(domain));
+      if (info.ParseFromString(std::string(payload))) {
+        if (info.domain().empty()) info.set_domain(std::string(domain));
+        for (auto& [key, value] : *info.mutable_metadata()) {
+          if (value.size() > kMaxErrorInfoValueBytes) {
+            value = strings::BoundUtf8Bytes(value, kMaxErrorInfoValueBytes);
+          }
+        }
         any->PackFrom(info);
         return;
       }

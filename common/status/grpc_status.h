@@ -3,6 +3,7 @@
 #ifndef COMMON_STATUS_GRPC_STATUS_H_
 #define COMMON_STATUS_GRPC_STATUS_H_
 
+#include <cstddef>
 #include <string>
 
 #include "absl/status/status.h"
@@ -19,13 +20,31 @@ std::string StatusCodeName(absl::StatusCode code);
 // DATA_LOSS), whose messages are not for callers.
 bool IsServerFault(absl::StatusCode code);
 
+// The most bytes of a status message a caller receives, kMessageCut
+// included: a longer one is cut between UTF-8 code points and ends in
+// kMessageCut. The message travels twice in the trailers that gRPC clients
+// refuse above 8 KiB (see FieldViolations::kMaxListed): in grpc-message,
+// percent-encoded (a byte outside ASCII takes three, so up to 3 KiB), and
+// in grpc-status-details-bin, beside the BadRequest (at most 2 KiB) and the
+// ErrorInfo; at 1 KiB all of it stays below the limit, which a message that
+// repeats a client's value whole (a NOT_FOUND naming a 100,000-character
+// name) would exceed. A message written for a person, naming a few
+// resources, is a few hundred bytes at most and arrives unchanged.
+inline constexpr size_t kMaxMessageBytes = 1024;
+inline constexpr absl::string_view kMessageCut = "... (message cut)";
+// The most bytes of an ErrorInfo metadata value ("..." included), for the
+// same reason: values are names and numbers for programs, far shorter.
+inline constexpr size_t kMaxErrorInfoValueBytes = 256;
+
 // Converts `status` for the wire. The grpc::Status carries a serialised
 // google.rpc.Status in its details with every payload of `status` (BadRequest
 // and others) and always an ErrorInfo: the one attached with WithErrorInfo,
 // or one whose reason is the code's name. `domain` ("registry.jalin") fills
 // ErrorInfo.domain. A server fault's message is logged with a new reference
 // and replaced by "internal error in <domain> (reference <id>)"; the default
-// ErrorInfo carries the reference in its metadata.
+// ErrorInfo carries the reference in its metadata. Any other message is cut
+// to kMaxMessageBytes, and ErrorInfo metadata values to
+// kMaxErrorInfoValueBytes.
 grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain);
 
 // The inverse, for clients: code, message and every detail become payloads
@@ -36,8 +55,8 @@ absl::Status FromGrpcStatus(const grpc::Status& status);
 // carries no details).
 google::rpc::Status ToRpcStatus(const grpc::Status& status);
 
-// Builds the rich google.rpc.Status of an absl::Status (a server fault as
-// ToGrpcStatus sends it).
+// Builds the rich google.rpc.Status of an absl::Status (a server fault and
+// a long message as ToGrpcStatus sends them).
 google::rpc::Status ToRpcStatus(const absl::Status& status,
                                 absl::string_view domain);
 

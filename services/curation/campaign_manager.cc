@@ -58,7 +58,7 @@ absl::Status CampaignManager::Create(const auth::Principal& p,
   if (!req.campaign().region().empty() && !p.IsGlobal() &&
       !p.CoversRegion(req.campaign().region())) {
     return auth::PermissionDenied(
-        absl::StrCat("campaigns in ", req.campaign().region(),
+        absl::StrCat("campaigns in ", api::Abbreviate(req.campaign().region()),
                      " are outside the caller's regions"));
   }
   FieldViolations v;

@@ -123,7 +123,7 @@ void ValidateCampaign(const Campaign& c, const regions::RegionTable& regions,
   } else if (!absl::StartsWith(c.region(), "regions/") ||
              regions.Find(c.region()) == nullptr) {
     v.Add(prefix + ".region",
-          absl::StrCat("\"", c.region(),
+          absl::StrCat("\"", api::Abbreviate(c.region()),
                        "\" is not a known province or kabupaten/kota; use "
                        "\"regions/<code>\""));
   }
@@ -186,7 +186,7 @@ void ValidateReviewScores(
   }
   std::sort(unknown.begin(), unknown.end());
   for (const auto& id : unknown) {
-    v.Add(absl::StrCat(prefix, "[", id, "]"),
+    v.Add(absl::StrCat(prefix, "[", api::Abbreviate(id), "]"),
           "is not a criterion of this campaign");
   }
 }

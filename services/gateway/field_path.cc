@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/api/resource_name.h"
 #include "google/protobuf/message.h"
 
 namespace jalin::gateway {
@@ -30,22 +31,22 @@ absl::StatusOr<FieldPath> ResolveFieldPath(const Descriptor* type,
   const Descriptor* current = type;
   for (absl::string_view part : absl::StrSplit(path, '.')) {
     if (current == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("\"", path, "\": \"", out.back()->name(),
-                       "\" is not a message field and has no sub-fields"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "\"", api::Abbreviate(path), "\": \"", out.back()->name(),
+          "\" is not a message field and has no sub-fields"));
     }
     const FieldDescriptor* f = current->FindFieldByName(std::string(part));
     if (f == nullptr) f = FindByJsonName(current, part);
     if (f == nullptr) {
-      return absl::NotFoundError(absl::StrCat("\"", path,
-                                              "\": ", current->full_name(),
-                                              " has no field \"", part, "\""));
+      return absl::NotFoundError(absl::StrCat(
+          "\"", api::Abbreviate(path), "\": ", current->full_name(),
+          " has no field \"", api::Abbreviate(part), "\""));
     }
     if (!out.empty() && (out.back()->is_repeated() ||
                          out.back()->type() != FieldDescriptor::TYPE_MESSAGE)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("\"", path, "\": \"", out.back()->name(),
-                       "\" is not a singular message field"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "\"", api::Abbreviate(path), "\": \"", out.back()->name(),
+          "\" is not a singular message field"));
     }
     out.push_back(f);
     current = (f->type() == FieldDescriptor::TYPE_MESSAGE && !f->is_repeated())

@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/api/resource_name.h"
 #include "common/auth/bearer_token.h"
 #include "common/ids.h"
 #include "common/log/log.h"
@@ -20,6 +21,14 @@ namespace {
 
 absl::string_view View(boost::beast::string_view s) {
   return absl::string_view(s.data(), s.size());
+}
+
+// A request path or target as an error message repeats it: whole for
+// every path the API serves (resource names hold ids of at most 63
+// characters), abbreviated when a client sends one of up to the 16 KiB a
+// request head may hold.
+std::string EchoedPath(absl::string_view path) {
+  return api::Abbreviate(path, 256);
 }
 
 // A client's request id is kept when it is short and plain.
@@ -106,10 +115,10 @@ void Gateway::Handle(std::shared_ptr<HttpExchange> exchange) {
     if (path == "/openapi.json" || path == "/healthz") {
       state->route = path == "/healthz" ? "health" : "openapi";
       if (!read_only) {
-        state->ReplyError(
-            absl::UnimplementedError(absl::StrCat(View(req.method_string()),
-                                                  " is not allowed on ", path)),
-            {{"Allow", "GET, HEAD"}}, 405);
+        state->ReplyError(absl::UnimplementedError(absl::StrCat(
+                              View(req.method_string()), " is not allowed on ",
+                              EchoedPath(path))),
+                          {{"Allow", "GET, HEAD"}}, 405);
         return;
       }
       if (path == "/openapi.json") {
@@ -136,14 +145,16 @@ void Gateway::Handle(std::shared_ptr<HttpExchange> exchange) {
   if (lookup.route == nullptr) {
     if (!lookup.allowed_methods.empty()) {
       state->ReplyError(
-          absl::UnimplementedError(absl::StrCat(
-              View(req.method_string()), " is not allowed on ", path, "; use ",
-              absl::StrJoin(lookup.allowed_methods, ", "))),
+          absl::UnimplementedError(
+              absl::StrCat(View(req.method_string()), " is not allowed on ",
+                           EchoedPath(path), "; use ",
+                           absl::StrJoin(lookup.allowed_methods, ", "))),
           {{"Allow", absl::StrJoin(lookup.allowed_methods, ", ")}}, 405);
       return;
     }
-    state->ReplyError(absl::NotFoundError(absl::StrCat(
-        "no API method at ", View(req.method_string()), " ", path)));
+    state->ReplyError(absl::NotFoundError(
+        absl::StrCat("no API method at ", View(req.method_string()), " ",
+                     EchoedPath(path))));
     return;
   }
   HandleApi(std::move(state), *lookup.route, std::move(lookup.bindings), query);
@@ -177,11 +188,11 @@ void Gateway::HandleApi(std::shared_ptr<ExchangeState> state,
   const absl::string_view body = req.body();
   if (!absl::StripAsciiWhitespace(body).empty() &&
       !JsonMediaType(View(req[http::field::content_type]))) {
-    state->ReplyError(
-        absl::InvalidArgumentError(absl::StrCat(
-            "unsupported Content-Type \"", View(req[http::field::content_type]),
-            "\": send application/json")),
-        {}, 415);
+    state->ReplyError(absl::InvalidArgumentError(absl::StrCat(
+                          "unsupported Content-Type \"",
+                          api::Abbreviate(View(req[http::field::content_type])),
+                          "\": send application/json")),
+                      {}, 415);
     return;
   }
 
@@ -259,10 +270,10 @@ void Gateway::HandleStatic(std::shared_ptr<ExchangeState> state,
   state->route = "static";
   const HttpRequest& req = state->request();
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
-    state->ReplyError(
-        absl::UnimplementedError(absl::StrCat(View(req.method_string()),
-                                              " is not allowed on ", path)),
-        {{"Allow", "GET, HEAD"}}, 405);
+    state->ReplyError(absl::UnimplementedError(absl::StrCat(
+                          View(req.method_string()), " is not allowed on ",
+                          EchoedPath(path))),
+                      {{"Allow", "GET, HEAD"}}, 405);
     return;
   }
   absl::StatusOr<StaticFile> file = deps_.files->Lookup(path);
@@ -271,8 +282,8 @@ void Gateway::HandleStatic(std::shared_ptr<ExchangeState> state,
       state->ReplyError(
           InvalidFieldError("path", std::string(file.status().message())));
     } else {
-      state->ReplyError(
-          absl::NotFoundError(absl::StrCat("no such file: ", path)));
+      state->ReplyError(absl::NotFoundError(
+          absl::StrCat("no such file: ", EchoedPath(path))));
     }
     return;
   }
@@ -291,7 +302,7 @@ void Gateway::HandlePreflight(std::shared_ptr<ExchangeState> state,
     methods = deps_.routes->Match("", path).allowed_methods;
     if (methods.empty()) {
       state->ReplyError(absl::NotFoundError(
-          absl::StrCat("no API method at ", View(req.target()))));
+          absl::StrCat("no API method at ", EchoedPath(View(req.target())))));
       return;
     }
   }
@@ -303,8 +314,9 @@ void Gateway::HandlePreflight(std::shared_ptr<ExchangeState> state,
     return;
   }
   if (!deps_.cors->Allows(origin)) {
-    state->ReplyError(absl::PermissionDeniedError(absl::StrCat(
-        "origin ", origin, " may not call this API (see cors_origins)")));
+    state->ReplyError(absl::PermissionDeniedError(
+        absl::StrCat("origin ", api::Abbreviate(origin),
+                     " may not call this API (see cors_origins)")));
     return;
   }
   state->Reply(http::status::no_content, "", "",

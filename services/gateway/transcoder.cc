@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/api/resource_name.h"
 #include "common/status/errors.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
@@ -72,8 +73,8 @@ absl::Status SetFromText(Message* parent, const FieldDescriptor* f,
   const Reflection* r = parent->GetReflection();
   const bool rep = f->is_repeated();
   auto bad = [&]() {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", text, "\" is not a valid ", TypeName(f)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", api::Abbreviate(text), "\" is not a valid ", TypeName(f)));
   };
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING: {
@@ -239,7 +240,8 @@ void ApplyQuery(const Route& route, absl::string_view query, Message* m,
   if (pairs.empty()) return;
   if (route.body == "*") {
     for (const auto& [key, value] : pairs) {
-      v.Add(key, "query parameters are not accepted: the request is the body");
+      v.Add(api::Abbreviate(key),
+            "query parameters are not accepted: the request is the body");
     }
     return;
   }
@@ -247,13 +249,13 @@ void ApplyQuery(const Route& route, absl::string_view query, Message* m,
   for (const auto& [raw_key, raw_value] : pairs) {
     absl::StatusOr<std::string> key = PercentDecode(raw_key, true);
     if (!key.ok()) {
-      v.Add(raw_key,
+      v.Add(api::Abbreviate(raw_key),
             absl::StrCat("bad query parameter name: ", key.status().message()));
       continue;
     }
     absl::StatusOr<FieldPath> path = ResolveFieldPath(m->GetDescriptor(), *key);
     if (!path.ok()) {
-      v.Add(*key,
+      v.Add(api::Abbreviate(*key),
             absl::StrCat("unknown query parameter: ", path.status().message()));
       continue;
     }

@@ -124,8 +124,8 @@ absl::Status ScopeFilter(const auth::Principal& principal, v1::Filter& filter) {
   }
   for (const std::string& r : filter.regions()) {
     if (!principal.CoversRegion(r)) {
-      return auth::PermissionDenied(
-          absl::StrCat("region ", r, " is outside the caller's scope"));
+      return auth::PermissionDenied(absl::StrCat(
+          "region ", api::Abbreviate(r), " is outside the caller's scope"));
     }
   }
   return absl::OkStatus();

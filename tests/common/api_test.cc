@@ -3,6 +3,7 @@
 #include "common/api/field_mask.h"
 #include "common/api/pagination.h"
 #include "common/api/resource_name.h"
+#include "common/strings/abbreviate.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "jalin/registry/v1/cluster.pb.h"
@@ -174,6 +175,48 @@ TEST(ResourceNameTest, LongValuesAreAbbreviatedInMessages) {
   ApplyFieldMask(patch, mask, {}, &stored, v);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_LT(v.violations()[0].description().size(), 200u);
+}
+
+// The one cutting helper behind Abbreviate and the bounds in common/status:
+// by code points, by bytes, or both, never inside a multi-byte character.
+TEST(ResourceNameTest, AbbreviationNeverSplitsACharacter) {
+  const std::string e = "\xC3\xA9";              // 2 bytes
+  const std::string euro = "\xE2\x82\xAC";       // 3 bytes
+  const std::string smile = "\xF0\x9F\x98\x80";  // 4 bytes
+  EXPECT_EQ(Abbreviate(smile + smile + smile, 2), smile + smile + "...");
+  EXPECT_EQ(Abbreviate(smile + smile, 2), smile + smile);
+
+  using strings::AbbreviateUtf8;
+  using strings::BoundUtf8Bytes;
+  using strings::kNoLimit;
+  const std::string mixed = "a" + e + euro + smile + "z";  // 1+2+3+4+1 bytes
+  // Every byte bound keeps the longest whole-character prefix.
+  const std::vector<std::string> prefixes = {"",
+                                             "a",
+                                             "a",
+                                             "a" + e,
+                                             "a" + e,
+                                             "a" + e,
+                                             "a" + e + euro,
+                                             "a" + e + euro,
+                                             "a" + e + euro,
+                                             "a" + e + euro,
+                                             "a" + e + euro + smile};
+  for (size_t bytes = 0; bytes < prefixes.size(); ++bytes) {
+    EXPECT_EQ(AbbreviateUtf8(mixed, kNoLimit, bytes, "~"),
+              prefixes[bytes] + "~")
+        << bytes;
+  }
+  EXPECT_EQ(AbbreviateUtf8(mixed, kNoLimit, mixed.size(), "~"), mixed);
+  // Both limits: the tighter one wins.
+  EXPECT_EQ(AbbreviateUtf8(mixed, 2, kNoLimit, "~"), "a" + e + "~");
+  EXPECT_EQ(AbbreviateUtf8(mixed, 4, 5, "~"), "a" + e + "~");
+  // A bound on the result, marker included.
+  EXPECT_EQ(BoundUtf8Bytes(mixed, mixed.size()), mixed);
+  EXPECT_EQ(BoundUtf8Bytes(mixed, 8), "a" + e + "...");
+  EXPECT_EQ(BoundUtf8Bytes(mixed, 9), "a" + e + euro + "...");
+  const std::string huge(100'000, 'x');
+  EXPECT_EQ(BoundUtf8Bytes(huge, 256).size(), 256u);
 }
 
 }  // namespace

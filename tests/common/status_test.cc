@@ -48,6 +48,11 @@ absl::Status ValidateEnterprise(const registry::v1::Enterprise& e) {
             "must be a category name (categories/{id})");
     }
   }
+  // Repeats the value whole, as a check that forgot api::Abbreviate would.
+  if (e.merged_into().size() > 2000) {
+    v.Add("enterprise.merged_into",
+          absl::StrCat("is too long: ", e.merged_into()));
+  }
   return v.ToStatus("invalid enterprise");
 }
 
@@ -132,13 +137,50 @@ TEST(FieldViolationsTest, ListsAtMostAHundred) {
             "invalid thing: f0 bad (and 99 more)");
 }
 
-TEST(FieldViolationsTest, TheFirstIsListedWhateverItsSize) {
+// A description that repeats a client's value whole is cut, so that the
+// first violation (always listed) cannot crowd the others out.
+TEST(FieldViolationsTest, ALongDescriptionIsCutAndTheNextStillListed) {
   FieldViolations v;
   v.Add("a", std::string(3000, 'x'));
   v.Add("b", "bad");
   const auto listed = Violations(v.ToStatus());
-  ASSERT_EQ(listed.size(), 1u);
-  EXPECT_EQ(listed[0].first, "a");
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_THAT(listed, ElementsAre(Pair("a", std::string(253, 'x') + "..."),
+                                  Pair("b", "bad")));
+}
+
+TEST(FieldViolationsTest, FieldsAndDescriptionsAreBoundedBetweenCodePoints) {
+  // At the bound nothing changes; one byte more and it is cut.
+  FieldViolations v;
+  v.Add(std::string(256, 'f'), std::string(256, 'd'));
+  v.Add(std::string(257, 'f'), std::string(257, 'd'));
+  EXPECT_EQ(v.violations()[0].field(), std::string(256, 'f'));
+  EXPECT_EQ(v.violations()[0].description(), std::string(256, 'd'));
+  EXPECT_EQ(v.violations()[1].field(), std::string(253, 'f') + "...");
+  EXPECT_EQ(v.violations()[1].description(), std::string(253, 'd') + "...");
+
+  // "é" is 2 bytes and "😀" 4: 253 bytes would end inside one, so the cut
+  // falls before it.
+  std::string two, four;
+  for (int i = 0; i < 50'000; ++i) two += "\xC3\xA9";
+  for (int i = 0; i < 25'000; ++i) four += "\xF0\x9F\x98\x80";
+  FieldViolations multi;
+  multi.Add(absl::StrCat("scores[", four, "]"), two);
+  multi.Add("name", absl::StrCat("x", four));
+  std::string kept_two, kept_four;
+  for (int i = 0; i < 126; ++i) kept_two += "\xC3\xA9";
+  for (int i = 0; i < 61; ++i) kept_four += "\xF0\x9F\x98\x80";
+  EXPECT_EQ(multi.violations()[0].field(),
+            absl::StrCat("scores[", kept_four, "..."));
+  EXPECT_EQ(multi.violations()[0].description(), kept_two + "...");
+  EXPECT_EQ(
+      multi.violations()[1].description(),
+      absl::StrCat("x", kept_four, "\xF0\x9F\x98\x80\xF0\x9F\x98\x80", "..."));
+  // The message repeats the first violation, bounded with it.
+  const absl::Status s = multi.ToStatus("invalid review");
+  EXPECT_EQ(s.message(), absl::StrCat("invalid review: scores[", kept_four,
+                                      "... ", kept_two, "... (and 1 more)"));
+  EXPECT_THAT(Violations(s), ::testing::SizeIs(2));
 }
 
 TEST(FieldViolationsTest, MergePrefixesFields) {
@@ -194,6 +236,48 @@ TEST(GrpcStatusTest, ServerFaultsReachCallersAsAReferenceOnly) {
   EXPECT_EQ(bad.error_message(), "proposal is AGREED");
 }
 
+TEST(GrpcStatusTest, LongMessagesAreCutAtTheEdgeBetweenCodePoints) {
+  // Up to kMaxMessageBytes a message arrives whole.
+  const std::string at_bound(kMaxMessageBytes, 'm');
+  EXPECT_EQ(ToGrpcStatus(absl::NotFoundError(at_bound), "d").error_message(),
+            at_bound);
+
+  // "enterprises/" is 12 bytes, then 2-byte "é"s: the last whole one before
+  // the cut ends at an even offset.
+  std::string name = "enterprises/";
+  for (int i = 0; i < 50'000; ++i) name += "\xC3\xA9";
+  const grpc::Status wire = ToGrpcStatus(
+      WithErrorInfo(absl::NotFoundError(absl::StrCat(name, " not found")),
+                    "ENTERPRISE_NOT_FOUND", {{"name", name}}),
+      "registry.jalin");
+  EXPECT_EQ(wire.error_code(), grpc::StatusCode::NOT_FOUND);
+  const size_t kept = (kMaxMessageBytes - kMessageCut.size()) & ~size_t{1};
+  EXPECT_EQ(wire.error_message(),
+            absl::StrCat(name.substr(0, kept), kMessageCut));
+  EXPECT_LE(wire.error_message().size(), kMaxMessageBytes);
+  const absl::Status back = FromGrpcStatus(wire);
+  EXPECT_EQ(back.message(), wire.error_message());
+  auto info = GetErrorInfo(back);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "ENTERPRISE_NOT_FOUND");
+  EXPECT_EQ(info->domain(), "registry.jalin");
+  EXPECT_EQ(
+      info->metadata().at("name"),
+      absl::StrCat(name.substr(0, kMaxErrorInfoValueBytes - 3 - 1), "..."));
+  EXPECT_LT(wire.error_details().size(), 2048u);
+
+  // A message of 3-byte characters: the cut never splits one.
+  std::string wide;
+  for (int i = 0; i < 1000; ++i) wide += "\xE2\x82\xAC";  // "€"
+  const std::string cut =
+      ToGrpcStatus(absl::FailedPreconditionError(wide), "d").error_message();
+  ASSERT_TRUE(absl::EndsWith(cut, kMessageCut));
+  const std::string kept_wide = cut.substr(0, cut.size() - kMessageCut.size());
+  EXPECT_EQ(kept_wide.size() % 3, 0u);
+  EXPECT_EQ(kept_wide, wide.substr(0, kept_wide.size()));
+  EXPECT_GT(kept_wide.size() + 3, kMaxMessageBytes - kMessageCut.size());
+}
+
 TEST(GrpcStatusTest, OkStaysOk) {
   EXPECT_TRUE(ToGrpcStatus(absl::OkStatus(), "d").ok());
   EXPECT_TRUE(FromGrpcStatus(grpc::Status::OK).ok());
@@ -236,6 +320,51 @@ TEST_F(OverTheWireTest, SeveralBadFieldsComeBackAsOneBadRequest) {
   auto info = GetErrorInfo(back);
   ASSERT_TRUE(info.has_value());
   EXPECT_EQ(info->reason(), "INVALID_ARGUMENT");
+}
+
+// A bad value of 100,000 characters repeated whole by a check would make
+// the message and the BadRequest far larger than the 8 KiB of metadata a
+// gRPC C++ client accepts (RESOURCE_EXHAUSTED "received metadata size
+// exceeds limit"): it still arrives as INVALID_ARGUMENT naming the field.
+TEST_F(OverTheWireTest, AHugeBadValueStillArrivesAsInvalidArgument) {
+  registry::v1::CreateEnterpriseRequest req;
+  req.mutable_enterprise()->set_display_name("Jamu Sehat");
+  req.mutable_enterprise()->mutable_location()->set_region("regions/33.13");
+  req.mutable_enterprise()->set_merged_into(std::string(100'000, 'w'));
+  registry::v1::Enterprise resp;
+  grpc::ClientContext ctx;
+  rpc::PrepareContext(&ctx, absl::Seconds(10), "");
+  grpc::Status s = stub_->CreateEnterprise(&ctx, req, &resp);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << s.error_message().substr(0, 200);
+  const auto violations = Violations(FromGrpcStatus(s));
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].first, "enterprise.merged_into");
+  EXPECT_TRUE(absl::StartsWith(violations[0].second, "is too long: www"));
+  EXPECT_LE(violations[0].second.size(), FieldViolations::kMaxDescriptionBytes);
+  EXPECT_TRUE(
+      absl::StartsWith(s.error_message(),
+                       "invalid enterprise: enterprise.merged_into is too "
+                       "long: www"));
+}
+
+// The same for another code: a NOT_FOUND naming what the client asked for,
+// in its message and its ErrorInfo.
+TEST_F(OverTheWireTest, AHugeNameStillArrivesAsNotFound) {
+  registry::v1::GetEnterpriseRequest req;
+  req.set_name("enterprises/" + std::string(100'000, 'n'));
+  registry::v1::Enterprise resp;
+  grpc::ClientContext ctx;
+  rpc::PrepareContext(&ctx, absl::Seconds(10), "");
+  grpc::Status s = stub_->GetEnterprise(&ctx, req, &resp);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND)
+      << s.error_message().substr(0, 200);
+  EXPECT_TRUE(absl::StartsWith(s.error_message(), "enterprises/nnn"));
+  EXPECT_TRUE(absl::EndsWith(s.error_message(), kMessageCut));
+  auto info = GetErrorInfo(FromGrpcStatus(s));
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->reason(), "ENTERPRISE_NOT_FOUND");
+  EXPECT_TRUE(absl::StartsWith(info->metadata().at("name"), "enterprises/nnn"));
 }
 
 TEST_F(OverTheWireTest, GoodRequestSucceeds) {

@@ -119,6 +119,35 @@ TEST_F(CurationServiceTest, RubricWeightsNotSummingToHundredAreNamed) {
   EXPECT_EQ(campaigns.campaigns_size(), 0);
 }
 
+// A bad value of 100,000 characters is named, not repeated whole: the
+// status message and details travel as gRPC metadata, which C++ clients
+// (the gateway, jalinctl) refuse above 8 KiB with RESOURCE_EXHAUSTED.
+TEST_F(CurationServiceTest, AHugeBadRegionIsNamedNotRepeated) {
+  const std::string huge = "regions/" + std::string(100'000, '9');
+  v1::CreateCampaignRequest req;
+  *req.mutable_campaign() =
+      StandardCampaign(absl::Now(), absl::Now() + absl::Hours(1));
+  req.mutable_campaign()->set_region(huge);
+  Campaign out;
+  grpc::Status s = Call(&Stub::CreateCampaign, req, &out, AdminToken());
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << s.error_message().substr(0, 200);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"campaign.region"});
+  EXPECT_THAT(s.error_message(), HasSubstr("regions/999"));
+  EXPECT_LT(s.error_message().size(), 300u);
+
+  // A facilitator elsewhere is refused on scope first, naming the region.
+  auth::Principal facilitator;
+  facilitator.subject = "users/fasilitator-sragen";
+  facilitator.role = auth::Role::kFacilitator;
+  facilitator.regions = {"33.14"};
+  s = Call(&Stub::CreateCampaign, req, &out, suite_->Token(facilitator));
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+      << s.error_message().substr(0, 200);
+  EXPECT_THAT(s.error_message(), HasSubstr("campaigns in regions/999"));
+  EXPECT_LT(s.error_message().size(), 300u);
+}
+
 TEST_F(CurationServiceTest, SubmissionOutsideTheWindowNamesTheWindow) {
   v1::CreateCampaignRequest create;
   *create.mutable_campaign() = StandardCampaign(
@@ -185,6 +214,17 @@ TEST_F(CurationServiceTest, OnlyTheAssignedReviewerScoresAndWithinRange) {
             (std::set<std::string>{"review.scores[packaging]",
                                    "review.scores[quality]"}));
   EXPECT_TRUE(Review(mine, a.submission(), good).ok());
+
+  // A score for a criterion whose name is 100,000 characters long: the
+  // path that names it holds the name abbreviated.
+  std::map<std::string, int> unknown = good;
+  unknown[std::string(100'000, 'k')] = 3;
+  grpc::Status huge_key = Review(mine, a.submission(), unknown);
+  ASSERT_EQ(huge_key.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << huge_key.error_message().substr(0, 200);
+  EXPECT_EQ(ViolatedFields(huge_key),
+            std::vector<std::string>{
+                absl::StrCat("review.scores[", std::string(64, 'k'), "...]")});
 }
 
 TEST_F(CurationServiceTest, ApplicantsReadOnlyTheirOwnAndNoScores) {

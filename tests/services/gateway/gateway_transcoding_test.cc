@@ -34,6 +34,16 @@ using google::protobuf::Message;
 class TranscodingTest : public GatewayFixture {
  protected:
   void Configure(GatewaySettings& s) override { s.max_body_bytes = 64 << 10; }
+
+  // The reply to GET /v1/clusters/c1 while the registry answers `error`.
+  absl::StatusOr<HttpResult> GetWhileFailing(const absl::Status& error) {
+    backend_->SetAnswer([error](const Received&) {
+      Answer a;
+      a.status = ToGrpcStatus(error, "registry.jalin");
+      return a;
+    });
+    return HttpCall(port(), "GET", "/v1/clusters/c1");
+  }
 };
 
 // "/v1/{name=campaigns/*/submissions/*}:withdraw" with every '*' replaced
@@ -279,12 +289,7 @@ TEST_F(TranscodingTest, GrpcCodesMapToHttpStatusesWithDecodedDetails) {
     if (code == grpc::StatusCode::PERMISSION_DENIED) {
       error = WithErrorInfo(error, "CROSS_TENANT_WRITE", {{"region", "33.13"}});
     }
-    backend_->SetAnswer([&](const Received&) {
-      Answer a;
-      a.status = ToGrpcStatus(error, "registry.jalin");
-      return a;
-    });
-    auto r = HttpCall(port(), "GET", "/v1/clusters/c1");
+    auto r = GetWhileFailing(error);
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->status, http_status) << code;
     nlohmann::json j = nlohmann::json::parse(r->body, nullptr, false);
@@ -323,6 +328,65 @@ TEST_F(TranscodingTest, GrpcCodesMapToHttpStatusesWithDecodedDetails) {
     EXPECT_EQ(bad_request, code == grpc::StatusCode::INVALID_ARGUMENT)
         << r->body;
   }
+}
+
+// A backend's error that repeats a client's value of 100,000 characters
+// (a check that forgot to abbreviate it) still reaches the HTTP client with
+// its own code and the field named: whole, its metadata would exceed the
+// 8 KiB the gateway's gRPC client accepts, and the client would get 429.
+TEST_F(TranscodingTest, AHugeValueInABackendErrorKeepsTheCode) {
+  const std::string huge = "regions/" + std::string(100'000, '9');
+  FieldViolations v;
+  v.Add("cluster.region", absl::StrCat("\"", huge, "\" is not a known region"));
+  for (const absl::Status& error :
+       {v.ToStatus("invalid cluster"),
+        absl::NotFoundError(absl::StrCat(huge, " not found"))}) {
+    auto r = GetWhileFailing(error);
+    ASSERT_TRUE(r.ok());
+    const bool bad = error.code() == absl::StatusCode::kInvalidArgument;
+    EXPECT_EQ(r->status, bad ? 400 : 404) << r->body.substr(0, 300);
+    EXPECT_LT(r->body.size(), 4096u);
+    nlohmann::json j = nlohmann::json::parse(r->body, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << r->body.substr(0, 300);
+    EXPECT_EQ(j["error"]["status"], StatusCodeName(error.code()));
+    const std::string message = j["error"]["message"];
+    EXPECT_TRUE(absl::StrContains(message, "regions/999")) << message;
+    if (!bad) continue;
+    bool named = false;
+    for (const auto& d : j["error"]["details"]) {
+      if (d["@type"] == "type.googleapis.com/google.rpc.BadRequest") {
+        ASSERT_EQ(d["fieldViolations"].size(), 1u);
+        EXPECT_EQ(d["fieldViolations"][0]["field"], "cluster.region");
+        named = true;
+      }
+    }
+    EXPECT_TRUE(named) << r->body;
+  }
+}
+
+// The gateway's own refusals repeat a client's query parameter
+// abbreviated, whatever its length.
+TEST_F(TranscodingTest, AHugeUnknownQueryParameterIsNamedAbbreviated) {
+  const std::string key(10'000, 'q');
+  auto r = HttpCall(port(), "GET", absl::StrCat("/v1/regions?", key, "=1"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 400);
+  EXPECT_LT(r->body.size(), 2048u) << r->body.substr(0, 300);
+  nlohmann::json j = nlohmann::json::parse(r->body, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << r->body.substr(0, 300);
+  bool named = false;
+  for (const auto& d : j["error"]["details"]) {
+    if (d["@type"] == "type.googleapis.com/google.rpc.BadRequest") {
+      ASSERT_EQ(d["fieldViolations"].size(), 1u);
+      EXPECT_EQ(d["fieldViolations"][0]["field"], std::string(64, 'q') + "...");
+      EXPECT_TRUE(
+          absl::StartsWith(std::string(d["fieldViolations"][0]["description"]),
+                           "unknown query parameter: "));
+      named = true;
+    }
+  }
+  EXPECT_TRUE(named) << r->body;
+  EXPECT_EQ(backend_->received_count(), 0u);
 }
 
 struct BadInput {

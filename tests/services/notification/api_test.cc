@@ -3,9 +3,11 @@
 // input names every violation and stores nothing; MarkRead is idempotent;
 // pages walk the whole inbox; facilitators' subscriptions stay in scope.
 
+#include <functional>
 #include <set>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/testing/violations.h"
 #include "gtest/gtest.h"
@@ -320,6 +322,69 @@ TEST_F(ApiTest, BadInputNamesEveryViolationAndStoresNothing) {
   Prepare(&c3, Token(Admin()));
   EXPECT_EQ(stub().ListNotifications(&c3, l, &r2).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// Values of 100,000 characters are named abbreviated, never whole: the
+// status message travels as gRPC metadata, which C++ clients (the gateway,
+// jalinctl) refuse above 8 KiB with RESOURCE_EXHAUSTED instead of the
+// answer.
+TEST_F(ApiTest, HugeValuesAreNamedNotRepeated) {
+  StartService();
+  const std::string huge_region = "regions/" + std::string(100'000, '9');
+  // A region outside the caller's scope, on a subscription and a webhook:
+  // refused, with the region named in a short message.
+  auto refused = [&](const std::string& token,
+                     const std::function<grpc::Status(grpc::ClientContext*)>&
+                         call) {
+    grpc::ClientContext ctx;
+    Prepare(&ctx, token);
+    const grpc::Status status = call(&ctx);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+        << status.error_message().substr(0, 200);
+    EXPECT_TRUE(absl::StartsWith(status.error_message(), "region regions/999"))
+        << status.error_message().substr(0, 200);
+    EXPECT_LT(status.error_message().size(), 300u);
+  };
+  {
+    v1::CreateSubscriptionRequest req;
+    req.mutable_subscription()->mutable_filter()->add_regions(huge_region);
+    v1::Subscription s;
+    refused(Token(Facilitator("users/budi", {"33.13"})),
+            [&](grpc::ClientContext* ctx) {
+              return stub().CreateSubscription(ctx, req, &s);
+            });
+  }
+  {
+    v1::CreateWebhookRequest req;
+    req.mutable_webhook()->set_uri("https://hooks.example.com/jalin");
+    req.mutable_webhook()->set_secret(std::string(32, 's'));
+    req.mutable_webhook()->mutable_filter()->add_regions(huge_region);
+    v1::Webhook w;
+    refused(Token(Integrator("users/sistem-sragen", {"33.14"})),
+            [&](grpc::ClientContext* ctx) {
+              return stub().CreateWebhook(ctx, req, &w);
+            });
+  }
+  // A malformed name is named, not repeated.
+  {
+    v1::GetNotificationRequest req;
+    req.set_name("recipients/enterprises~b/notifications/" +
+                 std::string(100'000, 'n'));
+    grpc::ClientContext ctx;
+    Prepare(&ctx, Token(Admin()));
+    v1::Notification n;
+    grpc::Status status = stub().GetNotification(&ctx, req, &n);
+    ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << status.error_message().substr(0, 200);
+    EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{"name"});
+  }
+  // Nothing was stored.
+  v1::ListSubscriptionsRequest list;
+  grpc::ClientContext lctx;
+  Prepare(&lctx, Token(Admin()));
+  v1::ListSubscriptionsResponse resp;
+  ASSERT_TRUE(stub().ListSubscriptions(&lctx, list, &resp).ok());
+  EXPECT_EQ(resp.subscriptions_size(), 0);
 }
 
 }  // namespace
