@@ -2,13 +2,13 @@
 
 #include <cmath>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/api/resource_name.h"
+#include "common/regions/region_code.h"
 #include "common/validation/validators.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -17,19 +17,6 @@ namespace {
 
 std::string F(absl::string_view field, absl::string_view sub) {
   return absl::StrCat(field, ".", sub);
-}
-
-bool IsRegionCode(absl::string_view code) {
-  // "33" or "33.13".
-  if (code.size() != 2 && code.size() != 5) return false;
-  for (size_t i = 0; i < code.size(); ++i) {
-    if (i == 2) {
-      if (code[i] != '.') return false;
-    } else if (!absl::ascii_isdigit(static_cast<unsigned char>(code[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 }  // namespace
@@ -75,7 +62,7 @@ bool CheckRegion(FieldViolations& v, absl::string_view field,
     return !required;
   }
   absl::string_view code = value;
-  if (!absl::ConsumePrefix(&code, "regions/") || !IsRegionCode(code)) {
+  if (!absl::ConsumePrefix(&code, "regions/") || !regions::IsRegionCode(code)) {
     v.Add(std::string(field),
           "must be a province or regency: \"regions/33\" or "
           "\"regions/33.13\"");

@@ -6,27 +6,12 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_name.h"
 #include "common/auth/policy.h"
+#include "common/regions/region_code.h"
 
 namespace jalin::notification {
 namespace {
 
 constexpr int kMaxValuesPerField = 100;
-
-bool IsRegionCode(absl::string_view code) {
-  if (code.empty() || code.front() == '.' || code.back() == '.') return false;
-  bool last_dot = false;
-  for (char ch : code) {
-    if (ch == '.') {
-      if (last_dot) return false;
-      last_dot = true;
-    } else if (ch >= '0' && ch <= '9') {
-      last_dot = false;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
 
 bool IsEventTypePattern(absl::string_view p) {
   if (p.empty() || p.size() > 200) return false;
@@ -91,7 +76,8 @@ void ValidateFilter(const v1::Filter& filter, absl::string_view field,
   }
   for (int i = 0; i < filter.regions_size(); ++i) {
     const std::string& r = filter.regions(i);
-    if (!absl::StartsWith(r, "regions/") || !IsRegionCode(r.substr(8))) {
+    if (!absl::StartsWith(r, "regions/") ||
+        regions::CodeDepth(r.substr(8)) == 0) {
       v.Add(absl::StrCat(f, ".regions[", i, "]"),
             "must be \"regions/{code}\", e.g. \"regions/33\" or "
             "\"regions/33.13\"");

@@ -3,6 +3,8 @@
 
 #include "services/notification/filter.h"
 
+#include <string>
+
 #include "common/status/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -128,6 +130,23 @@ TEST(FilterTest, ValidationNamesEveryViolation) {
   ValidateFilter(v1::Filter(), "webhook.filter", empty);
   ASSERT_EQ(empty.size(), 1u);
   EXPECT_EQ(empty.violations()[0].field(), "webhook.filter");
+}
+
+// A region is a Kemendagri code from a province down to a desa, and
+// nothing longer: a value of any length was accepted and stored before.
+TEST(FilterTest, RegionsHaveTheShapeOfARegionCode) {
+  v1::Filter f;
+  f.add_regions("regions/33");
+  f.add_regions("regions/33.13.05.2001");
+  f.add_regions("regions/" + std::string(100'000, '9'));
+  f.add_regions("regions/33.13.05.2001.1");
+  f.add_regions("regions/331");
+  FieldViolations v;
+  ValidateFilter(f, "subscription.filter", v);
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v.violations()[0].field(), "subscription.filter.regions[2]");
+  EXPECT_EQ(v.violations()[1].field(), "subscription.filter.regions[3]");
+  EXPECT_EQ(v.violations()[2].field(), "subscription.filter.regions[4]");
 }
 
 TEST(FilterTest, ScopeKeepsRegionScopedCallersInsideTheirRegions) {
