@@ -95,6 +95,20 @@ absl::StatusOr<Route> MakeRoute(const google::api::HttpRule& rule,
   return r;
 }
 
+// HEAD asks for what GET would answer without its body (RFC 9110 §9.3.2):
+// a GET route answered with one message takes it too. A stream has no
+// length to announce, so HEAD is not one of its methods.
+bool TakesHead(const Route& r) {
+  return r.http_method == "GET" && !r.method->server_streaming() &&
+         !r.method->client_streaming();
+}
+
+void AddMethod(absl::string_view method, std::vector<std::string>* methods) {
+  if (std::find(methods->begin(), methods->end(), method) == methods->end()) {
+    methods->emplace_back(method);
+  }
+}
+
 }  // namespace
 
 std::vector<ServiceBackend> JalinServices() {
@@ -163,16 +177,15 @@ RouteTable::Lookup RouteTable::Match(absl::string_view http_method,
   for (const Route& r : routes_) {
     std::optional<std::vector<PathTemplate::Binding>> b = r.path.Match(path);
     if (!b.has_value()) continue;
-    if (r.http_method == http_method) {
+    if (r.http_method == http_method ||
+        (http_method == "HEAD" && TakesHead(r))) {
       out.route = &r;
       out.bindings = *std::move(b);
       out.allowed_methods.clear();
       return out;
     }
-    if (std::find(out.allowed_methods.begin(), out.allowed_methods.end(),
-                  r.http_method) == out.allowed_methods.end()) {
-      out.allowed_methods.push_back(r.http_method);
-    }
+    AddMethod(r.http_method, &out.allowed_methods);
+    if (TakesHead(r)) AddMethod("HEAD", &out.allowed_methods);
   }
   return out;
 }

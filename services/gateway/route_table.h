@@ -66,7 +66,9 @@ class RouteTable {
     // When the path matched but not the method: the methods it allows.
     std::vector<std::string> allowed_methods;
   };
-  // The most specific route for `http_method` and `path`.
+  // The most specific route for `http_method` and `path`. HEAD takes a GET
+  // route that answers with one message (not a stream), and is then listed
+  // in `allowed_methods` next to GET.
   Lookup Match(absl::string_view http_method, const SplitPath& path) const;
 
   const std::vector<Route>& routes() const { return routes_; }

@@ -236,6 +236,43 @@ TEST_F(TranscodingTest, PathQueryAndBodyBindings) {
   EXPECT_EQ(sub.name(), "campaigns/c1/submissions/a%2fb");
 }
 
+// HEAD gets GET's status and headers, Content-Length included, without
+// the body (RFC 9110 §9.3.2); a stream, with no length to give, refuses it.
+TEST_F(TranscodingTest, HeadAnswersWhatGetWouldWithoutTheBody) {
+  registry::v1::Region region;
+  region.set_name("regions/33.13");
+  region.set_display_name("Kabupaten Karanganyar");
+  backend_->SetAnswer([&](const Received&) {
+    Answer a;
+    a.messages.push_back(region.SerializeAsString());
+    return a;
+  });
+  auto get = HttpCall(port(), "GET", "/v1/regions/33.13");
+  auto head = HttpCall(port(), "HEAD", "/v1/regions/33.13");
+  ASSERT_TRUE(get.ok() && head.ok());
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->header("content-type"), "application/json");
+  ASSERT_FALSE(get->body.empty());
+  EXPECT_EQ(head->header("content-length"), absl::StrCat(get->body.size()));
+  EXPECT_TRUE(head->body.empty());
+  ASSERT_EQ(backend_->received_count(), 2u);
+  EXPECT_EQ(backend_->received()[1].method,
+            "/jalin.registry.v1.RegistryService/GetRegion");
+
+  // Where GET is allowed, so is HEAD.
+  auto del = HttpCall(port(), "DELETE", "/v1/regions");
+  ASSERT_TRUE(del.ok());
+  EXPECT_EQ(del->status, 405);
+  EXPECT_EQ(del->header("allow"), "GET, HEAD");
+
+  auto stream =
+      HttpCall(port(), "HEAD", "/v1/recipients/ani/notifications:subscribe");
+  ASSERT_TRUE(stream.ok());
+  EXPECT_EQ(stream->status, 405);
+  EXPECT_EQ(stream->header("allow"), "GET");
+  EXPECT_EQ(backend_->received_count(), 2u);
+}
+
 TEST_F(TranscodingTest, ResponsesArePrintedWithLowerCamelNames) {
   registry::v1::Region region;
   region.set_name("regions/33.13");

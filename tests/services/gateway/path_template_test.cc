@@ -125,10 +125,14 @@ TEST(RouteTableTest, EveryServiceBuildsAndTheMostSpecificRouteWins) {
   ASSERT_NE(progress.route, nullptr);
   EXPECT_EQ(progress.route->method->name(), "GetCampaignProgress");
   EXPECT_EQ(progress.route->backend, "curation");
+  // HEAD takes the GET of a path, and is allowed where that GET is.
+  auto head = lookup("HEAD", "/v1/clusters/c1");
+  ASSERT_NE(head.route, nullptr);
+  EXPECT_EQ(head.route->method->name(), "GetCluster");
   auto wrong = lookup("PUT", "/v1/clusters/c1");
   EXPECT_EQ(wrong.route, nullptr);
   EXPECT_EQ(wrong.allowed_methods,
-            (std::vector<std::string>{"GET", "PATCH", "DELETE"}));
+            (std::vector<std::string>{"GET", "HEAD", "PATCH", "DELETE"}));
   EXPECT_EQ(lookup("GET", "/v1/nothing/here").route, nullptr);
 }
 
