@@ -27,9 +27,6 @@ google::rpc::Status ToRpcStatus(const absl::Status& status,
                                 absl::string_view domain) {
   google::rpc::Status rpc;
   rpc.set_code(static_cast<int>(status.code()));
-  rpc.set_message(
-      strings::BoundUtf8Bytes(status.message(), kMaxMessageBytes, kMessageCut));
-  if (status.ok()) return rpc;
   // A server fault describes the service's insides (a statement, a file):
   // the caller gets a reference to quote, the log the whole message.
   std::string reference;
@@ -42,7 +39,11 @@ google::rpc::Status ToRpcStatus(const absl::Status& status,
                 {"error", std::string(status.message())}});
     rpc.set_message(absl::StrCat("internal error in ", domain, " (reference ",
                                  reference, ")"));
+  } else {
+    rpc.set_message(strings::BoundUtf8Bytes(status.message(), kMaxMessageBytes,
+                                            kMessageCut));
   }
+  if (status.ok()) return rpc;
   bool has_error_info = false;
   status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
     google::protobuf::Any* any = rpc.add_details();

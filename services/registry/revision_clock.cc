@@ -58,14 +58,22 @@ absl::StatusOr<int64_t> LoadRevisionFloor(storage::Database& db) {
     ASSIGN_OR_RETURN(
         floor, storage::QueryInt(
                    tx, "SELECT revision FROM registry_revision_mark", {}, 0));
-    if (floor > 0) return absl::OkStatus();
-    // No write since the mark was added: the records hold every revision
-    // (but a deletion's) handed out before.
+    return absl::OkStatus();
+  }));
+  if (floor > 0) return floor;
+  // No write since the mark was added: the records hold every revision
+  // (but a deletion's) handed out before. Kept as the mark, so that the
+  // records are read once, not at every start until the first write.
+  RETURN_IF_ERROR(db.Write([&](storage::Transaction& tx) -> absl::Status {
     RETURN_IF_ERROR(MaxRevisionOf<v1::Cluster>(tx, &floor));
     RETURN_IF_ERROR(MaxRevisionOf<v1::Enterprise>(tx, &floor));
     RETURN_IF_ERROR(MaxRevisionOf<v1::Partner>(tx, &floor));
     RETURN_IF_ERROR(MaxRevisionOf<v1::Listing>(tx, &floor));
-    return MaxRevisionOf<v1::Agreement>(tx, &floor);
+    RETURN_IF_ERROR(MaxRevisionOf<v1::Agreement>(tx, &floor));
+    if (floor == 0) return absl::OkStatus();
+    return tx.Exec(
+        "UPDATE registry_revision_mark SET revision = ? WHERE revision < ?",
+        {storage::Param(floor), storage::Param(floor)});
   }));
   return floor;
 }

@@ -66,7 +66,8 @@ class RevisionClock {
 
 // The revision a new RevisionClock on `db` must start above: the store's
 // mark, or, in a store written before the mark existed, the largest
-// revision of its records. `db` must be migrated (MigrateRegistry).
+// revision of its records, which then becomes the mark. `db` must be
+// migrated (MigrateRegistry).
 absl::StatusOr<int64_t> LoadRevisionFloor(storage::Database& db);
 
 // The etag of a revision, and back (0 for an etag this service did not
