@@ -1,5 +1,6 @@
 #include "services/notification/notification_store.h"
 
+#include <algorithm>
 #include <initializer_list>
 #include <optional>
 #include <utility>
@@ -62,6 +63,10 @@ absl::StatusOr<std::vector<StoredNotification>> Collect(
   return out;
 }
 
+// The sequence up to which inbox_unread counts entries (schema.cc), as a
+// scalar subquery.
+constexpr absl::string_view kMark = "(SELECT seq FROM inbox_unread_mark)";
+
 absl::Status AddUnread(storage::Transaction& tx, absl::string_view recipient,
                        int64_t delta) {
   if (delta == 0) return absl::OkStatus();
@@ -70,6 +75,28 @@ absl::Status AddUnread(storage::Transaction& tx, absl::string_view recipient,
       "ON CONFLICT (recipient) DO UPDATE SET unread = "
       "inbox_unread.unread + excluded.unread",
       {Param(recipient), Param(delta)});
+}
+
+// In `tx`: adds the unread entries above `mark` to the counters, at most
+// `limit` of them (fewer when there are fewer: then `newest`, the highest
+// sequence, is the last), and moves the mark to the last one folded.
+absl::Status Fold(storage::Transaction& tx, int64_t mark, int64_t newest,
+                  int64_t limit) {
+  ASSIGN_OR_RETURN(
+      const int64_t last,
+      storage::QueryInt(tx,
+                        "SELECT seq FROM notifications WHERE seq > ? "
+                        "ORDER BY seq LIMIT 1 OFFSET ?",
+                        {Param(mark), Param(limit - 1)}, /*fallback=*/newest));
+  RETURN_IF_ERROR(
+      tx.Exec("INSERT INTO inbox_unread (recipient, unread) "
+              "SELECT recipient, COUNT(*) FROM notifications "
+              "WHERE seq > ? AND seq <= ? AND is_read = 0 GROUP BY recipient "
+              "ON CONFLICT (recipient) DO UPDATE SET unread = "
+              "inbox_unread.unread + excluded.unread",
+              {Param(mark), Param(last)}));
+  return tx.Exec("UPDATE inbox_unread_mark SET seq = ? WHERE id = 1",
+                 {Param(last)});
 }
 
 }  // namespace
@@ -107,24 +134,43 @@ absl::StatusOr<bool> NotificationStore::Insert(storage::Transaction& tx,
 absl::StatusOr<bool> NotificationStore::Insert(storage::Transaction& tx,
                                                const v1::Notification& n,
                                                StoredNotification* added) {
+  return Insert(tx, n, added, FoldOptions{});
+}
+
+absl::StatusOr<bool> NotificationStore::Insert(storage::Transaction& tx,
+                                               const v1::Notification& n,
+                                               StoredNotification* added,
+                                               const FoldOptions& fold) {
   added->message = n;
   added->message.clear_name();
   added->message.clear_read();
   added->message.clear_cursor();
   const std::string blob = added->message.SerializeAsString();
   std::optional<int64_t> seq;
+  std::optional<int64_t> mark;
   RETURN_IF_ERROR(tx.Query(
+      // With kMark spelled out: no string to build on the consumer's path.
       "INSERT INTO notifications (recipient, event_id, create_time, message) "
       "VALUES (?, ?, ?, ?) ON CONFLICT (event_id, recipient) DO NOTHING "
-      "RETURNING seq",
+      "RETURNING seq, (SELECT seq FROM inbox_unread_mark)",
       {Param(n.recipient()), Param(n.event_id()),
        Param(Micros(n.create_time())), Param::Blob(blob)},
       [&](const storage::Row& row) {
         seq = row.Int(0);
+        if (!row.IsNull(1)) mark = row.Int(1);
         return absl::OkStatus();
       }));
   if (!seq.has_value()) return false;
-  RETURN_IF_ERROR(AddUnread(tx, n.recipient(), 1));
+  if (!mark.has_value()) {
+    return absl::DataLossError("inbox_unread_mark has no row");
+  }
+  // The distance counts sequences, so it may count entries deleted or
+  // skipped (a conflicting insert uses up a sequence); the fold then comes
+  // early, which costs nothing but the fold.
+  const int64_t every = std::max<int64_t>(fold.every, 2);
+  if (*seq - *mark >= every) {
+    RETURN_IF_ERROR(Fold(tx, *mark, *seq, every));
+  }
   Complete(*seq, n.recipient(), /*read=*/false, added);
   return true;
 }
@@ -213,25 +259,31 @@ absl::StatusOr<int> NotificationStore::MarkRead(storage::Transaction& tx,
                                                 absl::string_view recipient,
                                                 absl::string_view id) {
   const std::optional<int64_t> seq = ParseNotificationId(id);
-  int64_t found = 0;
+  bool found = false;
+  bool unread = false;
+  bool counted = false;  // in the recipient's counter: at or below the mark
   if (seq.has_value()) {
-    ASSIGN_OR_RETURN(
-        found, storage::QueryInt(tx,
-                                 "SELECT COUNT(*) FROM notifications WHERE "
-                                 "seq = ? AND recipient = ?",
-                                 {Param(*seq), Param(recipient)}));
+    RETURN_IF_ERROR(tx.Query(
+        absl::StrCat("SELECT is_read, ", kMark,
+                     " FROM notifications WHERE seq = ? AND recipient = ?"),
+        {Param(*seq), Param(recipient)}, [&](const storage::Row& row) {
+          found = true;
+          unread = row.Int(0) == 0;
+          counted = !row.IsNull(1) && *seq <= row.Int(1);
+          return absl::OkStatus();
+        }));
   }
-  if (found == 0) {
+  if (!found) {
     return absl::NotFoundError(
         absl::StrCat(NotificationName(recipient, id), " not found"));
   }
-  RETURN_IF_ERROR(
-      tx.Exec("UPDATE notifications SET is_read = 1 WHERE seq = ? AND "
-              "recipient = ? AND is_read = 0",
-              {Param(*seq), Param(recipient)}));
-  const int64_t changed = tx.ChangedRows();
-  RETURN_IF_ERROR(AddUnread(tx, recipient, -changed));
-  return static_cast<int>(changed);
+  if (!unread) return 0;
+  RETURN_IF_ERROR(tx.Exec(
+      "UPDATE notifications SET is_read = 1 WHERE seq = ? AND recipient = ?",
+      {Param(*seq), Param(recipient)}));
+  // An entry above the mark is counted from its row, which now says read.
+  if (counted) RETURN_IF_ERROR(AddUnread(tx, recipient, -1));
+  return 1;
 }
 
 absl::StatusOr<int> NotificationStore::MarkAllRead(
@@ -241,6 +293,8 @@ absl::StatusOr<int> NotificationStore::MarkAllRead(
               "is_read = 0",
               {Param(recipient)}));
   const int64_t changed = tx.ChangedRows();
+  // Every entry is read now, those above the mark included: both parts of
+  // the count are 0.
   RETURN_IF_ERROR(
       tx.Exec("UPDATE inbox_unread SET unread = 0 WHERE recipient = ?",
               {Param(recipient)}));
@@ -249,15 +303,25 @@ absl::StatusOr<int> NotificationStore::MarkAllRead(
 
 absl::StatusOr<int64_t> NotificationStore::UnreadCount(
     absl::string_view recipient) {
-  int64_t n = 0;
+  int64_t counted = 0;
+  int64_t recent = 0;
   RETURN_IF_ERROR(db_->Read([&](storage::Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(
-        n, storage::QueryInt(
-               tx, "SELECT unread FROM inbox_unread WHERE recipient = ?",
-               {Param(recipient)}));
+        counted, storage::QueryInt(
+                     tx, "SELECT unread FROM inbox_unread WHERE recipient = ?",
+                     {Param(recipient)}));
+    // On notifications_by_recipient, over a bounded few: Insert keeps the
+    // entries above the mark (every recipient's) below FoldOptions::every.
+    ASSIGN_OR_RETURN(
+        recent, storage::QueryInt(
+                    tx,
+                    absl::StrCat("SELECT COUNT(*) FROM notifications WHERE "
+                                 "recipient = ? AND seq > ",
+                                 kMark, " AND is_read = 0"),
+                    {Param(recipient)}));
     return absl::OkStatus();
   }));
-  return n;
+  return counted + recent;
 }
 
 absl::StatusOr<int64_t> NotificationStore::DeleteOlderThan(absl::Time cutoff,
@@ -266,7 +330,9 @@ absl::StatusOr<int64_t> NotificationStore::DeleteOlderThan(absl::Time cutoff,
   RETURN_IF_ERROR(db_->Write([&](storage::Transaction& tx) -> absl::Status {
     // By creation time, not sequence: a row dated ahead (the clock once
     // jumped forward) must not hold back older ones behind it. The same
-    // batch (ties broken by sequence) for the counts and the delete.
+    // batch (ties broken by sequence) for the counts and the delete. Only
+    // entries at or below the mark are in the counters; those above it
+    // stop counting as their rows go.
     constexpr char kBatch[] =
         "SELECT seq FROM notifications WHERE create_time < ? "
         "ORDER BY create_time, seq LIMIT ?";
@@ -274,8 +340,8 @@ absl::StatusOr<int64_t> NotificationStore::DeleteOlderThan(absl::Time cutoff,
     std::vector<std::pair<std::string, int64_t>> unread;
     RETURN_IF_ERROR(tx.Query(
         absl::StrCat("SELECT recipient, COUNT(*) FROM notifications WHERE "
-                     "is_read = 0 AND seq IN (",
-                     kBatch, ") GROUP BY recipient"),
+                     "is_read = 0 AND seq <= ",
+                     kMark, " AND seq IN (", kBatch, ") GROUP BY recipient"),
         {Param(before), Param(limit)}, [&](const storage::Row& row) {
           unread.emplace_back(std::string(row.Text(0)), row.Int(1));
           return absl::OkStatus();

@@ -86,6 +86,24 @@ CREATE TABLE webhook_stats (
      R"sql(
 CREATE INDEX notifications_by_time ON notifications (create_time);
 )sql"},
+    // Unread counts in two parts; migration 1's note on inbox_unread (kept
+    // with every change) no longer holds. For each recipient, unread =
+    // inbox_unread.unread (0 without a row) + its entries with
+    // seq > inbox_unread_mark.seq AND is_read = 0. Inserts leave the
+    // counters alone; the inserting transaction now and then folds the
+    // entries above the mark into inbox_unread and moves the mark up
+    // (NotificationStore::Insert). Reads and retention change a counter only
+    // for entries at or below the mark. The counters already cover every
+    // existing row, so the mark starts at the highest sequence.
+    {3, "unread counters cover entries up to a mark",
+     R"sql(
+CREATE TABLE inbox_unread_mark (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL
+);
+INSERT INTO inbox_unread_mark (id, seq)
+  SELECT 1, COALESCE(MAX(seq), 0) FROM notifications;
+)sql"},
 };
 
 }  // namespace
