@@ -87,13 +87,17 @@ absl::StatusOr<std::vector<std::string>> RecordsWithOpenTasksNear(
   auto collect = [&](absl::string_view column,
                      const std::string& value) -> absl::Status {
     if (value.empty()) return absl::OkStatus();
+    // Driven by the records with that value (an index each), then their
+    // tasks (curation_tasks_record): open tasks are most of the tasks when
+    // an import brings many incomplete records, and a plan starting from
+    // them read all of them for every event.
     return tx.Query(
-        absl::StrCat("SELECT DISTINCT t.record FROM curation_tasks t JOIN "
-                     "curation_records r ON r.record = t.record WHERE "
-                     "t.state = ? AND t.record <> ? AND r.",
-                     column, " = ? ORDER BY t.record"),
-        {Param(static_cast<int>(VerificationTask::OPEN)), Param(except),
-         Param(value)},
+        absl::StrCat("SELECT r.record FROM curation_records r WHERE r.", column,
+                     " = ? AND r.record <> ? AND EXISTS (SELECT 1 FROM "
+                     "curation_tasks t WHERE t.record = r.record AND "
+                     "t.state = ?) ORDER BY r.record"),
+        {Param(value), Param(except),
+         Param(static_cast<int>(VerificationTask::OPEN))},
         [&](const storage::Row& row) {
           std::string r(row.Text(0));
           if (std::find(out.begin(), out.end(), r) == out.end()) {
@@ -144,12 +148,16 @@ absl::StatusOr<StoredTask> GetTask(storage::Transaction& tx,
   return std::move(tasks[0]);
 }
 
+// A record's tasks by curation_tasks_record. "+state" keeps SQLite off
+// curation_tasks_state, which it would otherwise pick to return them in id
+// order without sorting: that reads every open task (most of the tasks after
+// an import of incomplete records) for each record evaluated.
 absl::StatusOr<std::optional<StoredTask>> FindOpenTask(
     storage::Transaction& tx, absl::string_view record,
     VerificationTask::Reason reason) {
   ASSIGN_OR_RETURN(
       auto tasks,
-      QueryTasks(tx, "record = ? AND reason = ? AND state = ?",
+      QueryTasks(tx, "record = ? AND reason = ? AND +state = ?",
                  {Param(record), Param(static_cast<int>(reason)),
                   Param(static_cast<int>(VerificationTask::OPEN))}));
   if (tasks.empty()) return std::optional<StoredTask>();
@@ -159,7 +167,7 @@ absl::StatusOr<std::optional<StoredTask>> FindOpenTask(
 absl::StatusOr<std::vector<StoredTask>> OpenTasksOf(storage::Transaction& tx,
                                                     absl::string_view record) {
   return QueryTasks(
-      tx, "record = ? AND state = ?",
+      tx, "record = ? AND +state = ?",  // see FindOpenTask
       {Param(record), Param(static_cast<int>(VerificationTask::OPEN))});
 }
 
