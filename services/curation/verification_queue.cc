@@ -190,8 +190,11 @@ absl::Status VerificationQueue::Evaluate(storage::Transaction& tx,
     }
     if (IsDuplicateReason(reason)) {
       // One task per duplicate group: another record's open task already
-      // names this one.
-      ASSIGN_OR_RETURN(auto naming, store::OpenTasksNaming(tx, record, reason));
+      // names this one. Such a task is held by a record of the group (a
+      // change to a record re-evaluates the duplicate tasks of its old and
+      // new NIB and village, see Apply), so only the group's are read.
+      ASSIGN_OR_RETURN(auto naming,
+                       store::OpenTasksNaming(tx, record, reason, related));
       if (!naming.empty()) continue;
     }
     store::StoredTask t;

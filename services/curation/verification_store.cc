@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status/status_macros.h"
@@ -84,7 +85,7 @@ absl::StatusOr<std::vector<std::string>> RecordsWithOpenTasksNear(
     storage::Transaction& tx, const std::vector<std::string>& nibs,
     const std::vector<std::string>& villages, absl::string_view except) {
   std::vector<std::string> out;
-  auto collect = [&](absl::string_view column,
+  auto collect = [&](absl::string_view column, VerificationTask::Reason reason,
                      const std::string& value) -> absl::Status {
     if (value.empty()) return absl::OkStatus();
     // Driven by the records with that value (an index each), then their
@@ -95,8 +96,8 @@ absl::StatusOr<std::vector<std::string>> RecordsWithOpenTasksNear(
         absl::StrCat("SELECT r.record FROM curation_records r WHERE r.", column,
                      " = ? AND r.record <> ? AND EXISTS (SELECT 1 FROM "
                      "curation_tasks t WHERE t.record = r.record AND "
-                     "t.state = ?) ORDER BY r.record"),
-        {Param(value), Param(except),
+                     "t.reason = ? AND t.state = ?) ORDER BY r.record"),
+        {Param(value), Param(except), Param(static_cast<int>(reason)),
          Param(static_cast<int>(VerificationTask::OPEN))},
         [&](const storage::Row& row) {
           std::string r(row.Text(0));
@@ -106,8 +107,13 @@ absl::StatusOr<std::vector<std::string>> RecordsWithOpenTasksNear(
           return absl::OkStatus();
         });
   };
-  for (const auto& nib : nibs) RETURN_IF_ERROR(collect("nib", nib));
-  for (const auto& v : villages) RETURN_IF_ERROR(collect("village_code", v));
+  for (const auto& nib : nibs) {
+    RETURN_IF_ERROR(collect("nib", VerificationTask::DUPLICATE_NIB, nib));
+  }
+  for (const auto& v : villages) {
+    RETURN_IF_ERROR(
+        collect("village_code", VerificationTask::NEAR_DUPLICATE_NAME, v));
+  }
   return out;
 }
 
@@ -173,12 +179,17 @@ absl::StatusOr<std::vector<StoredTask>> OpenTasksOf(storage::Transaction& tx,
 
 absl::StatusOr<std::vector<StoredTask>> OpenTasksNaming(
     storage::Transaction& tx, absl::string_view record,
-    VerificationTask::Reason reason) {
-  const std::string pattern = absl::StrCat("%,", record, ",%");
-  return QueryTasks(
-      tx, "reason = ? AND state = ? AND finding LIKE ?",
-      {Param(static_cast<int>(reason)),
-       Param(static_cast<int>(VerificationTask::OPEN)), Param(pattern)});
+    VerificationTask::Reason reason, const std::vector<std::string>& holders) {
+  const std::string needle = absl::StrCat(",", record, ",");
+  std::vector<StoredTask> out;
+  for (const std::string& holder : holders) {
+    ASSIGN_OR_RETURN(std::optional<StoredTask> t,
+                     FindOpenTask(tx, holder, reason));
+    if (t.has_value() && absl::StrContains(t->finding, needle)) {
+      out.push_back(*std::move(t));
+    }
+  }
+  return out;
 }
 
 absl::Status InsertTask(storage::Transaction& tx, const StoredTask& t) {

@@ -45,8 +45,11 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
 ActiveRecordsInVillage(storage::Transaction& tx, absl::string_view village_code,
                        absl::string_view except);
 
-// Records other than `except` with an open task that share a NIB in `nibs`
-// or a village in `villages` (empty values ignored).
+// Records other than `except` whose open duplicate task a change to one of
+// these NIBs or villages can alter: an open DUPLICATE_NIB task and a NIB in
+// `nibs`, or an open NEAR_DUPLICATE_NAME task and a village in `villages`
+// (empty values ignored). Other tasks (INCOMPLETE) depend on the record
+// alone.
 absl::StatusOr<std::vector<std::string>> RecordsWithOpenTasksNear(
     storage::Transaction& tx, const std::vector<std::string>& nibs,
     const std::vector<std::string>& villages, absl::string_view except);
@@ -64,10 +67,12 @@ absl::StatusOr<std::optional<StoredTask>> FindOpenTask(
     jalin::curation::v1::VerificationTask::Reason reason);
 absl::StatusOr<std::vector<StoredTask>> OpenTasksOf(storage::Transaction& tx,
                                                     absl::string_view record);
-// Open tasks of `reason` whose related records include `record`.
+// The open tasks of `reason` held by one of `holders` whose related records
+// include `record` (each holder's by its record, not a scan of all tasks).
 absl::StatusOr<std::vector<StoredTask>> OpenTasksNaming(
     storage::Transaction& tx, absl::string_view record,
-    jalin::curation::v1::VerificationTask::Reason reason);
+    jalin::curation::v1::VerificationTask::Reason reason,
+    const std::vector<std::string>& holders);
 absl::Status InsertTask(storage::Transaction& tx, const StoredTask& task);
 absl::Status UpdateTask(storage::Transaction& tx, const StoredTask& task);
 
