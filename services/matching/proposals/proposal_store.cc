@@ -173,7 +173,13 @@ Where FilterWhere(const ProposalScope& scope, const ProposalFilter& f) {
   if (!f.region.empty()) AddRegion(w, f.region);
   if (!f.party.empty()) w.Add("(supplier = ? OR buyer = ?)", {f.party, f.party});
   if (f.state != Proposal::STATE_UNSPECIFIED) {
-    w.AddInt("state = ?", static_cast<int64_t>(f.state));
+    // With a party, its proposals come from the supplier and buyer indexes:
+    // "+state" keeps SQLite off matching_proposals_due (state, ...), which it
+    // would otherwise take and read every proposal in that state, all
+    // parties'.
+    const bool by_party = !scope.global && !scope.party.empty();
+    w.AddInt(by_party || !f.party.empty() ? "+state = ?" : "state = ?",
+             static_cast<int64_t>(f.state));
   }
   if (f.start != absl::InfinitePast()) {
     w.AddInt("create_time >= ?", absl::ToUnixMicros(f.start));
