@@ -31,9 +31,12 @@ inline absl::Status ParseBlob(absl::string_view bytes,
 
 // SQL condition: the `region` column is the given region or lies within it
 // (a province covers its kabupaten/kota: "regions/33" matches
-// "regions/33.13"). Binds the region twice.
+// "regions/33.13"). Binds the region twice. A range, so that an index on
+// region serves it: codes are digits and dots, and '/' follows '.' and
+// comes before the digits, so [R, R + "/") holds R and R's "R.…" codes and
+// not "R1…" (a LIKE inside an OR kept every index out).
 inline constexpr absl::string_view kRegionWithin =
-    "(region = ? OR region LIKE ? || '.%')";
+    "(region >= ? AND region < ? || '/')";
 
 inline std::string Blob(const google::protobuf::Message& m) {
   return m.SerializeAsString();

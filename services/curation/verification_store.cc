@@ -220,7 +220,10 @@ std::string TaskFilter(const TaskQuery& q, std::vector<Param>& params,
   std::vector<std::string> clauses = {"id > ?"};
   params.push_back(Param(q.after_id));
   if (q.state != VerificationTask::STATE_UNSPECIFIED) {
-    clauses.push_back("state = ?");
+    // Within regions, their tasks come from curation_tasks_region; "+state"
+    // keeps SQLite off curation_tasks_state (state, id), which it would take
+    // for the id order and read every task in that state (see FindOpenTask).
+    clauses.push_back(q.regions.empty() ? "state = ?" : "+state = ?");
     params.push_back(Param(static_cast<int>(q.state)));
   }
   if (q.reason != VerificationTask::REASON_UNSPECIFIED) {
