@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/time/clock.h"
 #include "common/clock.h"
@@ -129,16 +130,23 @@ TEST_F(JanitorTest, DeliveriesOfDeletedWebhooksGoAndNoneAreAdded) {
   EXPECT_FALSE(Queue("gone", "e1", now_));
   EXPECT_EQ(Count("webhook_id = 'gone'"), 0);
 
-  // Rows an older version left behind (and their statistics).
+  // Rows an older version left behind (and their statistics), of webhooks
+  // sorting before and after the live one.
   ASSERT_TRUE(
       db_->Write([&](storage::Transaction& tx) -> absl::Status {
-           for (const char* id : {"o1", "o2", "o3"}) {
-             RETURN_IF_ERROR(tx.Exec(
-                 "INSERT INTO webhook_deliveries (id, webhook_id, "
-                 "event_id, event_type, body, state, "
-                 "next_attempt_time, create_time) VALUES (?, "
-                 "'gone', ?, 't', '{}', 0, 0, ?)",
-                 {Param(id), Param(id), Param(absl::ToUnixMicros(now_))}));
+           for (const auto& [id, hook] :
+                {std::pair<const char*, const char*>{"o1", "gone"},
+                 {"o2", "gone"},
+                 {"o3", "gone"},
+                 {"o4", "zz-gone"},
+                 {"o5", "zz-gone"}}) {
+             RETURN_IF_ERROR(
+                 tx.Exec("INSERT INTO webhook_deliveries (id, webhook_id, "
+                         "event_id, event_type, body, state, "
+                         "next_attempt_time, create_time) VALUES (?, "
+                         "?, ?, 't', '{}', 0, 0, ?)",
+                         {Param(id), Param(hook), Param(id),
+                          Param(absl::ToUnixMicros(now_))}));
            }
            return tx.Exec(
                "INSERT INTO webhook_stats (webhook_id) VALUES "
@@ -148,8 +156,9 @@ TEST_F(JanitorTest, DeliveriesOfDeletedWebhooksGoAndNoneAreAdded) {
           .ok());
   auto n = janitor_->RunOnce();
   ASSERT_TRUE(n.ok()) << n.status();
-  EXPECT_EQ(*n, 3);
+  EXPECT_EQ(*n, 5);
   EXPECT_EQ(Count("webhook_id = 'gone'"), 0);
+  EXPECT_EQ(Count("webhook_id = 'zz-gone'"), 0);
   EXPECT_EQ(Count("webhook_id = 'w1'"), 1);
   int64_t stats = -1;
   ASSERT_TRUE(db_->Read([&](storage::Transaction& tx) -> absl::Status {
