@@ -115,7 +115,8 @@ absl::Status ListApi::Enterprises(const auth::Principal& p,
   const int size = api::PageSize(req.page_size(), v);
   const auto taxonomy = deps_->taxonomy->Get();
   ListQuery q("enterprises");
-  q.WhereRegion("region", req.region(), *deps_->write.regions, v);
+  q.WhereRegion("region", req.region(), *deps_->write.regions, v,
+                /*narrowed=*/!req.nib().empty() || !req.cluster().empty());
   if (std::string cluster = NameFilter(v, "cluster", req.cluster(), "clusters");
       !cluster.empty()) {
     q.Where(
@@ -171,7 +172,10 @@ absl::Status ListApi::Listings(const auth::Principal& p,
   const int size = api::PageSize(req.page_size(), v);
   const auto taxonomy = deps_->taxonomy->Get();
   ListQuery q("listings");
-  q.WhereRegion("region", req.region(), *deps_->write.regions, v);
+  // An owner or a cluster names a few listings: region and category terms
+  // stay out of SQLite's index choice (see ListQuery::WhereRegion).
+  const bool narrowed = !req.owner().empty() || !req.cluster().empty();
+  q.WhereRegion("region", req.region(), *deps_->write.regions, v, narrowed);
   if (!req.owner().empty()) {
     if (IdOf(req.owner(), "clusters").empty() &&
         IdOf(req.owner(), "enterprises").empty() &&
@@ -188,8 +192,9 @@ absl::Status ListApi::Listings(const auth::Principal& p,
         "WHERE cluster_id = ?)",
         {cluster});
   }
-  WhereCategory(q, v, "category", req.category(), *taxonomy,
-                "t.category IN ({values})");
+  WhereCategory(
+      q, v, "category", req.category(), *taxonomy,
+      narrowed ? "+t.category IN ({values})" : "t.category IN ({values})");
   WhereEnum(q, v, "kind", "t.kind = ?", req.kind(), v1::Listing::Kind_IsValid);
   WhereEnum(q, v, "type", "t.type = ?", req.type(), v1::CategoryKind_IsValid);
   WhereEnum(q, v, "status", "t.status = ?", req.status(),

@@ -36,7 +36,7 @@ void ListQuery::WhereIn(absl::string_view condition,
 
 void ListQuery::WhereRegion(absl::string_view field, absl::string_view region,
                             const regions::RegionTable& regions,
-                            FieldViolations& v) {
+                            FieldViolations& v, bool narrowed) {
   if (region.empty()) return;
   const regions::RegionInfo* info =
       absl::StartsWith(region, "regions/") ? regions.Find(region) : nullptr;
@@ -45,10 +45,11 @@ void ListQuery::WhereRegion(absl::string_view field, absl::string_view region,
           "must be a known region (regions/33 or regions/33.13)");
     return;
   }
+  const absl::string_view plus = narrowed ? "+" : "";
   if (info->level == regions::Level::kProvince) {
-    Where("t.province = ?", {info->code});
+    Where(absl::StrCat(plus, "t.province = ?"), {info->code});
   } else {
-    Where("t.region = ?", {info->code});
+    Where(absl::StrCat(plus, "t.region = ?"), {info->code});
   }
 }
 

@@ -37,9 +37,13 @@ class ListQuery {
 
   // Region filter on t.region/t.province: "regions/33" selects a province,
   // "regions/33.13" a kabupaten/kota. A violation of `field` for anything
-  // else.
+  // else. With `narrowed` (the request also names a few records: an owner,
+  // a NIB, a cluster), the term is written "+t.region": SQLite, without
+  // statistics, would otherwise take the region index for the id order and
+  // read the whole region instead of those few records.
   void WhereRegion(absl::string_view field, absl::string_view region,
-                   const regions::RegionTable& regions, FieldViolations& v);
+                   const regions::RegionTable& regions, FieldViolations& v,
+                   bool narrowed = false);
 
   // Calls `row` with (id, data) for at most `limit` rows after `after_id`
   // (all rows from the start when empty).
