@@ -299,18 +299,30 @@ absl::Status ForEachAssignment(
 absl::StatusOr<std::vector<AssignmentRow>> ListAssignments(
     storage::Transaction& tx, const AssignmentQuery& q) {
   std::vector<AssignmentRow> out;
-  const int state = static_cast<int>(q.state);
+  // Only the filters asked for: "(? = '' OR reviewer_id = ?)" would keep
+  // curation_assignments_reviewer out of the plan (the value is bound after
+  // planning), and a curator's list would read the whole campaign.
+  std::string where = "campaign_id = ?";
+  std::vector<Param> params = {Param(q.campaign_id)};
+  if (!q.reviewer_id.empty()) {
+    absl::StrAppend(&where, " AND reviewer_id = ?");
+    params.push_back(Param(q.reviewer_id));
+  }
+  if (q.state != Assignment::STATE_UNSPECIFIED) {
+    absl::StrAppend(&where, " AND state = ?");
+    params.push_back(Param(static_cast<int>(q.state)));
+  }
+  for (Param p : {Param(q.after_submission), Param(q.after_submission),
+                  Param(q.after_reviewer), Param(q.limit)}) {
+    params.push_back(std::move(p));
+  }
   RETURN_IF_ERROR(tx.Query(
       absl::StrCat(
-          "SELECT ", kAssignmentColumns,
-          " FROM curation_assignments WHERE campaign_id = ? AND "
-          "(? = '' OR reviewer_id = ?) AND (? = 0 OR state = ?) AND "
-          "(submission_id > ? OR (submission_id = ? AND reviewer_id > ?)) "
-          "ORDER BY submission_id, reviewer_id LIMIT ?"),
-      {Param(q.campaign_id), Param(q.reviewer_id), Param(q.reviewer_id),
-       Param(state), Param(state), Param(q.after_submission),
-       Param(q.after_submission), Param(q.after_reviewer), Param(q.limit)},
-      [&](const storage::Row& row) {
+          "SELECT ", kAssignmentColumns, " FROM curation_assignments WHERE ",
+          where,
+          " AND (submission_id > ? OR (submission_id = ? AND "
+          "reviewer_id > ?)) ORDER BY submission_id, reviewer_id LIMIT ?"),
+      params, [&](const storage::Row& row) {
         out.push_back(ReadAssignment(row));
         return absl::OkStatus();
       }));
