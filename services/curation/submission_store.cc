@@ -282,36 +282,52 @@ absl::Status ForEachDecision(
 
 namespace {
 
-// A region filter takes in the kabupaten/kota of a province.
-const std::string& Filter() {
-  static const std::string* const kFilter = new std::string(absl::StrCat(
-      " WHERE campaign_id = ? AND (? = '' OR ", kRegionWithin,
-      ") AND (? = 0 OR state = ?) AND (? = 0 OR (state = 5 AND result = ?)) "
-      "AND (? = '' OR enterprise = ?)"));
-  return *kFilter;
-}
+// " WHERE ..." with the filters `q` asks for and their binds. Only those:
+// "(? = '' OR enterprise = ?)" would keep every index out of the plan (the
+// value is bound after planning), so that a member's list read the whole
+// campaign. A region filter takes in the kabupaten/kota of a province.
+struct Filter {
+  std::string where;
+  std::vector<Param> params;
+};
 
-std::vector<Param> FilterParams(const SubmissionQuery& q) {
-  const int state = static_cast<int>(q.state);
-  const int result = static_cast<int>(q.result);
-  return {Param(q.campaign_id), Param(q.region), Param(q.region),
-          Param(q.region),      Param(state),    Param(state),
-          Param(result),        Param(result),   Param(q.enterprise),
-          Param(q.enterprise)};
+Filter FilterFor(const SubmissionQuery& q) {
+  Filter f;
+  // With an applicant, its few submissions come from
+  // curation_submissions_enterprise; "+campaign_id" keeps SQLite off the
+  // primary key (campaign_id, id), which it would take for the id order.
+  f.where = q.enterprise.empty() ? " WHERE campaign_id = ?"
+                                 : " WHERE +campaign_id = ? AND enterprise = ?";
+  f.params.push_back(Param(q.campaign_id));
+  if (!q.enterprise.empty()) f.params.push_back(Param(q.enterprise));
+  if (!q.region.empty()) {
+    absl::StrAppend(&f.where, " AND ", kRegionWithin);
+    f.params.push_back(Param(q.region));
+    f.params.push_back(Param(q.region));
+  }
+  if (q.state != Submission::STATE_UNSPECIFIED) {
+    absl::StrAppend(&f.where, " AND state = ?");
+    f.params.push_back(Param(static_cast<int>(q.state)));
+  }
+  if (q.result != Decision::RESULT_UNSPECIFIED) {
+    absl::StrAppend(&f.where, " AND state = 5 AND result = ?");
+    f.params.push_back(Param(static_cast<int>(q.result)));
+  }
+  return f;
 }
 
 }  // namespace
 
 absl::StatusOr<std::vector<Submission>> ListSubmissions(
     storage::Transaction& tx, const SubmissionQuery& q) {
-  std::vector<Param> params = FilterParams(q);
-  params.push_back(Param(q.after_id));
-  params.push_back(Param(q.limit));
+  Filter f = FilterFor(q);
+  f.params.push_back(Param(q.after_id));
+  f.params.push_back(Param(q.limit));
   std::vector<Submission> out;
   RETURN_IF_ERROR(
       tx.Query(absl::StrCat("SELECT ", kColumns, " FROM curation_submissions",
-                            Filter(), " AND id > ? ORDER BY id LIMIT ?"),
-               params, [&](const storage::Row& row) {
+                            f.where, " AND id > ? ORDER BY id LIMIT ?"),
+               f.params, [&](const storage::Row& row) {
                  out.emplace_back();
                  return Assemble(row, 0, &out.back());
                }));
@@ -320,9 +336,10 @@ absl::StatusOr<std::vector<Submission>> ListSubmissions(
 
 absl::StatusOr<int64_t> CountSubmissions(storage::Transaction& tx,
                                          const SubmissionQuery& q) {
+  const Filter f = FilterFor(q);
   return storage::QueryInt(
-      tx, absl::StrCat("SELECT COUNT(*) FROM curation_submissions", Filter()),
-      FilterParams(q));
+      tx, absl::StrCat("SELECT COUNT(*) FROM curation_submissions", f.where),
+      f.params);
 }
 
 absl::StatusOr<int64_t> CountInState(storage::Transaction& tx,
