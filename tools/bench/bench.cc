@@ -39,6 +39,13 @@ int PrintRatio(double ratio, double goal) {
   return ratio >= goal ? 0 : 1;
 }
 
+int Fail(absl::string_view what, const absl::Status& s) {
+  std::fprintf(stderr, "jalin-bench: %.*s: %.*s\n",
+               static_cast<int>(what.size()), what.data(),
+               static_cast<int>(s.message().size()), s.message().data());
+  return 2;
+}
+
 Percentiles Summarize(std::vector<double>& samples) {
   Percentiles p;
   if (samples.empty()) return p;

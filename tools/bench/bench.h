@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace jalin::bench {
@@ -46,6 +47,10 @@ struct ScenarioRegistrar {
 void Print(absl::string_view name, double value, absl::string_view unit);
 // The last line; returns the exit code (0 if ratio >= goal).
 int PrintRatio(double ratio, double goal);
+
+// The scenario could not run: prints "jalin-bench: <what>: <message>" to
+// stderr and returns the exit code for it (2).
+int Fail(absl::string_view what, const absl::Status& s);
 
 struct Percentiles {
   double p50 = 0;

@@ -203,12 +203,6 @@ FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS n
      (SELECT 0 AS k UNION ALL SELECT 1 UNION ALL SELECT 2) k
 )sql";
 
-int Fail(absl::string_view what, const absl::Status& s) {
-  std::fprintf(stderr, "curation-decide: %s: %s\n", std::string(what).c_str(),
-               std::string(s.message()).c_str());
-  return 2;
-}
-
 }  // namespace
 
 int CurationDecideScenario(const Args& args);

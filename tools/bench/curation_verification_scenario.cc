@@ -205,12 +205,6 @@ absl::StatusOr<int64_t> OpenTasks(storage::Database& db,
   return n;
 }
 
-int Fail(absl::string_view what, const absl::Status& s) {
-  std::fprintf(stderr, "curation-verification: %s: %s\n",
-               std::string(what).c_str(), std::string(s.message()).c_str());
-  return 2;
-}
-
 }  // namespace
 
 int CurationVerificationScenario(const Args& args);

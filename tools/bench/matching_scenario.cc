@@ -483,13 +483,6 @@ class SqlBaseline {
   std::unique_ptr<storage::SqliteDatabase> db_;
 };
 
-int Fail(absl::string_view what, const absl::Status& s) {
-  std::fprintf(stderr, "matching bench: %.*s: %s\n",
-               static_cast<int>(what.size()), what.data(),
-               std::string(s.message()).c_str());
-  return 2;
-}
-
 }  // namespace
 
 int MatchingScenario(const Args& args);

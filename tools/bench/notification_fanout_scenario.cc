@@ -338,12 +338,6 @@ int64_t RedisInfo(redis::Client& redis, const std::string& section,
   return -1;
 }
 
-int Fail(absl::string_view what, const absl::Status& s) {
-  std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(what.size()), what.data(),
-               std::string(s.message()).c_str());
-  return 2;
-}
-
 }  // namespace
 
 int NotificationFanoutScenario(const Args& args);
