@@ -53,6 +53,20 @@ CREATE INDEX matching_proposals_pair
   ON matching_proposals (offer_listing, need_listing);
 CREATE INDEX matching_proposals_created ON matching_proposals (create_time);
 )sql"},
+    // A regional facilitator's proposals, and the funnel of a region or a
+    // province over a period: each side's region and province, with the
+    // time, so that "a side lies in R" reads R's proposals only.
+    {2, "proposal sides by region",
+     R"sql(
+CREATE INDEX matching_proposals_supplier_region
+  ON matching_proposals (supplier_region, create_time);
+CREATE INDEX matching_proposals_buyer_region
+  ON matching_proposals (buyer_region, create_time);
+CREATE INDEX matching_proposals_supplier_province
+  ON matching_proposals (supplier_province, create_time);
+CREATE INDEX matching_proposals_buyer_province
+  ON matching_proposals (buyer_province, create_time);
+)sql"},
 };
 
 constexpr char kColumns[] = "body, offer_group, need_group";
@@ -134,18 +148,26 @@ class Where {
   std::vector<Param> params_;
 };
 
-// Adds "a side lies in `region`" (a province or a regency code).
-void AddRegion(Where& w, absl::string_view region) {
-  if (region.find('.') == absl::string_view::npos) {
-    w.Add("(supplier_province = ? OR buyer_province = ?)",
-          {std::string(region), std::string(region)});
-  } else {
-    w.Add("(supplier_region = ? OR buyer_region = ?)",
-          {std::string(region), std::string(region)});
-  }
+// "column = ?", or "+column = ?" to keep SQLite off the column's index
+// when the query reads a narrower one.
+std::string Term(absl::string_view column, bool indexed) {
+  return absl::StrCat(indexed ? "" : "+", column, " = ?");
 }
 
-void AddScope(Where& w, const ProposalScope& scope) {
+// "a side lies in `region`" (a province or a regency code).
+std::string SideIn(absl::string_view region, bool indexed) {
+  const bool province = region.find('.') == absl::string_view::npos;
+  return absl::StrCat(
+      Term(province ? "supplier_province" : "supplier_region", indexed), " OR ",
+      Term(province ? "buyer_province" : "buyer_region", indexed));
+}
+
+void AddRegion(Where& w, absl::string_view region, bool indexed) {
+  w.Add(absl::StrCat("(", SideIn(region, indexed), ")"),
+        {std::string(region), std::string(region)});
+}
+
+void AddScope(Where& w, const ProposalScope& scope, bool regions_indexed) {
   if (scope.global) return;
   if (!scope.party.empty()) {
     w.Add("(supplier = ? OR buyer = ?)", {scope.party, scope.party});
@@ -154,9 +176,7 @@ void AddScope(Where& w, const ProposalScope& scope) {
   std::vector<std::string> ors;
   std::vector<std::string> values;
   for (const std::string& r : scope.regions) {
-    const bool province = r.find('.') == std::string::npos;
-    ors.push_back(province ? "supplier_province = ? OR buyer_province = ?"
-                           : "supplier_region = ? OR buyer_region = ?");
+    ors.push_back(SideIn(r, regions_indexed));
     values.push_back(r);
     values.push_back(r);
   }
@@ -167,18 +187,28 @@ void AddScope(Where& w, const ProposalScope& scope) {
   w.Add(absl::StrCat("(", absl::StrJoin(ors, " OR "), ")"), std::move(values));
 }
 
+// Without statistics SQLite may take any index a term offers, and the
+// state index (matching_proposals_due) or a province's would read far more
+// proposals than the query wants. So the most selective terms alone are
+// indexed: a party's (the supplier and buyer indexes) first, then a
+// region's (the side indexes, one per side and level); the others are
+// written "+column" and checked on the rows those indexes give.
 Where FilterWhere(const ProposalScope& scope, const ProposalFilter& f) {
+  const bool by_party =
+      (!scope.global && !scope.party.empty()) || !f.party.empty();
+  const bool regional_scope = !scope.global && scope.party.empty();
+  const bool by_region = !by_party && (regional_scope || !f.region.empty());
   Where w;
-  AddScope(w, scope);
-  if (!f.region.empty()) AddRegion(w, f.region);
+  // A regency filter inside a province scope is the narrower of the two.
+  const bool filter_narrower =
+      !f.region.empty() && f.region.find('.') != std::string::npos;
+  AddScope(w, scope, !by_party && !(regional_scope && filter_narrower));
+  if (!f.region.empty()) {
+    AddRegion(w, f.region, !by_party && (!regional_scope || filter_narrower));
+  }
   if (!f.party.empty()) w.Add("(supplier = ? OR buyer = ?)", {f.party, f.party});
   if (f.state != Proposal::STATE_UNSPECIFIED) {
-    // With a party, its proposals come from the supplier and buyer indexes:
-    // "+state" keeps SQLite off matching_proposals_due (state, ...), which it
-    // would otherwise take and read every proposal in that state, all
-    // parties'.
-    const bool by_party = !scope.global && !scope.party.empty();
-    w.AddInt(by_party || !f.party.empty() ? "+state = ?" : "state = ?",
+    w.AddInt(Term("state", !by_party && !by_region),
              static_cast<int64_t>(f.state));
   }
   if (f.start != absl::InfinitePast()) {
