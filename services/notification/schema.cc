@@ -104,6 +104,14 @@ CREATE TABLE inbox_unread_mark (
 INSERT INTO inbox_unread_mark (id, seq)
   SELECT 1, COALESCE(MAX(seq), 0) FROM notifications;
 )sql"},
+    // Dead-letter retention read every dead letter (deliveries_dead) to
+    // find the expired ones, in each batch of the janitor's write
+    // transactions: a receiver down for a week leaves many.
+    {4, "dead letters by their last attempt, for retention",
+     R"sql(
+CREATE INDEX deliveries_dead_by_time ON webhook_deliveries (last_attempt_time)
+  WHERE state = 2;
+)sql"},
 };
 
 }  // namespace

@@ -316,8 +316,9 @@ TEST(UnreadFoldMigrationTest, VersionTwoStoreKeepsItsCounts) {
   const std::string path = dir.File("n.db");
   const absl::Time now = absl::Now();
   {
-    // The inbox tables as migrations 1 and 2 made them (the others are of
-    // no concern here), filled as the code before migration 3 did.
+    // The inbox tables as migrations 1 and 2 made them, and the webhook
+    // deliveries that a later migration indexes (the other tables are of no
+    // concern here), filled as the code before migration 3 did.
     constexpr storage::Migration kVersion2[] = {
         {1, "inboxes", R"sql(
 CREATE TABLE notifications (
@@ -333,6 +334,22 @@ CREATE INDEX notifications_by_recipient ON notifications (recipient, seq);
 CREATE TABLE inbox_unread (
   recipient TEXT PRIMARY KEY,
   unread INTEGER NOT NULL
+);
+CREATE TABLE webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  webhook_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  body TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_time INTEGER NOT NULL,
+  first_attempt_time INTEGER,
+  last_attempt_time INTEGER,
+  last_error TEXT NOT NULL DEFAULT '',
+  duration_ms REAL,
+  create_time INTEGER NOT NULL,
+  UNIQUE (webhook_id, event_id)
 );
 )sql"},
         {2, "notifications by creation time", R"sql(
@@ -391,7 +408,7 @@ CREATE INDEX notifications_by_time ON notifications (create_time);
   };
   EXPECT_EQ(query("SELECT MAX(version) FROM jalin_schema WHERE component = "
                   "'notification'"),
-            3);
+            4);
   EXPECT_EQ(query("SELECT seq FROM inbox_unread_mark"), 5);
   EXPECT_EQ(*store.UnreadCount("enterprises/a"), 2);
   EXPECT_EQ(*store.UnreadCount("enterprises/b"), 2);
