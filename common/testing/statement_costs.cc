@@ -16,17 +16,36 @@ namespace {
 // The instance counting now, if any.
 std::atomic<StatementCosts*> active{nullptr};
 
+// The pages a connection asked of its page cache since the last call
+// (cleared on reading).
+int64_t PagesSinceLastCall(sqlite3* db) {
+  int64_t pages = 0;
+  for (const int op : {SQLITE_DBSTATUS_CACHE_HIT, SQLITE_DBSTATUS_CACHE_MISS}) {
+    int current = 0;
+    int highwater = 0;
+    sqlite3_db_status(db, op, &current, &highwater, 1);
+    pages += current;
+  }
+  return pages;
+}
+
 // Called by SQLite when a statement finishes; reads and clears the
-// statement's counters, so that each run is counted once.
+// statement's counters, so that each run is counted once. A connection is
+// used by one thread at a time and runs one statement at a time here, so
+// the pages it asked for since the previous statement finished are this
+// statement's.
 int OnProfile(unsigned type, void* /*context*/, void* p, void* /*x*/) {
   if (type != SQLITE_TRACE_PROFILE) return 0;
   auto* stmt = static_cast<sqlite3_stmt*>(p);
-  const int64_t vm = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_VM_STEP, 1);
-  const int64_t scan =
+  StatementCosts::Cost cost;
+  cost.runs = 1;
+  cost.vm_steps = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_VM_STEP, 1);
+  cost.fullscan_steps =
       sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1);
+  cost.pages = PagesSinceLastCall(sqlite3_db_handle(stmt));
   StatementCosts* costs = active.load();
   const char* sql = sqlite3_sql(stmt);
-  if (costs != nullptr && sql != nullptr) costs->Add(sql, vm, scan);
+  if (costs != nullptr && sql != nullptr) costs->Add(sql, cost);
   return 0;
 }
 
@@ -60,14 +79,14 @@ StatementCosts::StatementCosts() {
 
 StatementCosts::~StatementCosts() { active.store(nullptr); }
 
-void StatementCosts::Add(absl::string_view sql, int64_t vm_steps,
-                         int64_t fullscan_steps) {
+void StatementCosts::Add(absl::string_view sql, const Cost& cost) {
   absl::MutexLock lock(&mu_);
   auto it = by_sql_.find(sql);
   if (it == by_sql_.end()) it = by_sql_.emplace(std::string(sql), Cost{}).first;
-  ++it->second.runs;
-  it->second.vm_steps += vm_steps;
-  it->second.fullscan_steps += fullscan_steps;
+  it->second.runs += cost.runs;
+  it->second.vm_steps += cost.vm_steps;
+  it->second.fullscan_steps += cost.fullscan_steps;
+  it->second.pages += cost.pages;
 }
 
 void StatementCosts::Reset() {
@@ -83,6 +102,7 @@ StatementCosts::Cost StatementCosts::Of(absl::string_view fragment) const {
     sum.runs += cost.runs;
     sum.vm_steps += cost.vm_steps;
     sum.fullscan_steps += cost.fullscan_steps;
+    sum.pages += cost.pages;
   }
   return sum;
 }
@@ -92,7 +112,8 @@ std::string StatementCosts::Report() const {
   std::string out;
   for (const auto& [sql, cost] : by_sql_) {
     absl::StrAppend(&out, cost.runs, " runs, ", cost.vm_steps, " steps, ",
-                    cost.fullscan_steps, " in full scans: ", sql, "\n");
+                    cost.fullscan_steps, " in full scans, ", cost.pages,
+                    " pages: ", sql, "\n");
   }
   return out;
 }

@@ -1,8 +1,8 @@
 // The work SQLite does for the statements a test runs, in virtual machine
-// steps and full-scan steps. Both depend only on the data and the query
-// plan, never on the machine's speed, so a test can bound how a query's
-// cost grows (a plan that reads a whole table where an index would read one
-// region's rows) without timing anything.
+// steps, full-scan steps and pages visited. They depend only on the data
+// and the query plan, never on the machine's speed, so a test can bound how a
+// query's cost grows (a plan that reads a whole table where an index would read
+// one region's rows) without timing anything.
 //
 // Counts the statements of every connection opened while an instance is
 // alive, whatever store or thread runs them (an auto extension traces each
@@ -32,6 +32,11 @@ class StatementCosts {
     int64_t vm_steps = 0;
     // Steps forward in a full scan of a table or an index.
     int64_t fullscan_steps = 0;
+    // Pages asked of the page cache (found there or read): the B-tree
+    // pages the statements visited, which steps do not show (reading a
+    // row's columns from its table costs a page or more, from a covering
+    // index nothing).
+    int64_t pages = 0;
   };
 
   StatementCosts();
@@ -49,7 +54,7 @@ class StatementCosts {
   std::string Report() const;
 
   // For the trace callback.
-  void Add(absl::string_view sql, int64_t vm_steps, int64_t fullscan_steps);
+  void Add(absl::string_view sql, const Cost& cost);
 
  private:
   mutable absl::Mutex mu_;
