@@ -408,7 +408,7 @@ CREATE INDEX notifications_by_time ON notifications (create_time);
   };
   EXPECT_EQ(query("SELECT MAX(version) FROM jalin_schema WHERE component = "
                   "'notification'"),
-            4);
+            5);
   EXPECT_EQ(query("SELECT seq FROM inbox_unread_mark"), 5);
   EXPECT_EQ(*store.UnreadCount("enterprises/a"), 2);
   EXPECT_EQ(*store.UnreadCount("enterprises/b"), 2);
