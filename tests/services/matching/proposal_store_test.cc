@@ -21,6 +21,7 @@
 #include "common/auth/principal.h"
 #include "common/storage/sqlite_database.h"
 #include "common/testing/statement_costs.h"
+#include "common/testing/synthetic_regions.h"
 #include "common/testing/temp_dir.h"
 #include "gtest/gtest.h"
 
@@ -269,12 +270,8 @@ TEST_F(ProposalStoreTest, EveryScopeAndFilterListsWhatTheRulesPick) {
 // province's proposals for a regency's over 15,000, and a region's for a
 // party's over 1,000.
 TEST_F(ProposalStoreTest, RegionalAndPartyQueriesReadOnlyTheirProposals) {
-  std::vector<std::string> regencies;
-  for (int p = 0; p < 38; ++p) {
-    for (int r = 1; r <= 14; ++r) {
-      regencies.push_back(absl::StrFormat("%02d.%02d", 11 + 2 * p, r));
-    }
-  }
+  const std::vector<std::string> regencies =
+      ::jalin::testing::SyntheticRegencies();
   std::mt19937 rng(7);
   std::vector<Row> rows;
   for (int i = 0; i < 20000; ++i) {
