@@ -139,6 +139,13 @@ CREATE TABLE curation_acknowledged (
   PRIMARY KEY (record, reason, finding)
 );
 )sql"},
+    // A facilitator's or integrator's list of a campaign's submissions from
+    // its kabupaten/kota or province read the whole campaign.
+    {3, "submissions by region",
+     R"sql(
+CREATE INDEX curation_submissions_region
+  ON curation_submissions (campaign_id, region, id);
+)sql"},
 };
 
 }  // namespace

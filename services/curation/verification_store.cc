@@ -215,15 +215,19 @@ absl::Status UpdateTask(storage::Transaction& tx, const StoredTask& t) {
 namespace {
 
 // `texts` keeps the texts the parameters point to alive.
+// Within regions, their tasks come from curation_tasks_region, one range
+// per region, and are sorted by id. Terms that another index could serve
+// are written "+column" so that SQLite takes no other path: on
+// curation_tasks_state (state, id) or the table itself in id order, it
+// would skip the sort and read every task (in that state) instead, which
+// it did for a curator of several regions.
 std::string TaskFilter(const TaskQuery& q, std::vector<Param>& params,
                        std::deque<std::string>& texts) {
-  std::vector<std::string> clauses = {"id > ?"};
+  const bool by_region = !q.regions.empty();
+  std::vector<std::string> clauses = {by_region ? "+id > ?" : "id > ?"};
   params.push_back(Param(q.after_id));
   if (q.state != VerificationTask::STATE_UNSPECIFIED) {
-    // Within regions, their tasks come from curation_tasks_region; "+state"
-    // keeps SQLite off curation_tasks_state (state, id), which it would take
-    // for the id order and read every task in that state (see FindOpenTask).
-    clauses.push_back(q.regions.empty() ? "state = ?" : "+state = ?");
+    clauses.push_back(by_region ? "+state = ?" : "state = ?");
     params.push_back(Param(static_cast<int>(q.state)));
   }
   if (q.reason != VerificationTask::REASON_UNSPECIFIED) {
@@ -255,7 +259,8 @@ absl::StatusOr<std::vector<VerificationTask>> ListTasks(
   std::vector<VerificationTask> out;
   RETURN_IF_ERROR(tx.Query(
       absl::StrCat("SELECT body FROM curation_tasks WHERE ", where,
-                   " ORDER BY id LIMIT ?"),
+                   q.regions.empty() ? " ORDER BY id" : " ORDER BY +id",
+                   " LIMIT ?"),
       params, [&](const storage::Row& row) {
         out.emplace_back();
         return ParseBlob(row.Blob(0), &out.back(), "verification task");
