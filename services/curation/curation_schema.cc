@@ -146,6 +146,12 @@ CREATE TABLE curation_acknowledged (
 CREATE INDEX curation_submissions_region
   ON curation_submissions (campaign_id, region, id);
 )sql"},
+    // An admin's or the dashboard's tasks of one kind (duplicate NIB,
+    // incomplete, ...), open or all, and their count read every task.
+    {4, "verification tasks by reason",
+     R"sql(
+CREATE INDEX curation_tasks_reason ON curation_tasks (reason, state, id);
+)sql"},
 };
 
 }  // namespace
