@@ -214,13 +214,13 @@ absl::Status UpdateTask(storage::Transaction& tx, const StoredTask& t) {
 
 namespace {
 
-// `texts` keeps the texts the parameters point to alive.
 // Within regions, their tasks come from curation_tasks_region, one range
 // per region, and are sorted by id. Terms that another index could serve
 // are written "+column" so that SQLite takes no other path: on
-// curation_tasks_state (state, id) or the table itself in id order, it
-// would skip the sort and read every task (in that state) instead, which
-// it did for a curator of several regions.
+// curation_tasks_state (state, id), curation_tasks_reason or the table
+// itself in id order, it would read every task (of that state or kind)
+// instead, as it did for a curator of several regions. `texts` keeps the
+// texts the parameters point to alive.
 std::string TaskFilter(const TaskQuery& q, std::vector<Param>& params,
                        std::deque<std::string>& texts) {
   const bool by_region = !q.regions.empty();
@@ -231,7 +231,7 @@ std::string TaskFilter(const TaskQuery& q, std::vector<Param>& params,
     params.push_back(Param(static_cast<int>(q.state)));
   }
   if (q.reason != VerificationTask::REASON_UNSPECIFIED) {
-    clauses.push_back("reason = ?");
+    clauses.push_back(by_region ? "+reason = ?" : "reason = ?");
     params.push_back(Param(static_cast<int>(q.reason)));
   }
   if (!q.regions.empty()) {
