@@ -156,13 +156,6 @@ CREATE INDEX curation_submissions_region
      R"sql(
 CREATE INDEX curation_tasks_reason ON curation_tasks (reason, state, id);
 )sql"},
-    // A campaign's submissions in one state (the queue of those waiting
-    // for review, the decided ones) and their count read the campaign.
-    {5, "submissions by state",
-     R"sql(
-CREATE INDEX curation_submissions_state
-  ON curation_submissions (campaign_id, state, id);
-)sql"},
 };
 
 }  // namespace

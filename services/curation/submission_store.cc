@@ -312,17 +312,12 @@ Filter FilterFor(const SubmissionQuery& q) {
     f.params.push_back(Param(q.region));
     f.params.push_back(Param(q.region));
   }
-  // A state's submissions come from curation_submissions_state, unless an
-  // applicant or a region narrows them further: then "+state" keeps
-  // SQLite on that narrower index.
-  const absl::string_view state =
-      q.enterprise.empty() && q.region.empty() ? "state" : "+state";
   if (q.state != Submission::STATE_UNSPECIFIED) {
-    absl::StrAppend(&f.where, " AND ", state, " = ?");
+    absl::StrAppend(&f.where, " AND state = ?");
     f.params.push_back(Param(static_cast<int>(q.state)));
   }
   if (q.result != Decision::RESULT_UNSPECIFIED) {
-    absl::StrAppend(&f.where, " AND ", state, " = 5 AND result = ?");
+    absl::StrAppend(&f.where, " AND state = 5 AND result = ?");
     f.params.push_back(Param(static_cast<int>(q.result)));
   }
   return f;
