@@ -329,6 +329,7 @@ TEST_F(ProposalStoreTest, RegionalAndPartyQueriesReadOnlyTheirProposals) {
        Filter(province, party), kParty},
       {"a regency facilitator's list of a party", facilitator,
        Filter("", party), kParty},
+      {"a member's funnel over a week", member, one_week, kParty, true},
   };
   for (const Case& c : cases) {
     const StatementCosts::Cost cost = c.funnel
