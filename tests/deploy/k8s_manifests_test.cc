@@ -253,6 +253,24 @@ TEST_P(DeployManifests, ProbesUseTheGrpcHealthService) {
           w.id(), ": livenessProbe must be grpc on port ", service->grpc_port,
           " with service \"liveness\" (never depends on Redis or the store)"));
     }
+    // Migrations run before the port opens: without a start-up budget the
+    // liveness probe would kill a long one, and it would start over on
+    // every restart.
+    const YAML::Node& startup = c["startupProbe"];
+    int period = 0;
+    int failures = 0;
+    absl::SimpleAtoi(Str(startup["periodSeconds"], "10"), &period);
+    absl::SimpleAtoi(Str(startup["failureThreshold"], "3"), &failures);
+    if (!startup["grpc"] ||
+        Str(startup["grpc"]["port"]) != absl::StrCat(service->grpc_port) ||
+        Str(startup["grpc"]["service"]) != "liveness" ||
+        period * failures < 600) {
+      problems.push_back(absl::StrCat(
+          w.id(), ": startupProbe must be grpc on port ", service->grpc_port,
+          " with service \"liveness\" and allow at least 10 minutes "
+          "(periodSeconds x failureThreshold) for start-up work such as "
+          "schema migrations"));
+    }
   }
   for (const Workload& w : manifests_->Workloads()) {
     if (jalin.count(w.id())) continue;
