@@ -167,6 +167,18 @@ TEST_F(DeployCompose, ServicesListenWhereTheirHealthCheckAsks) {
           absl::StrJoin(Strings(service["healthcheck"]["test"]), ", "),
           "], want [", absl::StrJoin(want_check, ", "), "]"));
     }
+    // Schema migrations run before the port opens; the services that wait
+    // for this one must not give up during a long one.
+    absl::Duration start_period;
+    if (!absl::ParseDuration(Str(service["healthcheck"]["start_period"]),
+                             &start_period) ||
+        start_period < absl::Minutes(10)) {
+      problems.push_back(absl::StrCat(
+          s->name, ": healthcheck.start_period is '",
+          Str(service["healthcheck"]["start_period"]),
+          "', want at least 10m (time for start-up work such as schema "
+          "migrations)"));
+    }
     bool waits_for_redis = false;
     if (service["depends_on"]["redis"]) {
       waits_for_redis =
