@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
+#include "common/log/log.h"
 #include "common/status/errors.h"
 #include "common/status/status_macros.h"
 #include "common/storage/batched_wal_vfs.h"
@@ -350,8 +351,21 @@ absl::Status SqliteDatabase::Migrate(absl::string_view component,
         " but this binary knows only ", migrations.size(),
         "; refusing to run an older binary on a newer store"));
   }
+  // Upgrading a store that holds data can take minutes (an index built
+  // over a large table), before the service opens its port: say what runs
+  // and how long it took. A new store's migrations run on empty tables and
+  // go unannounced.
+  const bool upgrade = current > 0;
   for (const Migration& m : migrations) {
     if (m.version <= current) continue;
+    const absl::Time start = absl::Now();
+    if (upgrade) {
+      log::Info("applying schema migration",
+                {{"store", options_.path},
+                 {"component", std::string(component)},
+                 {"version", m.version},
+                 {"description", std::string(m.description)}});
+    }
     absl::MutexLock lock(&write_mu_);
     Connection* conn = writer_.get();
     RETURN_IF_ERROR(conn->ExecScript("BEGIN IMMEDIATE"));
@@ -371,6 +385,12 @@ absl::Status SqliteDatabase::Migrate(absl::string_view component,
       }
       return Annotate(s, absl::StrCat("migration ", component, " #", m.version,
                                       " (", m.description, ")"));
+    }
+    if (upgrade) {
+      log::Info("applied schema migration",
+                {{"component", std::string(component)},
+                 {"version", m.version},
+                 {"seconds", absl::ToDoubleSeconds(absl::Now() - start)}});
     }
   }
   return absl::OkStatus();

@@ -185,6 +185,27 @@ TEST_F(SqliteTest, MigrationsApplyOnceAndSurviveReopen) {
   EXPECT_EQ(applied, 2);
 }
 
+// An upgrade of a store in use can take minutes before the service opens
+// its port; each of its migrations is announced and timed. A new store's
+// are not (they run on empty tables).
+TEST_F(SqliteTest, UpgradesAreLoggedWithTheirTime) {
+  auto fresh = SqliteDatabase::Open({.path = dir_.File("fresh.db")});
+  ASSERT_TRUE(fresh.ok());
+  ::testing::internal::CaptureStderr();
+  ASSERT_TRUE((*fresh)->Migrate("test", absl::MakeSpan(kSchema, 1)).ok());
+  EXPECT_THAT(::testing::internal::GetCapturedStderr(),
+              ::testing::Not(HasSubstr("schema migration")));
+
+  ::testing::internal::CaptureStderr();
+  ASSERT_TRUE((*fresh)->Migrate("test", kSchema).ok());
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_THAT(log, HasSubstr("\"msg\":\"applying schema migration\""));
+  EXPECT_THAT(log, HasSubstr("\"description\":\"index\""));
+  EXPECT_THAT(log, HasSubstr("\"msg\":\"applied schema migration\""));
+  EXPECT_THAT(log, HasSubstr("\"seconds\":"));
+  EXPECT_THAT(log, ::testing::Not(HasSubstr("\"description\":\"things\"")));
+}
+
 TEST_F(SqliteTest, OlderBinaryRefusesNewerSchema) {
   absl::Status s = db_->Migrate("test", absl::MakeSpan(kSchema, 1));
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
