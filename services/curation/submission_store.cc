@@ -6,6 +6,7 @@
 #include "absl/strings/str_split.h"
 #include "common/proto_time.h"
 #include "common/status/status_macros.h"
+#include "common/storage/index_hint.h"
 #include "services/curation/store_util.h"
 
 namespace jalin::curation::store {
@@ -299,15 +300,16 @@ Filter FilterFor(const SubmissionQuery& q) {
   // With an applicant, its few submissions come from
   // curation_submissions_enterprise; "+campaign_id" keeps SQLite off the
   // primary key (campaign_id, id), which it would take for the id order.
-  f.where = q.enterprise.empty() ? " WHERE campaign_id = ?"
-                                 : " WHERE +campaign_id = ? AND enterprise = ?";
+  f.where = absl::StrCat(
+      " WHERE ", storage::Column("campaign_id", q.enterprise.empty()), " = ?");
+  if (!q.enterprise.empty()) absl::StrAppend(&f.where, " AND enterprise = ?");
   f.params.push_back(Param(q.campaign_id));
   if (!q.enterprise.empty()) f.params.push_back(Param(q.enterprise));
   if (!q.region.empty()) {
     // A region's submissions come from curation_submissions_region and are
     // sorted; on the primary key in id order SQLite would skip the sort
     // and read the whole campaign instead. An applicant's are fewer still.
-    if (q.enterprise.empty()) f.id = "+id";
+    f.id = storage::Column("id", !q.enterprise.empty());
     absl::StrAppend(&f.where, " AND ", kRegionWithin);
     f.params.push_back(Param(q.region));
     f.params.push_back(Param(q.region));

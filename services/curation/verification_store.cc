@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status/status_macros.h"
+#include "common/storage/index_hint.h"
 #include "services/curation/store_util.h"
 
 namespace jalin::curation::store {
@@ -224,14 +225,17 @@ namespace {
 std::string TaskFilter(const TaskQuery& q, std::vector<Param>& params,
                        std::deque<std::string>& texts) {
   const bool by_region = !q.regions.empty();
-  std::vector<std::string> clauses = {by_region ? "+id > ?" : "id > ?"};
+  std::vector<std::string> clauses = {
+      absl::StrCat(storage::Column("id", !by_region), " > ?")};
   params.push_back(Param(q.after_id));
   if (q.state != VerificationTask::STATE_UNSPECIFIED) {
-    clauses.push_back(by_region ? "+state = ?" : "state = ?");
+    clauses.push_back(
+        absl::StrCat(storage::Column("state", !by_region), " = ?"));
     params.push_back(Param(static_cast<int>(q.state)));
   }
   if (q.reason != VerificationTask::REASON_UNSPECIFIED) {
-    clauses.push_back(by_region ? "+reason = ?" : "reason = ?");
+    clauses.push_back(
+        absl::StrCat(storage::Column("reason", !by_region), " = ?"));
     params.push_back(Param(static_cast<int>(q.reason)));
   }
   if (!q.regions.empty()) {
@@ -259,7 +263,7 @@ absl::StatusOr<std::vector<VerificationTask>> ListTasks(
   std::vector<VerificationTask> out;
   RETURN_IF_ERROR(tx.Query(
       absl::StrCat("SELECT body FROM curation_tasks WHERE ", where,
-                   q.regions.empty() ? " ORDER BY id" : " ORDER BY +id",
+                   " ORDER BY ", storage::Column("id", q.regions.empty()),
                    " LIMIT ?"),
       params, [&](const storage::Row& row) {
         out.emplace_back();

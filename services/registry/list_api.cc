@@ -8,6 +8,7 @@
 #include "common/api/pagination.h"
 #include "common/api/resource_name.h"
 #include "common/status/status_macros.h"
+#include "common/storage/index_hint.h"
 #include "common/validation/validators.h"
 #include "services/registry/access.h"
 #include "services/registry/list_query.h"
@@ -194,7 +195,7 @@ absl::Status ListApi::Listings(const auth::Principal& p,
   }
   WhereCategory(
       q, v, "category", req.category(), *taxonomy,
-      narrowed ? "+t.category IN ({values})" : "t.category IN ({values})");
+      absl::StrCat(storage::Column("t.category", !narrowed), " IN ({values})"));
   WhereEnum(q, v, "kind", "t.kind = ?", req.kind(), v1::Listing::Kind_IsValid);
   WhereEnum(q, v, "type", "t.type = ?", req.type(), v1::CategoryKind_IsValid);
   WhereEnum(q, v, "status", "t.status = ?", req.status(),

@@ -8,6 +8,7 @@
 #include "absl/strings/str_replace.h"
 #include "common/api/pagination.h"
 #include "common/status/status_macros.h"
+#include "common/storage/index_hint.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -45,12 +46,11 @@ void ListQuery::WhereRegion(absl::string_view field, absl::string_view region,
           "must be a known region (regions/33 or regions/33.13)");
     return;
   }
-  const absl::string_view plus = narrowed ? "+" : "";
-  if (info->level == regions::Level::kProvince) {
-    Where(absl::StrCat(plus, "t.province = ?"), {info->code});
-  } else {
-    Where(absl::StrCat(plus, "t.region = ?"), {info->code});
-  }
+  const bool province = info->level == regions::Level::kProvince;
+  Where(absl::StrCat(
+            storage::Column(province ? "t.province" : "t.region", !narrowed),
+            " = ?"),
+        {info->code});
 }
 
 std::vector<storage::Param> ListQuery::Params(

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "common/auth/principal.h"
 #include "common/status/status_macros.h"
+#include "common/storage/index_hint.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/matching/index/string_pool.h"
 
@@ -149,9 +150,9 @@ class Where {
 };
 
 // "column = ?", or "+column = ?" to keep SQLite off the column's index
-// when the query reads a narrower one.
+// when the query reads a narrower one (common/storage/index_hint.h).
 std::string Term(absl::string_view column, bool indexed) {
-  return absl::StrCat(indexed ? "" : "+", column, " = ?");
+  return absl::StrCat(storage::Column(column, indexed), " = ?");
 }
 
 // "a side lies in `region`" (a province or a regency code).
