@@ -4,7 +4,6 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -548,22 +547,27 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
   // Each pair's opportunities in order, cut to max_per_pair; its strength
   // is its strongest's score.
   auto settle = [&](PairData& p) {
-    // A listing pair found from both sides counts once, as A's query found
-    // it.
-    if (p.opps.front().kind == Opportunity::LISTING_MATCH) {
-      std::sort(p.opps.begin(), p.opps.end(), [](const Opp& a, const Opp& b) {
-        return std::tie(a.offer, a.need, a.from_b) <
-               std::tie(b.offer, b.need, b.from_b);
-      });
-      p.opps.erase(std::unique(p.opps.begin(), p.opps.end(),
-                               [](const Opp& a, const Opp& b) {
-                                 return a.offer == b.offer && a.need == b.need;
-                               }),
-                   p.opps.end());
-    }
-    std::sort(p.opps.begin(), p.opps.end(), [&](const Opp& a, const Opp& b) {
-      return OppBefore(index, a, b);
-    });
+    // A listing pair found from both sides has the same score either way
+    // (the pair's), so its two copies are next to each other in this
+    // order, A's first; each pair is in the first 2 * max_per_pair at most
+    // twice, so those hold max_per_pair distinct ones when there are that
+    // many. Only they are sorted.
+    auto before = [&](const Opp& a, const Opp& b) {
+      if (OppBefore(index, a, b)) return true;
+      if (OppBefore(index, b, a)) return false;
+      return a.from_b < b.from_b;
+    };
+    const size_t keep =
+        std::min(p.opps.size(), 2 * static_cast<size_t>(options.max_per_pair));
+    std::partial_sort(p.opps.begin(), p.opps.begin() + keep, p.opps.end(),
+                      before);
+    p.opps.resize(keep);
+    p.opps.erase(std::unique(p.opps.begin(), p.opps.end(),
+                             [](const Opp& a, const Opp& b) {
+                               return a.kind == Opportunity::LISTING_MATCH &&
+                                      a.offer == b.offer && a.need == b.need;
+                             }),
+                 p.opps.end());
     if (static_cast<int>(p.opps.size()) > options.max_per_pair) {
       p.opps.resize(options.max_per_pair);
     }

@@ -193,6 +193,41 @@ class ReportTest : public ::testing::Test {
 
   absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
   SideThread side_;
+  // 600 listings of random kinds, categories and owners, half in each of
+  // Karanganyar and Sragen; most owners are members of a cluster, so that
+  // a cluster pair gathers many matches, most found from both sides.
+  void AddRandomListings() {
+    std::mt19937 rng(7);
+    const std::vector<std::string> categories = {
+        "jahe", "kunyit", "jamu", "kayu", "jamur", "biofarmaka"};
+    const std::vector<std::string> clusters = {"bio-kra", "jamur-kra",
+                                               "jamu-sgn", "kayu-sgn"};
+    for (int i = 0; i < 600; ++i) {
+      const bool in_a = i % 2 == 0;
+      const int owner = static_cast<int>(rng() % 120);
+      std::vector<std::string> member_of;
+      if (owner % 3 != 0)
+        member_of.push_back("clusters/" + clusters[owner % 4]);
+      test::ListingSpec spec;
+      spec.id = absl::StrFormat("gen-%d", i);
+      spec.kind = rng() % 2 == 0 ? Listing::OFFER : Listing::NEED;
+      spec.owner = absl::StrFormat("enterprises/gen-%d", owner);
+      spec.owner_name = absl::StrFormat("Usaha %d", owner);
+      spec.region = in_a ? "33.13" : "33.14";
+      spec.category = categories[rng() % categories.size()];
+      spec.title = absl::StrFormat("Barang %d", i);
+      spec.amount = 1 + static_cast<double>(rng() % 20);
+      spec.unit = type::v1::TON;
+      spec.period = type::v1::MONTH;
+      spec.curated = rng() % 2 == 0;
+      registry::v1::Listing listing = test::Listing(spec);
+      for (const std::string& c : member_of) {
+        listing.mutable_owner_profile()->add_clusters(c);
+      }
+      ASSERT_TRUE(index_.UpsertListing(listing, now_).ok());
+    }
+  }
+
   MatchIndex index_;
   Signals signals_;
   Weights weights_;
@@ -321,34 +356,7 @@ TEST_F(ReportTest, IsDeterministic) {
 // many pairs: the report on one thread is the same, byte for byte, and a
 // pair found from both sides is listed once.
 TEST_F(ReportTest, IsTheSameWithOrWithoutASideThread) {
-  std::mt19937 rng(7);
-  const std::vector<std::string> categories = {"jahe", "kunyit", "jamu",
-                                               "kayu", "jamur",  "biofarmaka"};
-  const std::vector<std::string> clusters = {"bio-kra", "jamur-kra", "jamu-sgn",
-                                             "kayu-sgn"};
-  for (int i = 0; i < 600; ++i) {
-    const bool in_a = i % 2 == 0;
-    const int owner = static_cast<int>(rng() % 120);
-    std::vector<std::string> member_of;
-    if (owner % 3 != 0) member_of.push_back("clusters/" + clusters[owner % 4]);
-    test::ListingSpec spec;
-    spec.id = absl::StrFormat("gen-%d", i);
-    spec.kind = rng() % 2 == 0 ? Listing::OFFER : Listing::NEED;
-    spec.owner = absl::StrFormat("enterprises/gen-%d", owner);
-    spec.owner_name = absl::StrFormat("Usaha %d", owner);
-    spec.region = in_a ? "33.13" : "33.14";
-    spec.category = categories[rng() % categories.size()];
-    spec.title = absl::StrFormat("Barang %d", i);
-    spec.amount = 1 + static_cast<double>(rng() % 20);
-    spec.unit = type::v1::TON;
-    spec.period = type::v1::MONTH;
-    spec.curated = rng() % 2 == 0;
-    registry::v1::Listing listing = test::Listing(spec);
-    for (const std::string& c : member_of) {
-      listing.mutable_owner_profile()->add_clusters(c);
-    }
-    ASSERT_TRUE(index_.UpsertListing(listing, now_).ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(AddRandomListings());
   ReportOptions o;
   o.region_a = index_.grid().Find("33.13");
   o.region_b = index_.grid().Find("33.14");
@@ -392,6 +400,44 @@ TEST_F(ReportTest, IsTheSameWithOrWithoutASideThread) {
       EXPECT_TRUE(listed.insert({op.offer_listing(), op.need_listing()}).second)
           << op.offer_listing() << " -> " << op.need_listing();
     }
+  }
+}
+
+// A pair keeps its max_per_pair strongest opportunities, each once: the
+// head of its whole list, though most of them were found from both sides.
+TEST_F(ReportTest, APairKeepsItsStrongestOpportunitiesOnce) {
+  ASSERT_NO_FATAL_FAILURE(AddRandomListings());
+  ReportOptions o;
+  o.region_a = index_.grid().Find("33.13");
+  o.region_b = index_.grid().Find("33.14");
+  o.now_seconds = absl::ToUnixSeconds(now_);
+  o.side_thread = &side_;
+  o.max_per_pair = 100000;
+  const ChannelingReport all =
+      Decode(GenerateChannelingReport(index_, signals_, weights_, o));
+  for (const int cut : {1, 3, 10}) {
+    o.max_per_pair = cut;
+    const ChannelingReport some =
+        Decode(GenerateChannelingReport(index_, signals_, weights_, o));
+    ASSERT_EQ(some.pairs_size(), all.pairs_size()) << cut;
+    int longer = 0;
+    for (int i = 0; i < all.pairs_size(); ++i) {
+      const auto& whole = all.pairs(i);
+      const auto& head = some.pairs(i);
+      ASSERT_EQ(head.supplier(), whole.supplier());
+      ASSERT_EQ(head.buyer(), whole.buyer());
+      EXPECT_EQ(head.strength(), whole.strength());
+      if (whole.opportunities_size() > 2 * cut) ++longer;
+      ASSERT_EQ(head.opportunities_size(),
+                std::min(cut, whole.opportunities_size()))
+          << head.supplier() << " -> " << head.buyer() << ", cut " << cut;
+      for (int j = 0; j < head.opportunities_size(); ++j) {
+        EXPECT_EQ(head.opportunities(j).SerializeAsString(),
+                  whole.opportunities(j).SerializeAsString());
+      }
+    }
+    // Pairs long enough that a cut could have counted a match twice.
+    EXPECT_GT(longer, 3) << cut;
   }
 }
 
