@@ -73,7 +73,12 @@ struct PairData {
   // found.
   Group supplier;
   Group buyer;
-  std::vector<Opp> opps;
+  // The pair's opportunities: a run of an array its table keeps (the first
+  // `count` of the run once settled).
+  Opp* opps = nullptr;
+  uint32_t count = 0;
+
+  absl::Span<Opp> Opps() const { return absl::MakeSpan(opps, count); }
 };
 
 Group ClusterGroup(const MatchIndex& index, uint32_t c, RegionId fallback) {
@@ -129,13 +134,15 @@ uint64_t PairKey(uint32_t supplier, uint32_t buyer) {
   return static_cast<uint64_t>(supplier) << 32 | buyer;
 }
 
-// Pairs by (supplier, buyer) key. Not thread-safe.
+// Pairs by (supplier, buyer) key, with their opportunities in one array,
+// pair by pair. Not thread-safe.
 struct PairTable {
   absl::flat_hash_map<uint64_t, uint32_t> index;
   std::vector<PairData> pairs;
+  std::vector<Opp> opps;
 
-  // The pair of the two keys, added if new.
-  PairData& Get(uint32_t supplier, uint32_t buyer) {
+  // The position in `pairs` of the pair of the two keys, added if new.
+  uint32_t Get(uint32_t supplier, uint32_t buyer) {
     auto [it, added] = index.try_emplace(PairKey(supplier, buyer),
                                          static_cast<uint32_t>(pairs.size()));
     if (added) {
@@ -143,7 +150,7 @@ struct PairTable {
       pairs.back().supplier_key = supplier;
       pairs.back().buyer_key = buyer;
     }
-    return pairs[it->second];
+    return it->second;
   }
   bool Contains(uint32_t supplier, uint32_t buyer) const {
     return index.contains(PairKey(supplier, buyer));
@@ -484,18 +491,38 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
   // Grouped on both workers, each taking the pairs of half the keys (by
   // PairHalf), then joined; the order of `pairs` does not matter (they are
   // ranked by strength and names).
+  // Each half counts its pairs' matches, then places each pair's run and
+  // fills it: one array, not a vector per pair.
   PairTable halves[2];
   Halves(options.side_thread, [&](size_t half) {
     PairTable& table = halves[half];
+    std::vector<uint32_t> pair_of;  // of each of the half's hits, in order
+    pair_of.reserve((hits[0].size() + hits[1].size()) / 2 + 64);
     for (const std::vector<Hit>& found : hits) {
       for (const Hit& h : found) {
         if (PairHalf(h.supplier, h.buyer) != half) continue;
-        Opp o;
+        const uint32_t at = table.Get(h.supplier, h.buyer);
+        pair_of.push_back(at);
+        ++table.pairs[at].count;
+      }
+    }
+    table.opps.resize(pair_of.size());
+    Opp* next = table.opps.data();
+    for (PairData& p : table.pairs) {
+      p.opps = next;
+      next += p.count;
+      p.count = 0;
+    }
+    const uint32_t* at = pair_of.data();
+    for (const std::vector<Hit>& found : hits) {
+      for (const Hit& h : found) {
+        if (PairHalf(h.supplier, h.buyer) != half) continue;
+        PairData& p = table.pairs[*at++];
+        Opp& o = p.opps[p.count++];
         o.offer = h.offer;
         o.need = h.need;
         o.score = h.score;
         o.from_b = h.from_b;
-        table.Get(h.supplier, h.buyer).opps.push_back(o);
       }
     }
   });
@@ -514,6 +541,10 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
     if (in_a[rec.region]) clusters_a.push_back(c);
     if (in_b[rec.region]) clusters_b.push_back(c);
   }
+  // Their runs are placed once all are found (the array may move until
+  // then); a pair's are found together.
+  std::vector<Opp> complements;
+  std::vector<std::pair<uint32_t, size_t>> complement_runs;  // pair, first
   auto complement = [&](const std::vector<uint32_t>& suppliers,
                         const std::vector<uint32_t>& buyers) {
     for (uint32_t sc : suppliers) {
@@ -533,16 +564,23 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
           o.supplier_cluster = sc;
           o.buyer_cluster = bc;
           o.score = ComplementScore(index, weights, link, s, b);
-          PairData& p = table.Get(sc, bc);
-          p.supplier = ClusterGroup(index, sc, s.region);
-          p.buyer = ClusterGroup(index, bc, b.region);
-          p.opps.push_back(o);
+          const uint32_t at = table.Get(sc, bc);
+          PairData& p = pairs[at];
+          if (p.count++ == 0) {
+            p.supplier = ClusterGroup(index, sc, s.region);
+            p.buyer = ClusterGroup(index, bc, b.region);
+            complement_runs.push_back({at, complements.size()});
+          }
+          complements.push_back(o);
         }
       }
     }
   };
   complement(clusters_a, clusters_b);
   complement(clusters_b, clusters_a);
+  for (const auto& [at, first] : complement_runs) {
+    pairs[at].opps = complements.data() + first;
+  }
 
   // Each pair's opportunities in order, cut to max_per_pair; its strength
   // is its strongest's score.
@@ -557,23 +595,20 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
       if (OppBefore(index, b, a)) return false;
       return a.from_b < b.from_b;
     };
-    const size_t keep =
-        std::min(p.opps.size(), 2 * static_cast<size_t>(options.max_per_pair));
-    std::partial_sort(p.opps.begin(), p.opps.begin() + keep, p.opps.end(),
-                      before);
-    p.opps.resize(keep);
-    p.opps.erase(std::unique(p.opps.begin(), p.opps.end(),
-                             [](const Opp& a, const Opp& b) {
-                               return a.kind == Opportunity::LISTING_MATCH &&
-                                      a.offer == b.offer && a.need == b.need;
-                             }),
-                 p.opps.end());
-    if (static_cast<int>(p.opps.size()) > options.max_per_pair) {
-      p.opps.resize(options.max_per_pair);
-    }
+    const uint32_t most =
+        static_cast<uint32_t>(std::max(options.max_per_pair, 1));
+    Opp* const first = p.opps;
+    Opp* const window = first + std::min<size_t>(p.count, 2 * size_t{most});
+    std::partial_sort(first, window, first + p.count, before);
+    Opp* const last =
+        std::unique(first, window, [](const Opp& a, const Opp& b) {
+          return a.kind == Opportunity::LISTING_MATCH && a.offer == b.offer &&
+                 a.need == b.need;
+        });
+    p.count = std::min(static_cast<uint32_t>(last - first), most);
     // A pair is all listing matches or all complementarity; the latter's
     // groups are its clusters, set when it was found.
-    const Opp& strongest = p.opps.front();
+    const Opp& strongest = p.opps[0];
     if (strongest.kind == Opportunity::LISTING_MATCH) {
       p.supplier =
           GroupOfKey(index, p.supplier_key, index.region(strongest.offer));
@@ -609,8 +644,8 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
     out.reserve(to - from);
     for (size_t i = from; i < to; ++i) {
       PairData& p = pairs[i];
-      double strength = p.opps.front().score;
-      for (const Opp& o : p.opps) strength = std::max(strength, o.score);
+      double strength = p.opps[0].score;
+      for (const Opp& o : p.Opps()) strength = std::max(strength, o.score);
       out.push_back(
           {strength,
            NameOf(index, GroupOfKey(index, p.supplier_key, kNoRegion)),
@@ -702,7 +737,7 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
     size_t opportunities = 0;
     for (size_t i = begin; i < end; ++i) {
       settle(*ranked[i].data);
-      opportunities += ranked[i].data->opps.size();
+      opportunities += ranked[i].data->count;
     }
     // Room for the lines (about 560 bytes an opportunity, 2 KB more with
     // its explained match) at once, instead of a copy per doubling and up
@@ -716,7 +751,7 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
     std::vector<uint32_t> listings;
     listings.reserve(2 * opportunities);
     for (size_t i = begin; i < end; ++i) {
-      for (const Opp& o : ranked[i].data->opps) {
+      for (const Opp& o : ranked[i].data->Opps()) {
         if (o.kind != Opportunity::LISTING_MATCH) continue;
         listings.push_back(o.offer);
         listings.push_back(o.need);
@@ -749,7 +784,7 @@ EncodedReport GenerateChannelingReport(const MatchIndex& index,
                DisplayOf(index, p.buyer));
       w.String(ClusterPair::kBuyerRegionFieldNumber, grid.name(p.buyer.region));
       w.Double(ClusterPair::kStrengthFieldNumber, ranked[i].strength);
-      for (const Opp& o : p.opps) {
+      for (const Opp& o : p.Opps()) {
         if (o.kind == Opportunity::LISTING_MATCH) {
           hint(written);
           written += 2;
