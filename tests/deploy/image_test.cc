@@ -183,9 +183,12 @@ TEST_F(DeployImage, StageImageLaysOutProgramsThatRun) {
         RunCommand({command, "--settings"},
                    std::vector<std::string>{"MALLOC_CONF=stats_print:true"});
     ASSERT_TRUE(options.ok()) << options.status();
-    EXPECT_TRUE(
-        absl::StrContains(options->err, "opt.lg_extent_max_active_fit: 12\n"))
-        << command << " does not run with jalin's jemalloc options";
+    for (const absl::string_view option :
+         {"opt.lg_extent_max_active_fit: 12\n", "opt.thp: \"always\"\n",
+          "opt.metadata_thp: \"always\"\n"}) {
+      EXPECT_TRUE(absl::StrContains(options->err, option))
+          << command << " does not run with jalin's jemalloc option " << option;
+    }
   }
   absl::StatusOr<CommandResult> ctl =
       RunCommand({out + "/usr/local/bin/jalinctl", "--help"});
