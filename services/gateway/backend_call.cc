@@ -331,6 +331,13 @@ void StartUnaryCall(grpc::GenericStub* stub, const Route& route,
                     call->state->Reply(http::status::ok, "application/json",
                                        *std::move(json));
                   });
+  // A client that leaves stops the work done for it (a channeling report
+  // takes a backend's two cores for a while): the call ends CANCELLED and
+  // is recorded as 499.
+  std::weak_ptr<UnaryCall> weak = call;
+  call->state->exchange().OnPeerGone([weak] {
+    if (auto c = weak.lock()) c->ctx.TryCancel();
+  });
 }
 
 void StartStreamCall(grpc::GenericStub* stub, const Route& route,

@@ -1,9 +1,11 @@
 #include "services/gateway/http_server.h"
 
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <deque>
 #include <map>
 #include <optional>
@@ -106,6 +108,19 @@ class Session final : public HttpConnection,
           self->on_peer_close_ = std::move(on_close);
           if (!self->watching_) self->DoWatch();
         });
+  }
+
+  void WatchPeerGone(std::function<void()> on_gone) override {
+    net::post(stream_.get_executor(), [self = shared_from_this(),
+                                       on_gone = std::move(on_gone)]() mutable {
+      if (self->closed_) {
+        on_gone();
+        return;
+      }
+      if (!self->in_exchange_ || self->end_pending_) return;
+      self->on_peer_gone_ = std::move(on_gone);
+      if (!self->peeking_) self->DoPeek();
+    });
   }
 
   net::any_io_executor executor() override { return stream_.get_executor(); }
@@ -266,6 +281,7 @@ class Session final : public HttpConnection,
     in_exchange_ = false;
     streaming_ = false;
     on_peer_close_ = nullptr;
+    on_peer_gone_ = nullptr;
     // The next request is read only when no watch read is pending (a stream
     // that failed before it began answers like a unary call): two reads at
     // once would split the request between them, and the pending one has no
@@ -326,6 +342,31 @@ class Session final : public HttpConnection,
         });
   }
 
+  // While a whole response is awaited: waits until the socket is readable
+  // and looks without reading. End of stream or an error means the peer
+  // left; bytes mean it sent more, which the next DoRead takes.
+  void DoPeek() {
+    peeking_ = true;
+    stream_.socket().async_wait(
+        tcp::socket::wait_read,
+        [self = shared_from_this()](beast::error_code ec) {
+          self->peeking_ = false;
+          if (ec || self->closed_ || !self->on_peer_gone_) return;
+          char byte;
+          const ssize_t n = ::recv(self->stream_.socket().native_handle(),
+                                   &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+          if (n > 0) {
+            self->on_peer_gone_ = nullptr;
+            return;
+          }
+          if (n < 0 &&
+              (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+            return self->DoPeek();
+          }
+          self->Close();
+        });
+  }
+
   void Close() {
     if (closed_) return;
     closed_ = true;
@@ -339,6 +380,8 @@ class Session final : public HttpConnection,
     }
     if (auto cb = std::move(on_peer_close_); cb) cb();
     on_peer_close_ = nullptr;
+    if (auto cb = std::move(on_peer_gone_); cb) cb();
+    on_peer_gone_ = nullptr;
   }
 
   // Leaves the server's session map when destroyed. Declared first, so it
@@ -363,12 +406,15 @@ class Session final : public HttpConnection,
   std::deque<Pending> queue_;
   std::array<char, 512> watch_buffer_;
   std::function<void()> on_peer_close_;
+  std::function<void()> on_peer_gone_;
   bool writing_ = false;
   bool end_pending_ = false;
   bool keep_alive_ = false;
   bool in_exchange_ = false;
   bool streaming_ = false;
   bool watching_ = false;
+  // A DoPeek wait is pending.
+  bool peeking_ = false;
   bool lingering_ = false;
   bool closed_ = false;
 };
@@ -435,6 +481,10 @@ void HttpExchange::EndStream() {
 
 void HttpExchange::OnPeerClose(std::function<void()> on_close) {
   connection_->WatchPeerClose(std::move(on_close));
+}
+
+void HttpExchange::OnPeerGone(std::function<void()> on_gone) {
+  connection_->WatchPeerGone(std::move(on_gone));
 }
 
 HttpServer::HttpServer(HttpServerOptions options, HttpHandler* handler)

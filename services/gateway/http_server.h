@@ -48,7 +48,14 @@ class HttpConnection {
   // request if `keep_alive`, else close.
   virtual void EndExchange(bool keep_alive) = 0;
   // `on_close` runs once if the peer goes away before the exchange ends.
+  // For a stream: reads (and drops) what the peer sends meanwhile.
   virtual void WatchPeerClose(std::function<void()> on_close) = 0;
+  // `on_gone` runs once if the peer closes or resets the connection while
+  // a whole response is awaited. Reads nothing: once the peer sends more
+  // (a pipelined request, read after this exchange), watching stops. A
+  // peer that only half-closes counts as gone, as it does for most
+  // servers and proxies.
+  virtual void WatchPeerGone(std::function<void()> on_gone) = 0;
   virtual boost::asio::any_io_executor executor() = 0;
 };
 
@@ -73,6 +80,8 @@ class HttpExchange {
   void WriteChunk(absl::string_view data, std::function<void(bool)> written);
   void EndStream();
   void OnPeerClose(std::function<void()> on_close);
+  // For a response to come whole (Reply): see HttpConnection::WatchPeerGone.
+  void OnPeerGone(std::function<void()> on_gone);
   // The connection's strand, for timers of a stream.
   boost::asio::any_io_executor executor() { return connection_->executor(); }
 

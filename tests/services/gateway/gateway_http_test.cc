@@ -1,6 +1,10 @@
 // The gateway's HTTP surface besides transcoding: request ids and bearer
 // tokens passed on, deadlines on backend calls, CORS, the dashboard's files
-// (types, index, no traversal), /openapi.json, /healthz, keep-alive.
+// (types, index, no traversal), /openapi.json, /healthz, keep-alive, and a
+// client that leaves cancelling its backend call.
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -308,6 +312,33 @@ TEST_F(HttpSurfaceTest, HealthAndKeepAlive) {
     EXPECT_EQ(g->status, 200);
   }
   EXPECT_EQ(stack_->connections(), 1);
+}
+
+// A client that leaves before its answer comes cancels the backend call,
+// which would otherwise run on until backend_timeout (4 s here).
+TEST_F(HttpSurfaceTest, ClientThatLeavesCancelsItsBackendCall) {
+  backend_->SetAnswer([](const Received& r) {
+    Answer a;
+    a.hold = r.method == "/jalin.registry.v1.RegistryService/GetRegion";
+    return a;
+  });
+  absl::StatusOr<int> fd = ConnectLoopback(port());
+  ASSERT_TRUE(fd.ok()) << fd.status();
+  const std::string request = "GET /v1/regions/33 HTTP/1.1\r\nHost: t\r\n\r\n";
+  ASSERT_EQ(send(*fd, request.data(), request.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(request.size()));
+  ASSERT_TRUE(backend_->WaitForOpenStreams(1, absl::Seconds(5)));
+  absl::SleepFor(absl::Milliseconds(200));
+  EXPECT_EQ(backend_->open_streams(), 1u);
+  const absl::Time left = absl::Now();
+  close(*fd);
+  EXPECT_TRUE(backend_->WaitForOpenStreams(0, absl::Seconds(2)));
+  EXPECT_LT(absl::Now() - left, absl::Seconds(2));
+  // The gateway goes on serving.
+  backend_->SetAnswer(nullptr);
+  auto r = HttpCall(port(), "GET", "/v1/regions/33.13");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 200) << r->body;
 }
 
 TEST_F(HttpSurfaceTest, UnreachableBackendIsUnavailable) {

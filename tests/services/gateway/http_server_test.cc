@@ -49,6 +49,8 @@ char BodyByte(size_t i) { return static_cast<char>('a' + (i / 4093) % 26); }
 //   /quiet       a stream whose peer watch starts after its header was
 //                written; the test writes to it with Push() and End()
 //   /short       a stream of one chunk that ends at once
+//   /await       "awaited", once the test calls Answer(); counts the times
+//                the peer was gone meanwhile (OnPeerGone)
 // Thread-safe.
 class ScriptedHandler final : public HttpHandler {
  public:
@@ -66,6 +68,13 @@ class ScriptedHandler final : public HttpHandler {
       exchange->OnPeerClose([] {});
       absl::MutexLock lock(&mu_);
       quiet_ = std::move(exchange);
+    } else if (target == "/await") {
+      exchange->OnPeerGone([this] {
+        absl::MutexLock lock(&mu_);
+        ++gone_;
+      });
+      absl::MutexLock lock(&mu_);
+      awaited_ = std::move(exchange);
     } else if (target == "/short") {
       exchange->OnPeerClose([] {});
       http::response<http::empty_body> header(http::status::ok, 11);
@@ -94,11 +103,35 @@ class ScriptedHandler final : public HttpHandler {
     absl::MutexLock lock(&mu_);
     if (quiet_ != nullptr) quiet_->EndStream();
     quiet_.reset();
+    AnswerLocked();
+  }
+
+  bool awaiting() {
+    absl::MutexLock lock(&mu_);
+    return awaited_ != nullptr;
+  }
+  int gone() {
+    absl::MutexLock lock(&mu_);
+    return gone_;
+  }
+  void Answer() {
+    absl::MutexLock lock(&mu_);
+    AnswerLocked();
   }
 
  private:
+  void AnswerLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (awaited_ == nullptr) return;
+    HttpResponse res(http::status::ok, 11);
+    res.body() = "awaited";
+    awaited_->Reply(std::move(res));
+    awaited_.reset();
+  }
+
   absl::Mutex mu_;
   std::shared_ptr<HttpExchange> quiet_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<HttpExchange> awaited_ ABSL_GUARDED_BY(mu_);
+  int gone_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 // A loopback socket connected to `port`, with a receive buffer of
@@ -286,6 +319,58 @@ TEST_F(HttpServerTest, KeepAliveConnectionsStillIdleOut) {
   }
   EXPECT_EQ(server_->connections(), 1);
   EXPECT_TRUE(WaitFor([&] { return server_->connections() == 0; }, 4 * kIdle));
+}
+
+// A client that leaves while its answer is awaited is noticed at once, so
+// that the work for it can stop: whether it closes, or only half-closes
+// as most servers and proxies also take for leaving.
+TEST_F(HttpServerTest, PeerThatLeavesWhileItsAnswerIsAwaitedIsNoticed) {
+  int expected = 0;
+  for (const bool half_close : {false, true}) {
+    SCOPED_TRACE(half_close ? "half-close" : "close");
+    const int fd = RawConnect(server_->port());
+    ASSERT_GE(fd, 0);
+    ASSERT_TRUE(SendText(fd, "GET /await HTTP/1.1\r\nHost: t\r\n\r\n"));
+    ASSERT_TRUE(WaitFor([&] { return handler_.awaiting(); }, absl::Seconds(5)));
+    // Waiting is not leaving, past the idle timeout too.
+    absl::SleepFor(kIdle + absl::Milliseconds(300));
+    EXPECT_EQ(handler_.gone(), expected);
+    EXPECT_EQ(server_->connections(), 1);
+    if (half_close) {
+      shutdown(fd, SHUT_WR);
+    } else {
+      close(fd);
+    }
+    ++expected;
+    EXPECT_TRUE(
+        WaitFor([&] { return handler_.gone() == expected; }, absl::Seconds(5)));
+    // The answer that comes after all goes nowhere, and nothing breaks.
+    handler_.Answer();
+    if (half_close) close(fd);
+    EXPECT_TRUE(
+        WaitFor([&] { return server_->connections() == 0; }, absl::Seconds(5)));
+  }
+}
+
+// A request that the client sends while the answer to the one before is
+// awaited (pipelining) is left on the connection, not taken for leaving or
+// dropped: both are answered, in order.
+TEST_F(HttpServerTest, PipelinedRequestIsAnsweredAfterTheAwaitedOne) {
+  const int fd = RawConnect(server_->port());
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(SendText(fd, "GET /await HTTP/1.1\r\nHost: t\r\n\r\n"));
+  ASSERT_TRUE(WaitFor([&] { return handler_.awaiting(); }, absl::Seconds(5)));
+  ASSERT_TRUE(SendText(fd, "GET /small HTTP/1.1\r\nHost: t\r\n\r\n"));
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_EQ(handler_.gone(), 0);
+  handler_.Answer();
+  std::string rest;
+  const std::string first = ReadResponse(fd, absl::Seconds(5), 0, &rest);
+  EXPECT_TRUE(absl::EndsWith(first, "\r\n\r\nawaited")) << first;
+  const std::string second = ReadResponse(fd, absl::Seconds(5), 0, &rest);
+  EXPECT_TRUE(absl::EndsWith(second, "\r\n\r\nok")) << second;
+  close(fd);
+  EXPECT_EQ(handler_.gone(), 0);
 }
 
 // Sends fd 2 (where the log goes) to a file while alive.
