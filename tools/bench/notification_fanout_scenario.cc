@@ -15,7 +15,11 @@
 //
 // Measured: event-commit-to-subscriber latency (the producer's commit to
 // the Notification arriving on the stream; the first second is warm-up and
-// not counted), p50/p99/max, and delivered messages per second.
+// not counted), p50/p99/max, and delivered messages per second. The
+// latency is also split where the service routed the event (the
+// Notification's create_time): commit to route covers the relay, Redis and
+// the consumer's read; route to subscriber the inbox commit, the live hub
+// and the stream.
 //
 // Baseline, same run, same event bytes, same rate: raw Redis XADD to a
 // blocking XREADGROUP reader, no store at either end.
@@ -61,6 +65,7 @@
 #include "common/storage/sqlite_checkpointer.h"
 #include "common/storage/sqlite_database.h"
 #include "common/testing/suite.h"
+#include "google/protobuf/util/time_util.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
@@ -71,6 +76,8 @@
 
 namespace jalin::bench {
 namespace {
+
+using google::protobuf::util::TimeUtil;
 
 constexpr int kSubscribers = 1000;
 constexpr int kDefaultRate = 10'000;  // events per second
@@ -222,9 +229,12 @@ absl::StatusOr<Latencies> RunRaw(const std::string& address,
 
 // Shared by the 1,000 stream readers.
 struct Board {
-  explicit Board(int total) : committed(total), received(total) {}
+  explicit Board(int total)
+      : committed(total), received(total), routed(total) {}
   std::vector<std::atomic<int64_t>> committed;
   std::vector<std::atomic<int64_t>> received;
+  // The Notification's create_time: when the service routed the event.
+  std::vector<std::atomic<int64_t>> routed;
   std::atomic<int64_t> delivered{0};
   std::atomic<int64_t> duplicates{0};
   std::atomic<int> ready{0};
@@ -257,6 +267,8 @@ class StreamReader final
     if (i >= 0 && i < static_cast<int>(board_->received.size())) {
       int64_t expected = 0;
       if (board_->received[i].compare_exchange_strong(expected, now)) {
+        board_->routed[i] =
+            TimeUtil::TimestampToNanoseconds(message_.create_time());
         ++board_->delivered;
       } else {
         ++board_->duplicates;
@@ -497,7 +509,7 @@ int NotificationFanoutScenario(const Args& args) {
   for (auto& r : readers) r->Cancel();
   for (auto& r : readers) r->WaitDone();
 
-  std::vector<double> lat;
+  std::vector<double> lat, to_route, from_route;
   int64_t last = 0;
   for (int i = 0; i < total; ++i) {
     const int64_t got = board.received[i].load();
@@ -506,6 +518,9 @@ int NotificationFanoutScenario(const Args& args) {
     const int64_t committed = board.committed[i].load();
     if (absl::FromUnixNanos(committed) - start < kWarmUp) continue;
     lat.push_back(static_cast<double>(got - committed) / 1e6);
+    const int64_t routed = board.routed[i].load();
+    to_route.push_back(static_cast<double>(routed - committed) / 1e6);
+    from_route.push_back(static_cast<double>(got - routed) / 1e6);
   }
   const Percentiles e2e = Summarize(lat);
   const double seconds =
@@ -522,6 +537,12 @@ int NotificationFanoutScenario(const Args& args) {
   Print("commit_to_subscriber_latency_p50", e2e.p50, "ms");
   Print("commit_to_subscriber_latency_p99", e2e.p99, "ms");
   Print("commit_to_subscriber_latency_max", e2e.max, "ms");
+  const Percentiles upstream = Summarize(to_route);
+  const Percentiles downstream = Summarize(from_route);
+  Print("commit_to_route_latency_p50", upstream.p50, "ms");
+  Print("commit_to_route_latency_p99", upstream.p99, "ms");
+  Print("route_to_subscriber_latency_p50", downstream.p50, "ms");
+  Print("route_to_subscriber_latency_p99", downstream.p99, "ms");
   Print("redis_aof_rewrite_on", aof_rewrites ? 1 : 0, "flag");
   Print("redis_aof_rewrites_during_run",
         RedisInfo(redis, "persistence", "aof_rewrites") - rewrites_before,
