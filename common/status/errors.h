@@ -106,6 +106,8 @@ inline constexpr absl::string_view kBadRequestTypeUrl =
     "type.googleapis.com/google.rpc.BadRequest";
 inline constexpr absl::string_view kErrorInfoTypeUrl =
     "type.googleapis.com/google.rpc.ErrorInfo";
+inline constexpr absl::string_view kPreconditionFailureTypeUrl =
+    "type.googleapis.com/google.rpc.PreconditionFailure";
 
 // Prefixes the message of a non-OK status with `context` ("opening store:
 // ..."), keeping code and payloads.

@@ -23,6 +23,30 @@ bool IsServerFault(absl::StatusCode code) {
          code == absl::StatusCode::kDataLoss;
 }
 
+namespace {
+
+void BoundField(std::string* field, size_t max_bytes) {
+  if (field->size() > max_bytes) {
+    *field = strings::BoundUtf8Bytes(*field, max_bytes);
+  }
+}
+
+// Cuts `failure` to the bounds in grpc_status.h.
+void BoundPreconditionFailure(google::rpc::PreconditionFailure& failure) {
+  auto* violations = failure.mutable_violations();
+  if (violations->size() > kMaxPreconditionViolations) {
+    violations->DeleteSubrange(kMaxPreconditionViolations,
+                               violations->size() - kMaxPreconditionViolations);
+  }
+  for (auto& v : *violations) {
+    BoundField(v.mutable_type(), kMaxErrorInfoValueBytes);
+    BoundField(v.mutable_subject(), kMaxErrorInfoValueBytes);
+    BoundField(v.mutable_description(), kMaxMessageBytes);
+  }
+}
+
+}  // namespace
+
 google::rpc::Status ToRpcStatus(const absl::Status& status,
                                 absl::string_view domain) {
   google::rpc::Status rpc;
@@ -46,21 +70,36 @@ google::rpc::Status ToRpcStatus(const absl::Status& status,
   if (status.ok()) return rpc;
   bool has_error_info = false;
   status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
-    google::protobuf::Any* any = rpc.add_details();
     if (url == kErrorInfoTypeUrl) {
-      has_error_info = true;
       google::rpc::ErrorInfo info;
       if (info.ParseFromString(std::string(payload))) {
+        has_error_info = true;
         if (info.domain().empty()) info.set_domain(std::string(domain));
         for (auto& [key, value] : *info.mutable_metadata()) {
           if (value.size() > kMaxErrorInfoValueBytes) {
             value = strings::BoundUtf8Bytes(value, kMaxErrorInfoValueBytes);
           }
         }
-        any->PackFrom(info);
+        rpc.add_details()->PackFrom(info);
         return;
       }
     }
+    if (url == kPreconditionFailureTypeUrl) {
+      google::rpc::PreconditionFailure failure;
+      if (failure.ParseFromString(std::string(payload))) {
+        BoundPreconditionFailure(failure);
+        rpc.add_details()->PackFrom(failure);
+        return;
+      }
+    }
+    if (url != kBadRequestTypeUrl && payload.size() >= kMaxOtherDetailBytes) {
+      log::Warn("error detail left out: too large for the trailers",
+                {{"type", std::string(url)},
+                 {"bytes", absl::StrCat(payload.size())},
+                 {"domain", std::string(domain)}});
+      return;
+    }
+    google::protobuf::Any* any = rpc.add_details();
     any->set_type_url(std::string(url));
     any->set_value(std::string(payload));
   });

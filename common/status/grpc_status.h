@@ -35,6 +35,14 @@ inline constexpr absl::string_view kMessageCut = "... (message cut)";
 // The most bytes of an ErrorInfo metadata value ("..." included), for the
 // same reason: values are names and numbers for programs, far shorter.
 inline constexpr size_t kMaxErrorInfoValueBytes = 256;
+// A PreconditionFailure travels beside them: at most this many violations,
+// each one's type and subject cut to kMaxErrorInfoValueBytes and its
+// description (a sentence that may list examples) to kMaxMessageBytes.
+inline constexpr int kMaxPreconditionViolations = 4;
+// A detail of any other type this size or larger is left out (and logged):
+// none is sent today, and one that grew would otherwise fail the caller's
+// call in its trailers instead of reporting the error.
+inline constexpr size_t kMaxOtherDetailBytes = 1024;
 
 // Converts `status` for the wire. The grpc::Status carries a serialised
 // google.rpc.Status in its details with every payload of `status` (BadRequest
@@ -43,8 +51,10 @@ inline constexpr size_t kMaxErrorInfoValueBytes = 256;
 // ErrorInfo.domain. A server fault's message is logged with a new reference
 // and replaced by "internal error in <domain> (reference <id>)"; the default
 // ErrorInfo carries the reference in its metadata. Any other message is cut
-// to kMaxMessageBytes, and ErrorInfo metadata values to
-// kMaxErrorInfoValueBytes.
+// to kMaxMessageBytes, ErrorInfo metadata values to kMaxErrorInfoValueBytes
+// and a PreconditionFailure as above; a detail of another type (not a
+// BadRequest, which FieldViolations bounds where it is made) is left out
+// from kMaxOtherDetailBytes on.
 grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view domain);
 
 // The inverse, for clients: code, message and every detail become payloads

@@ -16,9 +16,6 @@
 
 namespace jalin::curation {
 
-inline constexpr absl::string_view kPreconditionFailureTypeUrl =
-    "type.googleapis.com/google.rpc.PreconditionFailure";
-
 // FAILED_PRECONDITION with `message`, one PreconditionFailure violation
 // (type, subject, description) and ErrorInfo `reason`.
 absl::Status PreconditionFailed(

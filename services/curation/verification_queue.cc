@@ -308,9 +308,13 @@ absl::Status VerificationQueue::Resolve(
           } else if (IsDuplicateReason(t->task.reason()) &&
                      std::find(related.begin(), related.end(),
                                req.merge_into()) == related.end()) {
-            mv.Add("merge_into",
-                   absl::StrCat("must be one of the related records: ",
-                                absl::StrJoin(related, ", ")));
+            // The count and where the whole list is come first: a long
+            // list is cut (FieldViolations::kMaxDescriptionBytes).
+            mv.Add(
+                "merge_into",
+                absl::StrCat("must be one of the task's related records (all ",
+                             related.size(), " in its related_records): ",
+                             absl::StrJoin(related, ", ")));
           } else {
             ASSIGN_OR_RETURN(auto target,
                              store::GetRecord(tx, req.merge_into()));

@@ -278,6 +278,67 @@ TEST(GrpcStatusTest, LongMessagesAreCutAtTheEdgeBetweenCodePoints) {
   EXPECT_GT(kept_wide.size() + 3, kMaxMessageBytes - kMessageCut.size());
 }
 
+// A PreconditionFailure is bounded at the edge like the message: a few
+// violations, their fields cut between code points; the trailers stay small.
+TEST(GrpcStatusTest, PreconditionFailuresAreBoundedAtTheEdge) {
+  google::rpc::PreconditionFailure failure;
+  std::string long_subject = "tasks/";
+  for (int i = 0; i < 2000; ++i) long_subject += "\xC3\xA9";
+  const std::string long_description(20'000, 'd');
+  for (int i = 0; i < 10; ++i) {
+    auto* v = failure.add_violations();
+    v->set_type(absl::StrCat("TYPE_", i));
+    v->set_subject(i == 0 ? long_subject : absl::StrCat("tasks/t", i));
+    v->set_description(i == 1 ? long_description : "short");
+  }
+  absl::Status status = absl::FailedPreconditionError("task is resolved");
+  status.SetPayload(kPreconditionFailureTypeUrl,
+                    absl::Cord(failure.SerializeAsString()));
+  const grpc::Status wire = ToGrpcStatus(status, "curation.jalin");
+  EXPECT_LT(wire.error_details().size(), 3u * 1024);
+  const absl::Status back = FromGrpcStatus(wire);
+  auto payload = back.GetPayload(kPreconditionFailureTypeUrl);
+  ASSERT_TRUE(payload.has_value());
+  google::rpc::PreconditionFailure got;
+  ASSERT_TRUE(got.ParseFromString(std::string(*payload)));
+  ASSERT_EQ(got.violations_size(), kMaxPreconditionViolations);
+  for (int i = 0; i < got.violations_size(); ++i) {
+    EXPECT_EQ(got.violations(i).type(), absl::StrCat("TYPE_", i));
+  }
+  // "tasks/" is 6 bytes, then 2-byte "é"s: the cut keeps whole ones.
+  const std::string& subject = got.violations(0).subject();
+  EXPECT_LE(subject.size(), kMaxErrorInfoValueBytes);
+  ASSERT_TRUE(absl::EndsWith(subject, "..."));
+  EXPECT_EQ((subject.size() - 3 - 6) % 2, 0u);
+  EXPECT_TRUE(
+      absl::StartsWith(long_subject, subject.substr(0, subject.size() - 3)));
+  EXPECT_EQ(got.violations(1).description().size(), kMaxMessageBytes);
+  EXPECT_TRUE(absl::EndsWith(got.violations(1).description(), "..."));
+  EXPECT_EQ(got.violations(2).description(), "short");
+  EXPECT_EQ(got.violations(3).subject(), "tasks/t3");
+  auto info = GetErrorInfo(back);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->domain(), "curation.jalin");
+}
+
+// A detail of a type the edge does not know is passed on while it is
+// small and left out once it could crowd the trailers.
+TEST(GrpcStatusTest, LargeDetailsOfOtherTypesAreLeftOut) {
+  constexpr absl::string_view kUrl = "type.googleapis.com/google.rpc.Help";
+  for (const size_t size : {size_t{100}, kMaxOtherDetailBytes - 1,
+                            kMaxOtherDetailBytes, size_t{64} << 10}) {
+    absl::Status status = InvalidFieldError("f", "bad");
+    status.SetPayload(kUrl, absl::Cord(std::string(size, 'x')));
+    const absl::Status back = FromGrpcStatus(ToGrpcStatus(status, "d"));
+    const bool kept = back.GetPayload(kUrl).has_value();
+    EXPECT_EQ(kept, size < kMaxOtherDetailBytes) << size;
+    if (kept) EXPECT_EQ(back.GetPayload(kUrl)->size(), size);
+    // The rest of the error arrives either way.
+    EXPECT_THAT(Violations(back), ElementsAre(Pair("f", "bad")));
+    EXPECT_TRUE(GetErrorInfo(back).has_value());
+  }
+}
+
 TEST(GrpcStatusTest, OkStaysOk) {
   EXPECT_TRUE(ToGrpcStatus(absl::OkStatus(), "d").ok());
   EXPECT_TRUE(FromGrpcStatus(grpc::Status::OK).ok());

@@ -96,6 +96,11 @@ TEST_F(VerificationQueueTest, DuplicateNibOpensOneTaskAndMergeResolvesIt) {
   ASSERT_EQ(wrong.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(GetBadRequest(wrong.status())->field_violations(0).field(),
             "merge_into");
+  // It says how many there are and where they all are (a long list is cut),
+  // then names them.
+  EXPECT_EQ(GetBadRequest(wrong.status())->field_violations(0).description(),
+            "must be one of the task's related records (all 1 in its "
+            "related_records): enterprises/a");
   auto missing = Resolve(open[0].name(), VerificationTask::MERGE, "");
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
 
