@@ -180,13 +180,19 @@ class ReportTest : public ::testing::Test {
   }
 
   // As the service runs it: with a side thread.
-  ChannelingReport Generate(const std::string& a, const std::string& b,
-                            bool explain_matches = false) {
+  // The report of regions `a` and `b` now, on the side thread too.
+  ReportOptions Options(const std::string& a, const std::string& b) {
     ReportOptions o;
     o.side_thread = &side_;
     o.region_a = index_.grid().Find(a);
     o.region_b = index_.grid().Find(b);
     o.now_seconds = absl::ToUnixSeconds(now_);
+    return o;
+  }
+
+  ChannelingReport Generate(const std::string& a, const std::string& b,
+                            bool explain_matches = false) {
+    ReportOptions o = Options(a, b);
     o.explain_matches = explain_matches;
     return Decode(GenerateChannelingReport(index_, signals_, weights_, o));
   }
@@ -357,10 +363,8 @@ TEST_F(ReportTest, IsDeterministic) {
 // pair found from both sides is listed once.
 TEST_F(ReportTest, IsTheSameWithOrWithoutASideThread) {
   ASSERT_NO_FATAL_FAILURE(AddRandomListings());
-  ReportOptions o;
-  o.region_a = index_.grid().Find("33.13");
-  o.region_b = index_.grid().Find("33.14");
-  o.now_seconds = absl::ToUnixSeconds(now_);
+  ReportOptions o = Options("33.13", "33.14");
+  o.side_thread = nullptr;
   o.explain_matches = true;
   const EncodedReport encoded =
       GenerateChannelingReport(index_, signals_, weights_, o);
@@ -407,11 +411,7 @@ TEST_F(ReportTest, IsTheSameWithOrWithoutASideThread) {
 // head of its whole list, though most of them were found from both sides.
 TEST_F(ReportTest, APairKeepsItsStrongestOpportunitiesOnce) {
   ASSERT_NO_FATAL_FAILURE(AddRandomListings());
-  ReportOptions o;
-  o.region_a = index_.grid().Find("33.13");
-  o.region_b = index_.grid().Find("33.14");
-  o.now_seconds = absl::ToUnixSeconds(now_);
-  o.side_thread = &side_;
+  ReportOptions o = Options("33.13", "33.14");
   o.max_per_pair = 100000;
   const ChannelingReport all =
       Decode(GenerateChannelingReport(index_, signals_, weights_, o));
